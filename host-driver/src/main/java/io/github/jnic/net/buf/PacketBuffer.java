@@ -1,0 +1,162 @@
+package io.github.jnic.net.buf;
+
+/**
+ * One packet: a window {@code [start, end)} over a byte array that leaves headroom in front, so each
+ * layer on the way down prepends its header in place and each layer on the way up trims its header
+ * off, and the payload is never copied. Header views ({@code io.github.jnic.net.wire}) read and
+ * write fields at absolute offsets into {@link #data()}.
+ *
+ * <p>Besides the bytes, a buffer carries the offload contract with the device, after Linux's
+ * {@code CHECKSUM_PARTIAL} and GSO: on transmit, "fold a ones'-complement checksum over
+ * {@code [checksumStart, end)} and store it at {@code checksumStart + checksumOffset}" and "cut this
+ * TCP segment into pieces of {@code segmentSize} payload bytes"; on receive, the device's verdict on
+ * the transport checksum.
+ *
+ * <p>Buffers are pooled ({@link BufferPool}); a buffer has exactly one owner at a time, and whoever
+ * holds it last calls {@link #release()}.
+ */
+public final class PacketBuffer {
+
+    /** Room for Ethernet + 802.1Q + IPv4 with options + TCP with options, rounded up. */
+    public static final int DEFAULT_HEADROOM = 160;
+
+    /** The device's opinion of a received frame's transport-layer checksum. */
+    public enum RxChecksum {
+        /** The device did not check it: software must. */
+        NONE,
+        /** The device verified the TCP/UDP checksum. */
+        GOOD,
+        /** The device found the TCP/UDP checksum wrong. */
+        BAD
+    }
+
+    private final byte[] data;
+    private final BufferPool pool;
+    private int start;
+    private int end;
+
+    private int checksumStart = -1;
+    private int checksumOffset;
+    private int segmentSize;
+    private RxChecksum rxChecksum = RxChecksum.NONE;
+
+    PacketBuffer(int capacity, BufferPool pool) {
+        this.data = new byte[capacity];
+        this.pool = pool;
+        reset(Math.min(DEFAULT_HEADROOM, capacity));
+    }
+
+    /** An unpooled buffer wrapping a copy of {@code frame}, with no headroom: for tests and tools. */
+    public static PacketBuffer of(byte[] frame) {
+        PacketBuffer b = new PacketBuffer(frame.length, null);
+        b.reset(0);
+        System.arraycopy(frame, 0, b.data, 0, frame.length);
+        b.end = frame.length;
+        return b;
+    }
+
+    /** An unpooled empty buffer of the given capacity and headroom. */
+    public static PacketBuffer allocate(int capacity, int headroom) {
+        PacketBuffer b = new PacketBuffer(capacity, null);
+        b.reset(headroom);
+        return b;
+    }
+
+    /** Empties the buffer, leaving {@code headroom} bytes in front, and clears all offload state. */
+    public PacketBuffer reset(int headroom) {
+        if (headroom < 0 || headroom > data.length) throw new IllegalArgumentException("headroom " + headroom);
+        start = end = headroom;
+        checksumStart = -1;
+        checksumOffset = 0;
+        segmentSize = 0;
+        rxChecksum = RxChecksum.NONE;
+        return this;
+    }
+
+    public byte[] data() { return data; }
+    public int start() { return start; }
+    public int end() { return end; }
+    public int length() { return end - start; }
+    public int capacity() { return data.length; }
+    public int headroom() { return start; }
+    public int tailroom() { return data.length - end; }
+
+    /** Grows the window by {@code n} bytes in front; returns the new start, where the header goes. */
+    public int prepend(int n) {
+        if (n < 0 || n > start) throw new IllegalStateException("no headroom for " + n + " bytes (have " + start + ")");
+        start -= n;
+        return start;
+    }
+
+    /** Grows the window by {@code n} bytes at the back; returns the old end, where the new bytes go. */
+    public int append(int n) {
+        if (n < 0 || n > data.length - end) throw new IllegalStateException("no tailroom for " + n + " bytes (have " + tailroom() + ")");
+        int at = end;
+        end += n;
+        return at;
+    }
+
+    /** Appends a copy of {@code src[off, off+len)}. */
+    public void append(byte[] src, int off, int len) {
+        System.arraycopy(src, off, data, append(len), len);
+    }
+
+    /** Drops {@code n} bytes from the front: a layer consuming its header on the way up. */
+    public void trimFront(int n) {
+        if (n < 0 || n > length()) throw new IllegalStateException("cannot trim " + n + " of " + length() + " bytes");
+        start += n;
+    }
+
+    /** Sets the window to {@code length} bytes from the current start (drops padding, trailers). */
+    public void truncate(int length) {
+        if (length < 0 || length > this.length()) throw new IllegalStateException("cannot truncate " + this.length() + " bytes to " + length);
+        end = start + length;
+    }
+
+    /** Sets the window to absolute {@code [start, end)}. */
+    public void window(int start, int end) {
+        if (start < 0 || end < start || end > data.length) throw new IllegalArgumentException("window [" + start + ", " + end + ")");
+        this.start = start;
+        this.end = end;
+    }
+
+    // ---- transmit offload requests -------------------------------------------------------------
+
+    /**
+     * Asks the device (or the software fallback) to fill in a ones'-complement checksum: sum
+     * {@code [checksumStart, end)} (the pseudo-header sum is already stored in the checksum field)
+     * and store the folded, inverted result at {@code checksumStart + checksumOffset}.
+     * {@code checksumStart} is an absolute index into {@link #data()}.
+     */
+    public void requestChecksum(int checksumStart, int checksumOffset) {
+        this.checksumStart = checksumStart;
+        this.checksumOffset = checksumOffset;
+    }
+
+    public boolean checksumRequested() { return checksumStart >= 0; }
+    /** Absolute index into {@link #data()}, or -1. */
+    public int checksumStart() { return checksumStart; }
+    public int checksumOffset() { return checksumOffset; }
+    public void clearChecksumRequest() { checksumStart = -1; checksumOffset = 0; }
+
+    /** Asks for TCP segmentation: payload cut into pieces of {@code mss} bytes (0: none). */
+    public void requestSegmentation(int mss) { this.segmentSize = mss; }
+    public int segmentSize() { return segmentSize; }
+
+    // ---- receive verdict -----------------------------------------------------------------------
+
+    public RxChecksum rxChecksum() { return rxChecksum; }
+    public void rxChecksum(RxChecksum verdict) { this.rxChecksum = verdict; }
+
+    // ---- ownership ---------------------------------------------------------------------------
+
+    /** Returns the buffer to its pool (no-op for unpooled buffers). The caller must not touch it after. */
+    public void release() {
+        if (pool != null) pool.give(this);
+    }
+
+    /** A copy of the window's bytes: for tests, logs and captures, never the data path. */
+    public byte[] toByteArray() {
+        return java.util.Arrays.copyOfRange(data, start, end);
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.jnic.net.dev;
+
+import io.github.jnic.net.buf.PacketBuffer;
+import java.util.Set;
+
+/**
+ * The small interface the stack needs from a network device: the simulated NIC, a Linux TAP device
+ * and the in-memory link all sit behind it. Frames are whole Ethernet frames without FCS.
+ *
+ * <p>Called from the stack thread only.
+ */
+public interface NetDevice {
+
+    /** Offloads a device may offer; the stack does in software whatever a device lacks. */
+    enum Feature {
+        /** Fills in a checksum per {@link PacketBuffer#requestChecksum} (Linux NETIF_F_HW_CSUM). */
+        TX_CHECKSUM,
+        /** Verifies TCP/UDP checksums on receive and reports {@link PacketBuffer#rxChecksum()}. */
+        RX_CHECKSUM,
+        /** Cuts large TCP segments per {@link PacketBuffer#requestSegmentation} (TSO). */
+        TSO
+    }
+
+    /** Receives frames handed up by a device. Ownership of the buffer passes to the sink. */
+    @FunctionalInterface
+    interface FrameSink {
+        void accept(PacketBuffer frame);
+    }
+
+    String name();
+
+    /** The 6-byte MAC address. */
+    byte[] macAddress();
+
+    /** Largest IP datagram the link carries (1500 for Ethernet). */
+    int mtu();
+
+    boolean linkUp();
+
+    Set<Feature> features();
+
+    /**
+     * Queues a frame for transmission. On {@code true} the device owns the buffer (and releases it);
+     * on {@code false} (queue full) the caller keeps it.
+     */
+    boolean transmit(PacketBuffer frame);
+
+    /** Hands at most {@code budget} received frames to {@code sink}; returns how many. Never blocks. */
+    int receive(FrameSink sink, int budget);
+}
