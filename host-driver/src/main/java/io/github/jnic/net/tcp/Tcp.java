@@ -1,0 +1,352 @@
+package io.github.jnic.net.tcp;
+
+import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.ip.Ipv4Output;
+import io.github.jnic.net.ip.Ipv4Transport;
+import io.github.jnic.net.tcp.TcpCounters.Drop;
+import io.github.jnic.net.tcp.TcpCounters.Event;
+import io.github.jnic.net.wire.Checksum;
+import io.github.jnic.net.wire.TcpHeader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * TCP as an IPv4 transport: demultiplexes segments to connections and listeners, answers what
+ * matches neither with RST, runs the connections' timers, and opens connections. Sans-IO: it only
+ * talks to {@link Ipv4Output} and is driven by {@link #receive} and {@link #poll} with the stack's
+ * clock, so tests run it in virtual time. Stack thread only.
+ */
+public final class Tcp implements Ipv4Transport {
+    public static final int PROTOCOL = 6;
+    private static final long SECOND = 1_000_000_000L;
+
+    final Ipv4Output ip;
+    final TcpConfig cfg;
+    final TcpCounters counters = new TcpCounters();
+    final IsnGenerator isn;
+
+    private final HashMap<Key, TcpConnection> table = new HashMap<>();
+    private final ArrayList<TcpConnection> connections = new ArrayList<>();
+    private final ArrayList<TcpListener> listeners = new ArrayList<>();
+    private final Key probe = new Key();
+    private final TcpHeader in = new TcpHeader();
+    private final TcpHeader out = new TcpHeader();
+    private final TcpOptions options = new TcpOptions();
+    private long now;
+    private long challengeWindowStart = Long.MIN_VALUE;
+    private int challengeAcks;
+    private int nextEphemeral;
+
+    public Tcp(Ipv4Output ip, TcpConfig config) {
+        this.ip = ip;
+        this.cfg = config;
+        this.isn = config.isnGenerator != null ? config.isnGenerator : new IsnGenerator();
+        int range = config.ephemeralHigh - config.ephemeralLow + 1;
+        this.nextEphemeral = (int) Math.floorMod(isn.hash(0x706f7274L, 0), (long) range);
+    }
+
+    public Tcp(Ipv4Output ip) {
+        this(ip, new TcpConfig());
+    }
+
+    @Override public int protocol() { return PROTOCOL; }
+    public TcpCounters counters() { return counters; }
+    public TcpConfig config() { return cfg; }
+    /** The stack time of the latest {@link #receive} or {@link #poll}. */
+    public long now() { return now; }
+    /** Connections in the table, any state but CLOSED (TIME-WAIT included). */
+    public int connectionCount() { return connections.size(); }
+
+    // ---- opening ---------------------------------------------------------------------------------
+
+    /** Active open from an ephemeral port and the routed source address: sends the SYN. */
+    public TcpConnection connect(int remoteAddr, int remotePort) throws TcpException {
+        return connect(0, 0, remoteAddr, remotePort);
+    }
+
+    /**
+     * Active open. {@code localAddr} 0 picks the routed source address, {@code localPort} 0 an
+     * ephemeral port (RFC 6056: a keyed-hash start, then sequential).
+     */
+    public TcpConnection connect(int localAddr, int localPort, int remoteAddr, int remotePort) throws TcpException {
+        if (remotePort <= 0 || remotePort > 0xffff) throw new IllegalArgumentException("port " + remotePort);
+        int src = localAddr != 0 ? localAddr : ip.sourceAddressFor(remoteAddr);
+        if (src == 0) throw new TcpException(TcpError.UNREACHABLE, "no route to host " + addr(remoteAddr));
+        int port = localPort != 0 ? localPort : ephemeralPort(src, remoteAddr, remotePort);
+        if (port == 0 || lookup(src, port, remoteAddr, remotePort) != null) {
+            throw new TcpException(TcpError.ADDRESS_IN_USE, "address already in use: " + addr(src) + ":" + localPort + " -> " + addr(remoteAddr) + ":" + remotePort);
+        }
+        TcpConnection c = new TcpConnection(this, src, port, remoteAddr, remotePort);
+        add(c);
+        c.openActive(now);
+        return c;
+    }
+
+    /** Passive open on {@code localPort} ({@code localAddr} 0: any local address). */
+    public TcpListener listen(int localAddr, int localPort, int backlog) throws TcpException {
+        if (localPort <= 0 || localPort > 0xffff) throw new IllegalArgumentException("port " + localPort);
+        for (TcpListener l : listeners) {
+            if (l.localPort == localPort && (l.localAddr == 0 || localAddr == 0 || l.localAddr == localAddr)) {
+                throw new TcpException(TcpError.ADDRESS_IN_USE, "address already in use: port " + localPort);
+            }
+        }
+        TcpListener l = new TcpListener(this, localAddr, localPort, Math.max(1, backlog));
+        listeners.add(l);
+        return l;
+    }
+
+    void unlisten(TcpListener l) {
+        listeners.remove(l);
+    }
+
+    private int ephemeralPort(int src, int dst, int dstPort) {
+        int range = cfg.ephemeralHigh - cfg.ephemeralLow + 1;
+        int offset = (int) Math.floorMod(isn.hash(((long) src << 32) | (dst & 0xffffffffL), dstPort), (long) range);
+        for (int i = 0; i < range; i++) {
+            int port = cfg.ephemeralLow + Math.floorMod(offset + nextEphemeral + i, range);
+            if (lookup(src, port, dst, dstPort) == null && findListener(src, port) == null) {
+                nextEphemeral += i + 1;
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    // ---- receiving -------------------------------------------------------------------------------
+
+    @Override
+    public void receive(PacketBuffer segment, int src, int dst, long now) {
+        this.now = now;
+        try {
+            counters.count(Event.SEGMENTS_RECEIVED);
+            byte[] d = segment.data();
+            int at = segment.start();
+            int len = segment.length();
+            if (len < TcpHeader.MIN_LENGTH) {
+                counters.drop(Drop.MALFORMED);
+                return;
+            }
+            in.wrap(d, at);
+            int hl = in.headerLength();
+            if (hl < TcpHeader.MIN_LENGTH || hl > len) {
+                counters.drop(Drop.MALFORMED);
+                return;
+            }
+            if (segment.rxChecksum() == PacketBuffer.RxChecksum.BAD
+                    || (segment.rxChecksum() == PacketBuffer.RxChecksum.NONE && !in.checksumValid(src, dst, len))) {
+                counters.drop(Drop.BAD_CHECKSUM);
+                return;
+            }
+            if (!options.parse(d, at + TcpHeader.MIN_LENGTH, hl - TcpHeader.MIN_LENGTH)) {
+                counters.drop(Drop.MALFORMED);
+                return;
+            }
+            if (!unicast(src) || !unicast(dst)) {
+                counters.drop(Drop.BAD_ADDRESS);
+                return;
+            }
+            int flags = in.flags();
+            TcpConnection c = lookup(dst, in.destinationPort(), src, in.sourcePort());
+            if (c != null && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN && c.acceptsNewSyn(in, options)) {
+                counters.count(Event.TIME_WAIT_REUSED);
+                c.terminate();
+                c = null;
+            }
+            if (c != null) {
+                c.onSegment(in, options, d, at + hl, len - hl, now);
+                return;
+            }
+            TcpListener l = findListener(dst, in.destinationPort());
+            if (l != null) {
+                onListen(l, src, dst, len - hl, now);
+                return;
+            }
+            counters.drop(Drop.NO_SOCKET);
+            resetUnknown(src, dst, len - hl);
+        } finally {
+            segment.release();
+        }
+    }
+
+    private void onListen(TcpListener l, int src, int dst, int payloadLen, long now) {
+        int flags = in.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            counters.drop(Drop.LISTEN_UNEXPECTED);
+            return;
+        }
+        if ((flags & TcpHeader.ACK) != 0) {
+            counters.drop(Drop.LISTEN_UNEXPECTED);
+            sendReset(dst, in.destinationPort(), src, in.sourcePort(), in.acknowledgmentNumber(), 0, TcpHeader.RST);
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0) {
+            counters.drop(Drop.LISTEN_UNEXPECTED);
+            return;
+        }
+        if (l.full()) {
+            counters.drop(Drop.BACKLOG_FULL);
+            resetUnknown(src, dst, payloadLen);
+            return;
+        }
+        TcpConnection c = new TcpConnection(this, dst, in.destinationPort(), src, in.sourcePort());
+        c.listener = l;
+        l.handshaking++;
+        add(c);
+        c.openPassive(in, options, now);
+    }
+
+    /** RFC 9293 section 3.10.7.1: the reply to a segment for no connection. */
+    private void resetUnknown(int src, int dst, int payloadLen) {
+        int flags = in.flags();
+        if ((flags & TcpHeader.RST) != 0) return;
+        if ((flags & TcpHeader.ACK) != 0) {
+            sendReset(dst, in.destinationPort(), src, in.sourcePort(), in.acknowledgmentNumber(), 0, TcpHeader.RST);
+        } else {
+            int segLen = payloadLen + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            sendReset(dst, in.destinationPort(), src, in.sourcePort(), 0, in.sequenceNumber() + segLen, TcpHeader.RST | TcpHeader.ACK);
+        }
+    }
+
+    @Override
+    public void icmpError(int type, int code, int originalSrc, int originalDst, byte[] quoted, int off, int len, long now) {
+        this.now = now;
+        if (len < 8) {
+            counters.drop(Drop.ICMP_UNMATCHED);
+            return;
+        }
+        TcpHeader q = new TcpHeader().wrap(quoted, off);
+        TcpConnection c = lookup(originalSrc, q.sourcePort(), originalDst, q.destinationPort());
+        if (c == null) {
+            counters.drop(Drop.ICMP_UNMATCHED);
+            return;
+        }
+        c.onIcmpError(type, code, q.sequenceNumber(), now);
+    }
+
+    // ---- timers ----------------------------------------------------------------------------------
+
+    @Override
+    public long poll(long now) {
+        this.now = now;
+        long next = Long.MAX_VALUE;
+        // Backwards, so a connection that leaves (swapped with the last) is never skipped.
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            if (i >= connections.size()) continue;
+            TcpConnection c = connections.get(i);
+            if (c.nextDeadline() <= now) c.onTimer(now);
+            if (c.state() != TcpState.CLOSED) next = Math.min(next, c.nextDeadline());
+        }
+        return next;
+    }
+
+    // ---- shared by connections -------------------------------------------------------------------
+
+    int isn(int localAddr, int localPort, int remoteAddr, int remotePort, long now) {
+        return isn.isn(localAddr, localPort, remoteAddr, remotePort, now);
+    }
+
+    /** RFC 5961 section 7: a global budget of challenge ACKs per second. */
+    boolean allowChallengeAck(long now) {
+        if (now - challengeWindowStart >= SECOND) {
+            challengeWindowStart = now;
+            challengeAcks = 0;
+        }
+        return ++challengeAcks <= cfg.challengeAcksPerSecond;
+    }
+
+    /** Sends a bare RST (or RST|ACK) with no connection behind it. */
+    void sendReset(int localAddr, int localPort, int remoteAddr, int remotePort, int seq, int ack, int flags) {
+        PacketBuffer b = ip.allocate(TcpHeader.MIN_LENGTH);
+        int at = b.append(TcpHeader.MIN_LENGTH);
+        out.wrap(b.data(), at)
+                .sourcePort(localPort)
+                .destinationPort(remotePort)
+                .sequenceNumber(seq)
+                .acknowledgmentNumber((flags & TcpHeader.ACK) != 0 ? ack : 0)
+                .headerLength(TcpHeader.MIN_LENGTH)
+                .flags(flags)
+                .window(0)
+                .checksum(Checksum.fold(Checksum.pseudoHeader(localAddr, remoteAddr, PROTOCOL, TcpHeader.MIN_LENGTH)))
+                .urgentPointer(0);
+        b.requestChecksum(at, TcpHeader.CHECKSUM_OFFSET);
+        counters.count(Event.RESETS_SENT);
+        counters.count(Event.SEGMENTS_SENT);
+        Ipv4Output.SendResult r = ip.send(b, localAddr, remoteAddr, PROTOCOL, -1, 0, true);
+        if (r == Ipv4Output.SendResult.NO_ROUTE || r == Ipv4Output.SendResult.DROPPED) counters.drop(Drop.SEND_FAILED);
+    }
+
+    private void add(TcpConnection c) {
+        table.put(new Key().set(c.localAddr, c.localPort, c.remoteAddr, c.remotePort), c);
+        c.tableIndex = connections.size();
+        connections.add(c);
+    }
+
+    void remove(TcpConnection c) {
+        if (c.tableIndex < 0) return;
+        table.remove(probe.set(c.localAddr, c.localPort, c.remoteAddr, c.remotePort));
+        int last = connections.size() - 1;
+        TcpConnection moved = connections.get(last);
+        connections.set(c.tableIndex, moved);
+        moved.tableIndex = c.tableIndex;
+        connections.remove(last);
+        c.tableIndex = -1;
+    }
+
+    private TcpConnection lookup(int localAddr, int localPort, int remoteAddr, int remotePort) {
+        return table.get(probe.set(localAddr, localPort, remoteAddr, remotePort));
+    }
+
+    private TcpListener findListener(int localAddr, int localPort) {
+        TcpListener any = null;
+        for (int i = 0; i < listeners.size(); i++) {
+            TcpListener l = listeners.get(i);
+            if (l.localPort != localPort) continue;
+            if (l.localAddr == localAddr) return l;
+            if (l.localAddr == 0) any = l;
+        }
+        return any;
+    }
+
+    /** Connections currently in the table (a copy), for diagnostics. */
+    public List<TcpConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    private static boolean unicast(int addr) {
+        return addr != 0 && addr != -1 && (addr >>> 28) != 14;
+    }
+
+    static String addr(int a) {
+        return (a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
+    }
+
+    /** The four-tuple, mutable so lookups reuse one probe and allocate nothing. */
+    private static final class Key {
+        int localAddr;
+        int localPort;
+        int remoteAddr;
+        int remotePort;
+
+        Key set(int localAddr, int localPort, int remoteAddr, int remotePort) {
+            this.localAddr = localAddr;
+            this.localPort = localPort;
+            this.remoteAddr = remoteAddr;
+            this.remotePort = remotePort;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.localAddr == localAddr && k.localPort == localPort
+                    && k.remoteAddr == remoteAddr && k.remotePort == remotePort;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = localAddr * 31 + remoteAddr;
+            h = h * 31 + localPort;
+            return h * 31 + remotePort;
+        }
+    }
+}
