@@ -47,4 +47,19 @@ public interface NetDevice {
 
     /** Hands at most {@code budget} received frames to {@code sink}; returns how many. Never blocks. */
     int receive(FrameSink sink, int budget);
+
+    /**
+     * When the device next needs {@link #receive} called even if nothing arrives (frames held back
+     * by a fault injector's delay), on the clock the device was given; {@link Long#MAX_VALUE} for never.
+     */
+    default long nextDeadline() { return Long.MAX_VALUE; }
+
+    /** A file descriptor that polls readable when frames arrive (for poll(2)), or -1 if the device has none. */
+    default int pollDescriptor() { return -1; }
+
+    /**
+     * Registers a callback the device runs (from any thread) when a frame arrives, so a sleeping stack
+     * thread wakes up. Devices with a {@link #pollDescriptor} may ignore it.
+     */
+    default void setReceiveWakeup(Runnable wakeup) {}
 }

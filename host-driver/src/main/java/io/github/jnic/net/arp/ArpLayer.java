@@ -1,0 +1,267 @@
+package io.github.jnic.net.arp;
+
+import io.github.jnic.net.buf.BufferPool;
+import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.eth.EthernetLayer;
+import io.github.jnic.net.eth.NetInterface;
+import io.github.jnic.net.stats.Counter;
+import io.github.jnic.net.stats.Counters;
+import io.github.jnic.net.wire.ArpPacket;
+import io.github.jnic.net.wire.EthernetFrame;
+import io.github.jnic.net.wire.Ipv4Address;
+import io.github.jnic.net.wire.MacAddress;
+
+/**
+ * ARP (RFC 826) for IPv4 over Ethernet: answers requests for our addresses, resolves next hops
+ * with a cache whose entries age out, parks a bounded number of packets per unresolved neighbour
+ * while requests are retried, and announces addresses with gratuitous ARP. Stack thread only.
+ */
+public final class ArpLayer implements EthernetLayer.Protocol {
+
+    /** Told about each packet dropped because its next hop never answered (to report "host unreachable"). */
+    @FunctionalInterface
+    public interface UnresolvedListener {
+        void unresolved(NetInterface iface, int nextHop, PacketBuffer packet, long now);
+    }
+
+    /** Outcome of {@link #send}. */
+    public enum Result { SENT, QUEUED, DROPPED }
+
+    private static final int FREE = 0, INCOMPLETE = 1, REACHABLE = 2, STATIC = 3;
+
+    private static final class Entry {
+        NetInterface iface;
+        int ip;
+        final byte[] mac = new byte[6];
+        int state = FREE;
+        long expires;
+        long nextRetry;
+        int retries;
+        PacketBuffer[] queue;
+        int queued;
+    }
+
+    private final EthernetLayer eth;
+    private final BufferPool pool;
+    private final ArpPacket arp = new ArpPacket();
+    private final Entry[] entries;
+    private final int queueLimit;
+    private long reachableNanos = 60_000_000_000L;
+    private long retryNanos = 1_000_000_000L;
+    private int maxRequests = 3;
+    private UnresolvedListener unresolvedListener = (i, h, p, n) -> {};
+
+    private final Counter requestsSent, repliesSent, cacheUpdates, gratuitous;
+    private final Counter dropTruncated, dropFormat, dropOpcode, dropBadSender, dropNotForUs, dropQueueFull,
+            dropUnresolved, dropCacheFull, dropConflict;
+
+    public ArpLayer(EthernetLayer eth, BufferPool pool, Counters counters, int cacheSize, int queuePerNeighbour) {
+        this.eth = eth;
+        this.pool = pool;
+        this.entries = new Entry[cacheSize];
+        for (int i = 0; i < cacheSize; i++) entries[i] = new Entry();
+        this.queueLimit = queuePerNeighbour;
+        String l = "arp";
+        requestsSent = counters.stat(l, "requests-sent", "ARP requests sent (retries and gratuitous included)");
+        repliesSent = counters.stat(l, "replies-sent", "ARP replies sent");
+        cacheUpdates = counters.stat(l, "cache-updates", "neighbour entries learned or refreshed");
+        gratuitous = counters.stat(l, "gratuitous-seen", "gratuitous announcements from hosts not in the cache (not learned)");
+        dropTruncated = counters.drop(l, "truncated", "ARP packet shorter than 28 bytes");
+        dropFormat = counters.drop(l, "unsupported-format", "hardware/protocol type or lengths other than Ethernet/IPv4");
+        dropOpcode = counters.drop(l, "bad-opcode", "operation neither request nor reply");
+        dropBadSender = counters.drop(l, "bad-sender", "sender MAC multicast or sender IP invalid");
+        dropNotForUs = counters.drop(l, "not-for-us", "request or reply about an address that is not ours (not learned)");
+        dropQueueFull = counters.drop(l, "queue-full", "packet waiting for resolution dropped: per-neighbour queue full");
+        dropUnresolved = counters.drop(l, "unresolved", "packet dropped: the next hop never answered ARP");
+        dropCacheFull = counters.drop(l, "cache-full", "no free neighbour entry (all incomplete)");
+        dropConflict = counters.drop(l, "address-conflict", "another host claims one of our addresses");
+    }
+
+    public ArpLayer timeouts(long reachableNanos, long retryNanos, int maxRequests) {
+        this.reachableNanos = reachableNanos;
+        this.retryNanos = retryNanos;
+        this.maxRequests = maxRequests;
+        return this;
+    }
+
+    public void setUnresolvedListener(UnresolvedListener l) { this.unresolvedListener = l; }
+
+    // ---- receive ---------------------------------------------------------------------------
+
+    @Override public void receive(NetInterface iface, PacketBuffer buf, long now) {
+        try {
+            handle(iface, buf, now);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private void handle(NetInterface iface, PacketBuffer buf, long now) {
+        if (buf.length() < ArpPacket.LENGTH) { dropTruncated.increment(); return; }
+        arp.wrap(buf.data(), buf.start());
+        if (!arp.isEthernetIpv4()) { dropFormat.increment(); return; }
+        int op = arp.operation();
+        if (op != ArpPacket.OP_REQUEST && op != ArpPacket.OP_REPLY) { dropOpcode.increment(); return; }
+        byte[] b = arp.data();
+        int sha = arp.senderHardwareOffset();
+        int spa = arp.senderProtocolAddress();
+        int tpa = arp.targetProtocolAddress();
+        if (MacAddress.isMulticast(b, sha) || Ipv4Address.isBadSource(spa)) { dropBadSender.increment(); return; }
+        if (spa != 0 && iface.hasAddress(spa)) {
+            if (!java.util.Arrays.equals(iface.mac(), 0, 6, b, sha, sha + 6)) dropConflict.increment();
+            return;
+        }
+        // RFC 826 merge: refresh what we already know about the sender, whoever the packet is for.
+        boolean merged = spa != 0 && update(iface, spa, b, sha, now, false);
+        if (!iface.hasAddress(tpa)) {
+            if (spa == tpa) gratuitous.increment();
+            else if (!merged) dropNotForUs.increment();
+            return;
+        }
+        if (!merged && spa != 0) update(iface, spa, b, sha, now, true);
+        if (op == ArpPacket.OP_REQUEST) {
+            PacketBuffer reply = pool.take();
+            int at = reply.append(ArpPacket.LENGTH);
+            ArpPacket.write(reply.data(), at, ArpPacket.OP_REPLY, iface.mac(), tpa, b, sha, spa);
+            if (eth.transmit(iface, reply, b, sha, EthernetFrame.TYPE_ARP)) repliesSent.increment();
+        }
+    }
+
+    /** Records {@code ip -> mac}; creates the entry only if {@code create}. Flushes packets that waited. */
+    private boolean update(NetInterface iface, int ip, byte[] mac, int macOff, long now, boolean create) {
+        Entry e = find(iface, ip);
+        if (e == null) {
+            if (!create) return false;
+            e = allocate(iface, ip, now);
+            if (e == null) return false;
+        }
+        if (e.state == STATIC) return true;
+        System.arraycopy(mac, macOff, e.mac, 0, 6);
+        e.state = REACHABLE;
+        e.expires = now + reachableNanos;
+        cacheUpdates.increment();
+        for (int i = 0; i < e.queued; i++) {
+            PacketBuffer p = e.queue[i];
+            e.queue[i] = null;
+            eth.transmit(iface, p, e.mac, 0, EthernetFrame.TYPE_IPV4);
+        }
+        e.queued = 0;
+        return true;
+    }
+
+    // ---- send ------------------------------------------------------------------------------
+
+    /** Sends an IPv4 packet to {@code nextHop} on {@code iface}, resolving it first if needed. Takes ownership. */
+    public Result send(NetInterface iface, int nextHop, PacketBuffer packet, long now) {
+        Entry e = find(iface, nextHop);
+        if (e != null && (e.state == STATIC || (e.state == REACHABLE && now < e.expires))) {
+            return eth.transmit(iface, packet, e.mac, 0, EthernetFrame.TYPE_IPV4) ? Result.SENT : Result.DROPPED;
+        }
+        if (e == null) {
+            e = allocate(iface, nextHop, now);
+            if (e == null) { dropCacheFull.increment(); packet.release(); return Result.DROPPED; }
+        }
+        if (e.state != INCOMPLETE) {   // new, or expired: resolve (again)
+            e.state = INCOMPLETE;
+            e.retries = 0;
+            e.nextRetry = now;
+        }
+        if (e.queued == queueLimit) { dropQueueFull.increment(); packet.release(); return Result.DROPPED; }
+        if (e.queue == null) e.queue = new PacketBuffer[queueLimit];
+        e.queue[e.queued++] = packet;
+        if (e.nextRetry <= now) request(e, now);
+        return Result.QUEUED;
+    }
+
+    private void request(Entry e, long now) {
+        e.retries++;
+        e.nextRetry = now + retryNanos;
+        sendRequest(e.iface, e.iface.sourceFor(e.ip), e.ip);
+    }
+
+    private void sendRequest(NetInterface iface, int spa, int tpa) {
+        PacketBuffer req = pool.take();
+        int at = req.append(ArpPacket.LENGTH);
+        ArpPacket.write(req.data(), at, ArpPacket.OP_REQUEST, iface.mac(), spa, null, 0, tpa);
+        if (eth.broadcast(iface, req, EthernetFrame.TYPE_ARP)) requestsSent.increment();
+    }
+
+    /** Gratuitous ARP: announces {@code address} on {@code iface} so neighbours update their caches. */
+    public void announce(NetInterface iface, int address) {
+        sendRequest(iface, address, address);
+    }
+
+    /** Adds a permanent entry (never aged, never replaced by what the network says). */
+    public void addStatic(NetInterface iface, int ip, byte[] mac, long now) {
+        Entry e = find(iface, ip);
+        if (e == null) e = allocate(iface, ip, now);
+        if (e == null) throw new IllegalStateException("ARP cache full");
+        update(iface, ip, mac, 0, now, true);
+        e.state = STATIC;
+    }
+
+    /** The cached MAC for {@code ip} (a copy), or null if unknown or expired. */
+    public byte[] lookup(NetInterface iface, int ip, long now) {
+        Entry e = find(iface, ip);
+        if (e == null || !(e.state == STATIC || (e.state == REACHABLE && now < e.expires))) return null;
+        return e.mac.clone();
+    }
+
+    // ---- timers ----------------------------------------------------------------------------
+
+    /** Retries requests, gives up on silent neighbours, ages entries out; returns the next deadline. */
+    public long poll(long now) {
+        long next = Long.MAX_VALUE;
+        for (Entry e : entries) {
+            switch (e.state) {
+                case INCOMPLETE -> {
+                    if (e.nextRetry <= now) {
+                        if (e.retries >= maxRequests) { fail(e, now); continue; }
+                        request(e, now);
+                    }
+                    next = Math.min(next, e.nextRetry);
+                }
+                case REACHABLE -> {
+                    if (e.expires <= now) e.state = FREE;
+                    else next = Math.min(next, e.expires);
+                }
+                default -> { }
+            }
+        }
+        return next;
+    }
+
+    private void fail(Entry e, long now) {
+        for (int i = 0; i < e.queued; i++) {
+            PacketBuffer p = e.queue[i];
+            e.queue[i] = null;
+            dropUnresolved.increment();
+            unresolvedListener.unresolved(e.iface, e.ip, p, now);
+            p.release();
+        }
+        e.queued = 0;
+        e.state = FREE;
+    }
+
+    private Entry find(NetInterface iface, int ip) {
+        for (Entry e : entries) if (e.state != FREE && e.ip == ip && e.iface == iface) return e;
+        return null;
+    }
+
+    /** A free entry, else the reachable one closest to expiry; null if all are incomplete or static. */
+    private Entry allocate(NetInterface iface, int ip, long now) {
+        Entry victim = null;
+        for (Entry e : entries) {
+            if (e.state == FREE) { victim = e; break; }
+            if (e.state == REACHABLE && (victim == null || e.expires < victim.expires)) victim = e;
+        }
+        if (victim == null) return null;
+        victim.iface = iface;
+        victim.ip = ip;
+        victim.state = INCOMPLETE;
+        victim.retries = 0;
+        victim.nextRetry = now;
+        victim.queued = 0;
+        return victim;
+    }
+}

@@ -1,0 +1,420 @@
+package io.github.jnic.net.ip;
+
+import io.github.jnic.net.arp.ArpLayer;
+import io.github.jnic.net.buf.BufferPool;
+import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.dev.NetDevice;
+import io.github.jnic.net.eth.EthernetLayer;
+import io.github.jnic.net.eth.NetInterface;
+import io.github.jnic.net.stats.Counter;
+import io.github.jnic.net.stats.Counters;
+import io.github.jnic.net.wire.Bytes;
+import io.github.jnic.net.wire.Checksum;
+import io.github.jnic.net.wire.EthernetFrame;
+import io.github.jnic.net.wire.IcmpMessage;
+import io.github.jnic.net.wire.Ipv4Address;
+import io.github.jnic.net.wire.Ipv4Header;
+import io.github.jnic.net.wire.MacAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * IPv4 (RFC 791) for a host: validates and delivers datagrams addressed to us (reassembling
+ * fragments), dispatches them to the registered {@link Ipv4Transport}s, and sends what transports
+ * give it: routed by longest-prefix match, fragmented when larger than the MTU, with the offloads
+ * the device lacks done in software. Datagrams to our own addresses loop back at the next poll.
+ * Stack thread only.
+ */
+public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
+
+    /** Sends ICMP errors on the IP layer's behalf (the ICMP layer implements it). */
+    public interface ErrorSender {
+        /**
+         * Reports an error about the datagram whose IP header starts at {@code data[ipOff]} and of which
+         * {@code length} bytes are available.
+         */
+        void sendError(int type, int code, int info, byte[] data, int ipOff, int length, long now);
+    }
+
+    public static final int DEFAULT_TTL = 64;
+    /** Multicast datagrams stay on the link unless the sender asks otherwise. */
+    public static final int DEFAULT_MULTICAST_TTL = 1;
+
+    private final EthernetLayer eth;
+    private final ArpLayer arp;
+    private final BufferPool pool;
+    private final List<NetInterface> interfaces;
+    private final RoutingTable routes = new RoutingTable();
+    private final Ipv4Transport[] transports = new Ipv4Transport[256];
+    private final Reassembler reassembler;
+    private final ArrayDeque<PacketBuffer> loopback = new ArrayDeque<>();
+    private final Ipv4Header ip = new Ipv4Header();
+    private final Ipv4Header out = new Ipv4Header();
+    private ErrorSender errors = (t, c, i, d, o, l, n) -> {};
+    private int nextId;
+    private long now;
+
+    // The datagram being delivered to a transport right now, so it can ask for an ICMP error about it.
+    private byte[] deliveringData;
+    private int deliveringHeader = -1;
+    private int deliveringLength;
+
+    private final Counter rxDatagrams, txDatagrams, fragmentsSent, delivered;
+    private final Counter dropTruncated, dropVersion, dropHeaderLength, dropLength, dropChecksum, dropOptions,
+            dropSource, dropNotForUs, dropProtocol, dropNoRoute, dropFragNeeded, dropTooBig;
+
+    public Ipv4Layer(EthernetLayer eth, ArpLayer arp, BufferPool pool, List<NetInterface> interfaces, Counters counters,
+                     int maxReassemblies, long reassemblyTimeoutNanos) {
+        this.eth = eth;
+        this.arp = arp;
+        this.pool = pool;
+        this.interfaces = interfaces;
+        this.reassembler = new Reassembler(maxReassemblies, reassemblyTimeoutNanos, counters, this::reassemblyTimedOut);
+        String l = "ipv4";
+        rxDatagrams = counters.stat(l, "rx-datagrams", "datagrams received");
+        txDatagrams = counters.stat(l, "tx-datagrams", "datagrams sent (before fragmentation)");
+        fragmentsSent = counters.stat(l, "tx-fragments", "fragments sent");
+        delivered = counters.stat(l, "delivered", "datagrams delivered to a transport");
+        dropTruncated = counters.drop(l, "truncated", "shorter than its header or its total length");
+        dropVersion = counters.drop(l, "bad-version", "version field not 4");
+        dropHeaderLength = counters.drop(l, "bad-header-length", "header length below 20 bytes");
+        dropLength = counters.drop(l, "bad-length", "total length smaller than the header");
+        dropChecksum = counters.drop(l, "bad-checksum", "header checksum wrong");
+        dropOptions = counters.drop(l, "bad-options", "malformed options (length 0/1 or past the header)");
+        dropSource = counters.drop(l, "bad-source", "source address multicast or broadcast");
+        dropNotForUs = counters.drop(l, "not-for-us", "destination is not ours (this host does not forward)");
+        dropProtocol = counters.drop(l, "unknown-protocol", "no transport for the protocol number");
+        dropNoRoute = counters.drop(l, "no-route", "no route to the destination");
+        dropFragNeeded = counters.drop(l, "fragmentation-needed", "larger than the MTU with Don't Fragment set");
+        dropTooBig = counters.drop(l, "tx-too-big", "datagram longer than 65535 bytes");
+    }
+
+    public void setErrorSender(ErrorSender errors) { this.errors = errors; }
+
+    public RoutingTable routes() { return routes; }
+
+    public void register(Ipv4Transport t) {
+        if (transports[t.protocol()] != null) throw new IllegalStateException("protocol " + t.protocol() + " already registered");
+        transports[t.protocol()] = t;
+    }
+
+    public Ipv4Transport transport(int protocol) { return transports[protocol & 0xff]; }
+
+    // ---- receive ---------------------------------------------------------------------------
+
+    @Override public void receive(NetInterface iface, PacketBuffer buf, long now) {
+        this.now = now;
+        rxDatagrams.increment();
+        int len = buf.length();
+        if (len < Ipv4Header.MIN_LENGTH) { drop(buf, dropTruncated); return; }
+        ip.wrap(buf.data(), buf.start());
+        if (ip.version() != 4) { drop(buf, dropVersion); return; }
+        int ihl = ip.headerLength();
+        if (ihl < Ipv4Header.MIN_LENGTH) { drop(buf, dropHeaderLength); return; }
+        if (ihl > len) { drop(buf, dropTruncated); return; }
+        int total = ip.totalLength();
+        if (total < ihl) { drop(buf, dropLength); return; }
+        if (total > len) { drop(buf, dropTruncated); return; }
+        if (!ip.checksumValid()) { drop(buf, dropChecksum); return; }
+        if (!ip.optionsWellFormed()) { drop(buf, dropOptions); return; }
+        int src = ip.source();
+        int dst = ip.destination();
+        if (Ipv4Address.isBadSource(src)) { drop(buf, dropSource); return; }
+        if (!acceptsDestination(iface, dst)) { drop(buf, dropNotForUs); return; }
+        buf.truncate(total);   // Ethernet padding off
+        if (ip.isFragment()) {
+            buf = reassembler.add(buf, ip, now);
+            if (buf == null) return;
+            ip.wrap(buf.data(), buf.start());
+        }
+        deliver(buf, now);
+    }
+
+    /** Hands a whole datagram (window = header + payload, header in {@link #ip}) to its transport. */
+    private void deliver(PacketBuffer buf, long now) {
+        int ihl = ip.headerLength();
+        int proto = ip.protocol();
+        int src = ip.source();
+        int dst = ip.destination();
+        Ipv4Transport t = transports[proto];
+        if (t == null) {
+            dropProtocol.increment();
+            if (!isBroadcastOrMulticast(dst)) {
+                errors.sendError(IcmpMessage.DEST_UNREACHABLE, IcmpMessage.CODE_PROTOCOL_UNREACHABLE, 0,
+                        buf.data(), buf.start(), buf.length(), now);
+            }
+            buf.release();
+            return;
+        }
+        byte[] savedData = deliveringData;
+        int savedHeader = deliveringHeader, savedLength = deliveringLength;
+        deliveringData = buf.data();
+        deliveringHeader = buf.start();
+        deliveringLength = buf.length();
+        buf.trimFront(ihl);
+        delivered.increment();
+        try {
+            t.receive(buf, src, dst, now);
+        } finally {
+            deliveringData = savedData;
+            deliveringHeader = savedHeader;
+            deliveringLength = savedLength;
+        }
+    }
+
+    /**
+     * Sends an ICMP error about the datagram currently being delivered (call only from inside
+     * {@link Ipv4Transport#receive}, with the segment it was given, before releasing it): how UDP
+     * reports "port unreachable".
+     */
+    public void replyWithError(PacketBuffer segment, int type, int code) {
+        if (segment.data() != deliveringData || deliveringHeader < 0) throw new IllegalStateException("not the datagram being delivered");
+        ip.wrap(deliveringData, deliveringHeader);
+        if (isBroadcastOrMulticast(ip.destination())) return;
+        errors.sendError(type, code, 0, deliveringData, deliveringHeader, deliveringLength, now);
+    }
+
+    /**
+     * Tells the transport that sent {@code datagram} (window = IP header + payload) that it could
+     * not leave this host (its next hop never answered ARP), as a received "host unreachable" would.
+     * Does not take ownership.
+     */
+    public void reportLocally(PacketBuffer datagram, long now) {
+        ip.wrap(datagram.data(), datagram.start());
+        int ihl = ip.headerLength();
+        Ipv4Transport t = transports[ip.protocol()];
+        if (t == null || datagram.length() < ihl + 8 || ip.fragmentOffset() != 0) return;
+        t.icmpError(IcmpMessage.DEST_UNREACHABLE, IcmpMessage.CODE_HOST_UNREACHABLE, ip.source(), ip.destination(),
+                datagram.data(), datagram.start() + ihl, datagram.length() - ihl, now);
+    }
+
+    private boolean acceptsDestination(NetInterface iface, int dst) {
+        if (Ipv4Address.isMulticast(dst)) return dst == 0xe0000001 || iface.inGroup(dst);
+        if (iface.isBroadcast(dst)) return true;
+        return isLocalAddress(dst);
+    }
+
+    /** Limited or directed broadcast of one of our subnets, or multicast. */
+    public boolean isBroadcastOrMulticast(int addr) {
+        if (Ipv4Address.isMulticast(addr)) return true;
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).isBroadcast(addr)) return true;
+        return false;
+    }
+
+    private void reassemblyTimedOut(byte[] data, int headerOffset, int length, long now) {
+        errors.sendError(IcmpMessage.TIME_EXCEEDED, IcmpMessage.CODE_REASSEMBLY_TIME_EXCEEDED, 0, data, headerOffset, length, now);
+    }
+
+    // ---- Ipv4Output ------------------------------------------------------------------------
+
+    @Override public PacketBuffer allocate(int transportBytes) {
+        PacketBuffer b = pool.take();
+        if (b.tailroom() < transportBytes) {   // bigger than a pooled buffer (large UDP, TSO): a one-off
+            b.release();
+            b = PacketBuffer.allocate(PacketBuffer.DEFAULT_HEADROOM + transportBytes, PacketBuffer.DEFAULT_HEADROOM);
+        }
+        return b;
+    }
+
+    @Override public SendResult send(PacketBuffer segment, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment) {
+        return send(segment, src, dst, protocol, ttl, tos, dontFragment, null);
+    }
+
+    /** {@link #send} with an explicit output interface (multicast, limited broadcast), or null to route. */
+    public SendResult send(PacketBuffer segment, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment,
+                           NetInterface via) {
+        NetInterface iface;
+        int nextHop;
+        if (via != null) {
+            iface = via;
+            nextHop = dst;
+        } else {
+            RoutingTable.Route r = route(dst);
+            if (r == null) { drop(segment, dropNoRoute); return SendResult.NO_ROUTE; }
+            iface = r.iface();
+            nextHop = r.nextHop(dst);
+        }
+        if (src == 0) src = iface.sourceFor(nextHop);
+        if (ttl < 0) ttl = Ipv4Address.isMulticast(dst) ? DEFAULT_MULTICAST_TTL : DEFAULT_TTL;
+        NetDevice dev = iface.device();
+
+        if (segment.segmentSize() > 0 && (isLocalAddress(dst) || !dev.features().contains(NetDevice.Feature.TSO))) {
+            return segmentInSoftware(segment, iface, nextHop, src, dst, protocol, ttl, tos, dontFragment);
+        }
+        return sendOne(segment, iface, nextHop, src, dst, protocol, ttl, tos, dontFragment);
+    }
+
+    /**
+     * TSO done here when the device cannot: cuts a TCP segment into pieces of {@code segmentSize()}
+     * payload bytes, each with the sequence number advanced, FIN and PSH kept for the last piece only,
+     * CWR for the first only, and its own checksum.
+     */
+    private SendResult segmentInSoftware(PacketBuffer segment, NetInterface iface, int nextHop, int src, int dst,
+                                         int protocol, int ttl, int tos, boolean dontFragment) {
+        byte[] d = segment.data();
+        int tcp = segment.start();
+        int hdr = ((d[tcp + 12] >> 4) & 0xf) * 4;
+        int payload = segment.length() - hdr;
+        int mss = segment.segmentSize();
+        int seq = Bytes.get32(d, tcp + 4);
+        int flags = d[tcp + 13] & 0xff;
+        SendResult result = SendResult.SENT;
+        for (int off = 0; off < payload || (off == 0 && payload == 0); off += mss) {
+            int n = Math.min(mss, payload - off);
+            boolean first = off == 0, last = off + n >= payload;
+            PacketBuffer p = allocate(hdr + n);
+            int at = p.append(hdr + n);
+            byte[] pd = p.data();
+            System.arraycopy(d, tcp, pd, at, hdr);
+            System.arraycopy(d, tcp + hdr, pd, at + hdr, n);
+            Bytes.put32(pd, at + 4, seq + off);
+            int f = flags;
+            if (!last) f &= ~(0x01 | 0x08);   // FIN, PSH
+            if (!first) f &= ~0x80;           // CWR
+            pd[at + 13] = (byte) f;
+            Bytes.put16(pd, at + 16, Checksum.fold(Checksum.pseudoHeader(src, dst, protocol, hdr + n)));
+            p.requestChecksum(at, 16);
+            SendResult r = sendOne(p, iface, nextHop, src, dst, protocol, ttl, tos, dontFragment);
+            if (r != SendResult.SENT) result = r;
+            if (payload == 0) break;
+        }
+        segment.release();
+        return result;
+    }
+
+    SendResult sendOne(PacketBuffer segment, NetInterface iface, int nextHop, int src, int dst, int protocol,
+                       int ttl, int tos, boolean dontFragment) {
+        if (ttl <= 0) ttl = Ipv4Address.isMulticast(dst) ? DEFAULT_MULTICAST_TTL : DEFAULT_TTL;
+        int total = Ipv4Header.MIN_LENGTH + segment.length();
+        if (total > 0xffff && segment.segmentSize() == 0) { drop(segment, dropTooBig); return SendResult.DROPPED; }
+        NetDevice dev = iface.device();
+        int id = nextId++ & 0xffff;
+        txDatagrams.increment();
+        boolean local = isLocalAddress(dst);
+        boolean fits = total <= iface.mtu() || segment.segmentSize() > 0;
+        if (segment.checksumRequested() && (local || !fits || !dev.features().contains(NetDevice.Feature.TX_CHECKSUM))) {
+            softwareChecksum(segment, protocol);
+        }
+        if (!fits) {
+            if (dontFragment) { drop(segment, dropFragNeeded); return SendResult.DROPPED; }
+            return fragment(segment, iface, nextHop, src, dst, protocol, ttl, tos, id);
+        }
+        int at = segment.prepend(Ipv4Header.MIN_LENGTH);
+        Ipv4Header.write(segment.data(), at, tos, total & 0xffff, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, src, dst);
+        if (local) {
+            loopback.add(segment);
+            return SendResult.SENT;
+        }
+        return output(iface, nextHop, dst, segment);
+    }
+
+    /** Hands a finished datagram to the link: multicast and broadcast map to MACs, unicast goes through ARP. */
+    private SendResult output(NetInterface iface, int nextHop, int dst, PacketBuffer datagram) {
+        if (Ipv4Address.isMulticast(dst)) {
+            MacAddress.writeMulticast(dst, groupMac, 0);
+            return eth.transmit(iface, datagram, groupMac, 0, EthernetFrame.TYPE_IPV4) ? SendResult.SENT : SendResult.DROPPED;
+        }
+        if (iface.isBroadcast(dst)) {
+            return eth.broadcast(iface, datagram, EthernetFrame.TYPE_IPV4) ? SendResult.SENT : SendResult.DROPPED;
+        }
+        return switch (arp.send(iface, nextHop, datagram, now)) {
+            case SENT -> SendResult.SENT;
+            case QUEUED -> SendResult.QUEUED;
+            case DROPPED -> SendResult.DROPPED;
+        };
+    }
+
+    private final byte[] groupMac = new byte[6];
+
+    /** Cuts {@code segment} (transport header + payload, checksum already final) into fragments. */
+    private SendResult fragment(PacketBuffer segment, NetInterface iface, int nextHop, int src, int dst, int protocol,
+                                int ttl, int tos, int id) {
+        int maxPayload = (iface.mtu() - Ipv4Header.MIN_LENGTH) & ~7;
+        byte[] d = segment.data();
+        int length = segment.length();
+        SendResult result = SendResult.SENT;
+        for (int offset = 0; offset < length; offset += maxPayload) {
+            int n = Math.min(maxPayload, length - offset);
+            boolean more = offset + n < length;
+            PacketBuffer f = pool.take();
+            f.append(d, segment.start() + offset, n);
+            int at = f.prepend(Ipv4Header.MIN_LENGTH);
+            Ipv4Header.write(f.data(), at, tos, Ipv4Header.MIN_LENGTH + n, id, (more ? Ipv4Header.FLAG_MF : 0) | (offset >>> 3),
+                    ttl, protocol, src, dst);
+            fragmentsSent.increment();
+            SendResult r = output(iface, nextHop, dst, f);
+            if (r != SendResult.SENT) result = r;
+        }
+        segment.release();
+        return result;
+    }
+
+    /** The checksum a device would have filled in (UDP's zero is sent as 0xffff, RFC 768). */
+    static void softwareChecksum(PacketBuffer b, int protocol) {
+        int start = b.checksumStart();
+        int field = start + b.checksumOffset();
+        int sum = Checksum.finish(Checksum.add(0, b.data(), start, b.end() - start));
+        if (sum == 0 && protocol == Ipv4Header.PROTO_UDP) sum = 0xffff;
+        Bytes.put16(b.data(), field, sum);
+        b.clearChecksumRequest();
+    }
+
+    /** The route toward {@code dst}; the limited broadcast goes out of the first interface with an address. */
+    public RoutingTable.Route route(int dst) {
+        RoutingTable.Route r = routes.lookup(dst);
+        if (r == null && (dst == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(dst))) {
+            for (NetInterface i : interfaces) if (!i.addresses().isEmpty()) return new RoutingTable.Route(dst, 32, 0, i, 0);
+            if (!interfaces.isEmpty()) return new RoutingTable.Route(dst, 32, 0, interfaces.get(0), 0);
+        }
+        if (r == null && isLocalAddress(dst)) {
+            for (NetInterface i : interfaces) if (i.hasAddress(dst)) return new RoutingTable.Route(dst, 32, 0, i, 0);
+        }
+        return r;
+    }
+
+    @Override public int sourceAddressFor(int dst) {
+        if (isLocalAddress(dst)) return dst;
+        RoutingTable.Route r = route(dst);
+        return r == null ? 0 : r.iface().sourceFor(r.nextHop(dst));
+    }
+
+    @Override public int mtuFor(int dst) {
+        RoutingTable.Route r = route(dst);
+        return r == null ? 0 : r.iface().mtu();
+    }
+
+    @Override public boolean segmentationOffloadFor(int dst) {
+        RoutingTable.Route r = route(dst);
+        return r != null && !isLocalAddress(dst) && r.iface().device().features().contains(NetDevice.Feature.TSO);
+    }
+
+    @Override public boolean isLocalAddress(int addr) {
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).hasAddress(addr)) return true;
+        return false;
+    }
+
+    // ---- timers ----------------------------------------------------------------------------
+
+    /** Delivers looped-back datagrams and expires reassemblies; returns the next deadline. */
+    public long poll(long now) {
+        this.now = now;
+        for (int n = loopback.size(); n > 0; n--) {
+            PacketBuffer b = loopback.poll();
+            b.rxChecksum(PacketBuffer.RxChecksum.GOOD);
+            ip.wrap(b.data(), b.start());
+            NetInterface owner = null;
+            for (NetInterface i : interfaces) if (i.hasAddress(ip.destination())) owner = i;
+            if (owner == null) { b.release(); continue; }
+            receive(owner, b, now);
+        }
+        long next = reassembler.poll(now);
+        return loopback.isEmpty() ? next : now;
+    }
+
+    int reassembliesInProgress() { return reassembler.inProgress(); }
+
+    private static void drop(PacketBuffer buf, Counter reason) {
+        reason.increment();
+        buf.release();
+    }
+}
