@@ -55,9 +55,13 @@ public final class RttEstimator {
     /** Forgets the backoff without a new sample (a new connection attempt, say). */
     public void resetBackoff() { backoff = 0; }
 
-    /** After SYN retransmissions with no sample, RFC 6298 section 5.7 resets RTO to 3 s for data. */
-    public void synWasRetransmitted() {
-        if (srtt == NO_SAMPLE) rto = Math.max(rto, Math.min(maxRto, Math.max(initialRto, 3_000_000_000L)));
+    /**
+     * The handshake finished: backoff is forgotten, and if the SYN had to be retransmitted with no
+     * RTT sample, data starts with an RTO of 3 s (RFC 6298 section 5.7).
+     */
+    public void handshakeDone(boolean synRetransmitted) {
+        backoff = 0;
+        if (synRetransmitted && srtt == NO_SAMPLE) rto = Math.min(maxRto, Math.max(rto, 3_000_000_000L));
     }
 
     public boolean hasSample() { return srtt != NO_SAMPLE; }

@@ -102,6 +102,8 @@ public final class TcpConnection {
 
     // ---- acknowledgments ----------------------------------------------------------------------
     private boolean ackNow;
+    /** The application read since the last ACK: the window may have opened enough to announce. */
+    private boolean readSinceAck;
     private int unackedBytes;
     private long delayedAckAt = NEVER;
 
@@ -213,6 +215,7 @@ public final class TcpConnection {
         if (userClosed) throw new TcpException(TcpError.CLOSED);
         int n = receiveBuffer.read(dst, off, len);
         if (n == 0) return finReceived || state == TcpState.CLOSED ? -1 : 0;
+        readSinceAck = true;
         if (windowUpdateWanted()) output(tcp.now());
         return n;
     }
@@ -323,6 +326,7 @@ public final class TcpConnection {
             tsRecent = o.tsVal;
             tsRecentAt = now;
         }
+        rcvAdv = rcvNxt + Math.min(receiveBuffer.window(), 0xffff);
         mssBase = Math.max(64, Math.min(peerMss, rcvMss));
         sndMss = mssBase - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0);
     }
@@ -330,8 +334,8 @@ public final class TcpConnection {
     private void establish(long now) {
         state = TcpState.ESTABLISHED;
         cc.init(sndMss, cfg.initialWindowSegments);
+        rtt.handshakeDone(retries > 0);
         retries = 0;
-        rtt.resetBackoff();
         counters.count(Event.ESTABLISHED);
         if (keepAlive) keepAliveAt = now + cfg.keepAliveIdle;
         if (listener != null) listener.established(this);
@@ -377,6 +381,12 @@ public final class TcpConnection {
         // challenged (RFC 5961 section 4), which also repairs a lost final handshake ACK.
         if (syn) {
             if (state == TcpState.SYN_RECEIVED && seq == irs) {
+                if ((flags & TcpHeader.ACK) != 0 && h.acknowledgmentNumber() == sndMax) {
+                    // Simultaneous open: the peer's SYN-ACK completes our side (RFC 9293 figure 7).
+                    completeHandshake(h, seq, now);
+                    output(now);
+                    return;
+                }
                 counters.count(Event.DUPLICATE_SEGMENTS);
                 emit(iss, TcpHeader.SYN | TcpHeader.ACK, 0, now);
                 counters.count(Event.RETRANSMITTED_SEGMENTS);
@@ -424,15 +434,7 @@ public final class TcpConnection {
                 tcp.sendReset(localAddr, localPort, remoteAddr, remotePort, ack, 0, TcpHeader.RST);
                 return;
             }
-            if (timing) rtt.sample(now - timedAt);
-            timing = false;
-            sndUna = ack;
-            sndWnd = (long) h.window() << sndShift;
-            maxSndWnd = sndWnd;
-            sndWl1 = seq;
-            sndWl2 = ack;
-            rtoAt = NEVER;
-            establish(now);
+            completeHandshake(h, seq, now);
         } else if (!processAck(h, o, seq, payloadLen, now)) {
             return;
         }
@@ -454,6 +456,19 @@ public final class TcpConnection {
         if (fin && finInWindow) processFin(seq + payloadLen, now);
         checkFin(now);
         output(now);
+    }
+
+    /** SYN-RECEIVED: our SYN is acknowledged. */
+    private void completeHandshake(TcpHeader h, int seq, long now) {
+        if (timing) rtt.sample(now - timedAt);
+        timing = false;
+        sndUna = h.acknowledgmentNumber();
+        sndWnd = (long) h.window() << sndShift;
+        maxSndWnd = sndWnd;
+        sndWl1 = seq;
+        sndWl2 = sndUna;
+        rtoAt = NEVER;
+        establish(now);
     }
 
     private void synSent(TcpHeader h, TcpOptions o, long now) {
@@ -539,6 +554,8 @@ public final class TcpConnection {
             if (opened) {
                 persistAt = NEVER;
                 persistBackoff = 0;
+                // A zero-window probe byte was beyond the window and dropped: send it again as data.
+                if (sndMax - sndUna <= 1) sndNxt = sndUna;
             }
         }
         if (sackOn && o.sackBlocks > 0) {
@@ -617,6 +634,8 @@ public final class TcpConnection {
         timing = false;
         cc.onEnterRecovery(sndMax - sndUna, now);
         counters.count(Event.FAST_RECOVERIES);
+        // RFC 6675 step 4.3 / RFC 5681 step 2: the first presumed-lost segment goes out at once.
+        retransmitHole(sndUna, now);
     }
 
     /** Step seven: segment text. Returns whether a FIN on this segment is inside the window. */
@@ -896,7 +915,7 @@ public final class TcpConnection {
     /** Whether the window we could offer has grown enough past the one advertised to tell the peer at once. */
     private boolean windowUpdateWanted() {
         if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2) return false;
-        if (finReceived) return false;
+        if (finReceived || !readSinceAck) return false;
         int grow = (rcvNxt + receiveBuffer.window()) - rcvAdv;
         if ((grow >> rcvShift) <= 0) return false;
         int half = receiveBuffer.capacity() / 2;
@@ -978,7 +997,6 @@ public final class TcpConnection {
                 .checksum(0)
                 .urgentPointer(0);
         if (syn) {
-            rcvAdv = rcvNxt + Math.min(receiveBuffer.window(), 0xffff);
             TcpOptions.writeSyn(d, at + TcpHeader.MIN_LENGTH, rcvMss, offerSack, offerTs, tsClock(now), synAck ? tsRecent : 0,
                     offerWs ? offeredShift : -1);
         } else {
@@ -998,6 +1016,7 @@ public final class TcpConnection {
         if (len > sndMss) b.requestSegmentation(sndMss);
         if (ack) {
             ackNow = false;
+            readSinceAck = false;
             unackedBytes = 0;
             delayedAckAt = NEVER;
             lastAckSent = rcvNxt;
@@ -1064,7 +1083,6 @@ public final class TcpConnection {
                 return;
             }
             rtt.backOff();
-            rtt.synWasRetransmitted();
             timing = false;
             counters.count(Event.RETRANSMITTED_SEGMENTS);
             emit(iss, TcpHeader.SYN | (state == TcpState.SYN_RECEIVED ? TcpHeader.ACK : 0), 0, now);
