@@ -68,6 +68,8 @@ public final class TcpConnection {
     private long maxSndWnd;
     /** Sequence number of the first byte in {@link #sendBuffer}. */
     private int bufSeq;
+    /** End of the last segment sent smaller than the MSS (Minshall's Nagle test). */
+    private int sndSmall;
     private final SendBuffer sendBuffer;
     /** The application shut down output: a FIN follows the last byte of the send buffer. */
     private boolean finQueued;
@@ -276,7 +278,7 @@ public final class TcpConnection {
 
     void openActive(long now) {
         iss = tcp.isn(localAddr, localPort, remoteAddr, remotePort, now);
-        sndUna = sndNxt = sndMax = iss;
+        sndUna = sndNxt = sndMax = sndSmall = iss;
         bufSeq = iss + 1;
         recoveryPoint = iss;
         state = TcpState.SYN_SENT;
@@ -286,7 +288,7 @@ public final class TcpConnection {
 
     void openPassive(TcpHeader h, TcpOptions o, long now) {
         iss = tcp.isn(localAddr, localPort, remoteAddr, remotePort, now);
-        sndUna = sndNxt = sndMax = iss;
+        sndUna = sndNxt = sndMax = sndSmall = iss;
         bufSeq = iss + 1;
         recoveryPoint = iss;
         irs = h.sequenceNumber();
@@ -360,7 +362,7 @@ public final class TcpConnection {
         boolean syn = (flags & TcpHeader.SYN) != 0;
         boolean fin = (flags & TcpHeader.FIN) != 0;
         int segLen = payloadLen + (syn ? 1 : 0) + (fin ? 1 : 0);
-        int wnd = receiveBuffer.window();
+        int wnd = receiveWindow();
 
         // RST: RFC 5961 section 3.2 replaces the plain window test.
         if ((flags & TcpHeader.RST) != 0) {
@@ -662,7 +664,7 @@ public final class TcpConnection {
             seq = rcvNxt;
         }
         long offset = seq - rcvNxt;
-        int wnd = receiveBuffer.window();
+        int wnd = receiveWindow();
         boolean whole = true;
         if (offset + len > wnd) {
             counters.drop(Drop.BEYOND_WINDOW);
@@ -816,10 +818,11 @@ public final class TcpConnection {
             boolean retransmission = Seq.lt(sndNxt, sndMax);
             if (!all) {
                 if (len < maxSndWnd / 2 && !retransmission) return false; // silly window (RFC 9293 3.8.6.2.1)
-            } else if (!(noDelay || flight == 0 || finDue || retransmission)) {
-                return false; // Nagle (RFC 896)
+            } else if (!(noDelay || Seq.le(sndSmall, sndUna) || finDue || retransmission)) {
+                return false; // Nagle (RFC 896), Minshall's form: one small segment in flight at a time
             }
         }
+        if (len < sndMss) sndSmall = sndNxt + len;
         sndNxt = sendFrom(sndNxt, len, now);
         sndMax = Seq.max(sndMax, sndNxt);
         return true;
@@ -910,6 +913,11 @@ public final class TcpConnection {
         } else {
             counters.drop(Drop.CHALLENGE_ACK_LIMITED);
         }
+    }
+
+    /** RCV.WND: what the peer was told it may send (never more than the buffer holds). */
+    private int receiveWindow() {
+        return Math.max(0, Math.min(rcvAdv - rcvNxt, receiveBuffer.window()));
     }
 
     /** Whether the window we could offer has grown enough past the one advertised to tell the peer at once. */
