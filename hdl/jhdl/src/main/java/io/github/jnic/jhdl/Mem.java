@@ -1,0 +1,117 @@
+package io.github.jnic.jhdl;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A memory of {@code depth} words. Writes and synchronous reads happen on the clock of the domain
+ * current where they are written; an enclosing {@code when} is the write (or read) enable. One write
+ * and one synchronous read port infer a simple dual-port block RAM (iCE40 SB_RAM40_4K, ECP5 DP16KD);
+ * a write and a read in each of two domains, a true dual-port one (ECP5). {@link #readAsync} reads
+ * combinationally (distributed RAM or registers).
+ */
+public final class Mem<T extends Signal> {
+    final T type;
+    final int depth;
+    final int addressWidth;
+    final BigInteger[] init;
+    final Module owner;
+    final SourceLocation location;
+    final List<Signal> readPorts = new ArrayList<>();
+    String name;
+    boolean explicitName;
+
+    Mem(T type, int depth, BigInteger[] init) {
+        if (depth < 1) throw new IllegalArgumentException("a memory needs at least one word");
+        Context.Snapshot s = Context.snapshot();
+        this.owner = Context.current(s);
+        this.location = s.location();
+        this.type = type;
+        this.depth = depth;
+        this.addressWidth = Math.max(1, 32 - Integer.numberOfLeadingZeros(depth - 1));
+        if (init != null) {
+            for (BigInteger v : init) {
+                if (v.signum() < 0 || v.bitLength() > type.width) {
+                    throw new IllegalArgumentException("memory word " + v + " does not fit in " + type.width + " bits (at " + location + ")");
+                }
+            }
+        }
+        this.init = init;
+        owner.mems.add(this);
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    /** The address width: ceil(log2(depth)), at least 1. */
+    public int addressWidth() {
+        return addressWidth;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Mem<T> named(String n) {
+        name = n;
+        explicitName = true;
+        return this;
+    }
+
+    String path() {
+        return owner.path() + "." + (name != null ? name : "<unnamed memory>");
+    }
+
+    /** Writes {@code data} at {@code address} on the next clock edge (of the current domain). */
+    public void write(UInt address, T data) {
+        Context.Snapshot s = Context.snapshot();
+        Module m = Context.current(s);
+        checkAddress(m, address, s.location());
+        if (data.width != type.width) {
+            m.problems.add(new Module.PendingProblem(Problem.Kind.WIDTH_MISMATCH, this::path, s.location(),
+                    () -> "written with " + data.width + "-bit data, but words are " + type.width + " bits"));
+        }
+        m.block.add(new Stmt.MemWrite(this, address, data, m.domain, m, s.location()));
+    }
+
+    /** The word at {@code address}, registered: it appears one clock edge (of the current domain) later. */
+    @SuppressWarnings("unchecked")
+    public T readSync(UInt address) {
+        Context.Snapshot s = Context.snapshot();
+        Module m = Context.current(s);
+        checkAddress(m, address, s.location());
+        T q = (T) type.cloneType();
+        q.kind = Signal.Kind.MEM_READ;
+        q.owner = m;
+        q.location = s.location();
+        q.mem = this;
+        q.domain = m.domain;
+        m.signals.add(q);
+        readPorts.add(q);
+        m.block.add(new Stmt.MemRead(q, address, s.location()));
+        return q;
+    }
+
+    /** The word at {@code address}, combinationally (does not map to block RAM). */
+    public T readAsync(UInt address) {
+        Context.Snapshot s = Context.snapshot();
+        Module m = Context.current(s);
+        checkAddress(m, address, s.location());
+        T q = Signal.expr(type.shape(), type.width, Signal.Op.MEM_ASYNC, 0, 0, address);
+        q.mem = this;
+        return q;
+    }
+
+    private void checkAddress(Module m, UInt address, SourceLocation at) {
+        if (m != owner) {
+            m.problems.add(new Module.PendingProblem(Problem.Kind.HIERARCHY, this::path, at,
+                    () -> "used in " + m.path() + " but declared in " + owner.path()));
+        }
+        if (address.width != addressWidth) {
+            m.problems.add(new Module.PendingProblem(Problem.Kind.WIDTH_MISMATCH, this::path, at,
+                    () -> "addressed with " + address.width + " bits; a " + depth + "-word memory takes " + addressWidth));
+        }
+    }
+}
