@@ -266,7 +266,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
             int at = p.append(hdr + n);
             byte[] pd = p.data();
             System.arraycopy(d, tcp, pd, at, hdr);
-            System.arraycopy(d, tcp + hdr, pd, at + hdr, n);
+            System.arraycopy(d, tcp + hdr + off, pd, at + hdr, n);
             Bytes.put32(pd, at + 4, seq + off);
             int f = flags;
             if (!last) f &= ~(0x01 | 0x08);   // FIN, PSH
