@@ -120,23 +120,29 @@ final class Elaborator {
         return c.dir == Signal.Dir.OUT && c.owner.parent != null ? c.owner.parent : c.owner;
     }
 
-    private Set<ClockDomain> domains() {
-        return used(top);
+    private void domains() {
+        used(top);
     }
 
-    /** The domains a module needs from outside; creates their ports and connects its children. */
-    private Set<ClockDomain> used(Module m) {
-        Set<ClockDomain> used = new LinkedHashSet<>();
+    /**
+     * The domains a module needs from outside (and whether it needs their reset); creates their
+     * ports and connects its children.
+     */
+    private Map<ClockDomain, Boolean> used(Module m) {
+        Map<ClockDomain, Boolean> used = new LinkedHashMap<>();
         for (Signal s : m.signals) {
-            if (s.domain != null && (s.kind == Signal.Kind.REG || s.kind == Signal.Kind.MEM_READ)) used.add(s.domain);
+            if (s.domain != null && (s.kind == Signal.Kind.REG || s.kind == Signal.Kind.MEM_READ)) {
+                used.merge(s.domain, s.init != null, Boolean::logicalOr);
+            }
         }
         forEachLeaf(m.body, List.of(), (st, conds) -> {
-            if (st instanceof Stmt.MemWrite w) used.add(w.domain);
+            if (st instanceof Stmt.MemWrite w) used.merge(w.domain, false, Boolean::logicalOr);
         });
-        for (Module c : m.children) used.addAll(used(c));
+        for (Module c : m.children) used(c).forEach((d, reset) -> used.merge(d, reset, Boolean::logicalOr));
         Set<String> portNames = new HashSet<>();
         List<Signal> domainPorts = new ArrayList<>();
-        for (ClockDomain d : used) {
+        for (var e : used.entrySet()) {
+            ClockDomain d = e.getKey();
             if (d.isInternal() && home(d) == m) {
                 m.domainSignals.put(d, new Signal[] {d.clockSignal(), d.resetSignal(), d.enableSignal()});
                 continue;
@@ -148,7 +154,7 @@ final class Elaborator {
             }
             Signal[] ports = {
                 domainPort(m, d.clockName(), true, portNames),
-                d.resetName() != null ? domainPort(m, d.resetName(), false, portNames) : null,
+                d.resetName() != null && e.getValue() ? domainPort(m, d.resetName(), false, portNames) : null,
                 d.enableName() != null ? domainPort(m, d.enableName(), false, portNames) : null,
             };
             for (Signal p : ports) if (p != null) domainPorts.add(p);
@@ -169,7 +175,7 @@ final class Elaborator {
                 }
             }
         }
-        used.removeIf(d -> d.isInternal() && home(d) == m);
+        used.keySet().removeIf(d -> d.isInternal() && home(d) == m);
         return used;
     }
 

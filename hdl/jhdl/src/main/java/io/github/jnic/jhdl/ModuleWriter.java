@@ -133,8 +133,8 @@ final class ModuleWriter {
         List<Signal> chosen = new ArrayList<>();
         for (var e : uses.entrySet()) {
             Signal s = e.getKey();
-            if (s.kind != Signal.Kind.EXPR || s.op == Signal.Op.CAST) continue;
-            if ((s.name != null && s.owner == m) || (e.getValue() > 1 && !cheap(s))) chosen.add(s);
+            if (s.kind != Signal.Kind.EXPR) continue;
+            if ((s.name != null && s.owner == m) || (s.op != Signal.Op.CAST && e.getValue() > 1 && !cheap(s))) chosen.add(s);
         }
         chosen.sort((a, b) -> Long.compare(a.serial, b.serial));
         wires.addAll(chosen);
@@ -290,26 +290,29 @@ final class ModuleWriter {
         for (int i = 0; i < m.ports.size(); i++) {
             Signal p = m.ports.get(i);
             String kind = p.dir == Signal.Dir.IN ? "input  wire" : (isReg(p) ? "output reg " : "output wire");
-            out.append("  ").append(kind).append(' ').append(pad(range(p.width), rangeWidth())).append(names.get(p))
-                    .append(i + 1 < m.ports.size() ? ",\n" : "\n");
+            out.append("  ").append(kind).append(' ').append(pad(range(p.width), rangeWidth())).append(names.get(p));
+            if (p.kind == Signal.Kind.REG && p.init != null && p.domain.reset() == ClockDomain.Reset.NONE) {
+                out.append(" = ").append(literal(p.init)); // power-on value (no reset in this domain)
+            }
+            out.append(i + 1 < m.ports.size() ? ",\n" : "\n");
         }
         out.append(");\n");
         StringBuilder decls = new StringBuilder();
-        for (Signal c : constants.values()) {
-            decls.append("  localparam ").append(range(c.width)).append(c.width > 1 ? " " : "").append(names.get(c))
-                    .append(" = ").append(literal(c)).append(";\n");
-        }
         for (Signal s : m.signals) {
             if (s.dir != Signal.Dir.NONE) continue;
             decls.append("  ").append(isReg(s) ? "reg  " : "wire ").append(pad(range(s.width), 0)).append(names.get(s));
             if (s.kind == Signal.Kind.REG && s.init != null && s.domain.reset() == ClockDomain.Reset.NONE) {
-                decls.append(" = ").append(literal(s.init)); // power-on value (no reset in this domain)
+                decls.append(" = ").append(expr(s.init)); // power-on value (no reset in this domain)
             }
             decls.append(";\n");
         }
         for (Mem<?> mem : m.mems) {
+            if (writeClocks(mem) > 1) {
+                decls.append("  // written on two clocks (true dual port)\n  /* verilator lint_off MULTIDRIVEN */\n");
+            }
             decls.append("  reg  ").append(pad(range(mem.type.width), 0)).append(names.get(mem)).append(" [0:")
                     .append(mem.depth - 1).append("];\n");
+            if (writeClocks(mem) > 1) decls.append("  /* verilator lint_on MULTIDRIVEN */\n");
         }
         for (Module c : m.children) {
             for (Signal p : c.ports) {
@@ -319,6 +322,12 @@ final class ModuleWriter {
             }
         }
         for (Signal w : wires) decls.append("  wire ").append(pad(range(w.width), 0)).append(names.get(w)).append(";\n");
+        StringBuilder params = new StringBuilder();
+        for (Signal c : constants.values()) {
+            params.append("  localparam ").append(range(c.width)).append(c.width > 1 ? " " : "").append(names.get(c))
+                    .append(" = ").append(literal(c)).append(";\n");
+        }
+        decls.insert(0, params);
         if (decls.length() > 0) out.append('\n').append(decls);
         for (Mem<?> mem : m.mems) if (mem.init != null) initial(out, mem);
         if (logic.length() > 0) out.append('\n').append(logic);
@@ -327,6 +336,14 @@ final class ModuleWriter {
         unused(out);
         out.append("endmodule\n\n`default_nettype wire\n");
         return out.toString();
+    }
+
+    private int writeClocks(Mem<?> mem) {
+        List<ClockDomain> clocks = new ArrayList<>();
+        Elaborator.forEachLeaf(m.body, List.of(), (st, conds) -> {
+            if (st instanceof Stmt.MemWrite w && w.mem == mem && clocks.stream().noneMatch(c -> c.sameClockAs(w.domain))) clocks.add(w.domain);
+        });
+        return clocks.size();
     }
 
     private boolean isReg(Signal s) {
@@ -374,7 +391,7 @@ final class ModuleWriter {
             out.append("    if (").append(d.resetActiveLow() ? "!" : "").append(rst).append(") begin\n");
             for (Object k : g.keys()) {
                 Signal r = (Signal) k;
-                out.append("      ").append(names.get(r)).append(" <= ").append(literal(r.init)).append(";\n");
+                out.append("      ").append(names.get(r)).append(" <= ").append(expr(r.init)).append(";\n");
             }
             out.append("    end else ").append(enable != null ? enable : "begin\n");
         } else if (enable != null) {
@@ -619,7 +636,7 @@ final class ModuleWriter {
 
     static String literalText(int width, BigInteger v, Signal.Shape shape) {
         if (shape == Signal.Shape.BOOL || width == 1) return "1'b" + v;
-        if (shape == Signal.Shape.BITS || width > 32 || (shape == Signal.Shape.SINT && v.testBit(width - 1))) {
+        if (shape == Signal.Shape.BITS || v.bitLength() > 16 || (shape == Signal.Shape.SINT && v.testBit(width - 1))) {
             return width + "'h" + v.toString(16);
         }
         return width + "'d" + v;

@@ -4,6 +4,14 @@ import io.github.jnic.jhdl.ElaborationException;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.examples.Counter;
+import io.github.jnic.jhdl.examples.Crc32;
+import io.github.jnic.jhdl.examples.GrayCrossing;
+import io.github.jnic.jhdl.examples.MultiplyAccumulate;
+import io.github.jnic.jhdl.examples.PatternDetector;
+import io.github.jnic.jhdl.examples.PllBlinky;
+import io.github.jnic.jhdl.examples.Rom;
+import io.github.jnic.jhdl.examples.SimpleDualPortRam;
+import io.github.jnic.jhdl.examples.TrueDualPortRam;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,6 +34,14 @@ public final class Generate {
 
     static {
         DESIGNS.put("counter", new Design("8-bit counter with enable (jhdl example)", () -> new Counter(8)));
+        DESIGNS.put("crc32", new Design("Ethernet CRC-32, 8 bits per clock (jhdl example)", () -> new Crc32(8)));
+        DESIGNS.put("ram", new Design("simple dual-port RAM, 256 x 16 (jhdl example)", () -> new SimpleDualPortRam(16, 256)));
+        DESIGNS.put("tdp-ram", new Design("true dual-port RAM on two clocks, 1024 x 16 (jhdl example)", () -> new TrueDualPortRam(16, 1024)));
+        DESIGNS.put("rom", new Design("ROM holding the CRC-32 byte table (jhdl example)", () -> new Rom(32, Rom.crc32Table())));
+        DESIGNS.put("pattern", new Design("state machine detecting 1011 in a bit stream (jhdl example)", PatternDetector::new));
+        DESIGNS.put("gray-crossing", new Design("counter crossing clock domains in Gray code (jhdl example)", () -> new GrayCrossing(8)));
+        DESIGNS.put("mac", new Design("signed multiply-accumulate, 8x8 into 20 bits (jhdl example)", () -> new MultiplyAccumulate(8, 20)));
+        DESIGNS.put("pll-blinky", new Design("iCE40 PLL black box clocking a counter (jhdl example)", () -> new PllBlinky(24)));
     }
 
     public static void main(String[] args) {
