@@ -45,14 +45,15 @@ public final class DhcpMessage {
         if (op() != BOOTREQUEST && op() != BOOTREPLY) throw new MalformedException(DhcpReject.BAD_FIELD, "op " + op());
         if (hardwareLength() > 16) throw new MalformedException(DhcpReject.BAD_FIELD, "hardware address length " + hardwareLength());
         scan(start + OPTIONS, end);
+        checkLength(OVERLOAD, 1, 1);
         int overload = options[OVERLOAD] == null ? 0 : optionByte(OVERLOAD);
         if (overload < 0 || overload > 3) throw new MalformedException(DhcpReject.BAD_FIELD, "overload " + overload);
         if ((overload & 1) != 0) scan(start + FILE, start + COOKIE);
         if ((overload & 2) != 0) scan(start + SNAME, start + FILE);
+        checkLength(MESSAGE_TYPE, 1, 1);
         int type = messageType();
         if (type < 0) throw new MalformedException(DhcpReject.NOT_DHCP, "no message type option");
         if (type < DISCOVER || type > INFORM) throw new MalformedException(DhcpReject.BAD_FIELD, "message type " + type);
-        checkLength(MESSAGE_TYPE, 1, 1);
         checkLength(SERVER_ID, 4, 4);
         checkLength(REQUESTED_ADDRESS, 4, 4);
         checkLength(LEASE_TIME, 4, 4);
