@@ -35,6 +35,7 @@ public final class StackRunner implements AutoCloseable {
     public static StackRunner start(NetStack stack, String name) {
         StackRunner r = new StackRunner(stack, name);
         r.running = true;
+        stack.claim(r.thread);   // from now on, callers on other threads go through the request queue
         r.thread.start();
         return r;
     }

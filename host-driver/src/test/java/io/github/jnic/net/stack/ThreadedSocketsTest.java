@@ -1,0 +1,122 @@
+package io.github.jnic.net.stack;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.jnic.net.dev.MemoryLink;
+import io.github.jnic.net.socket.DatagramSocket;
+import io.github.jnic.net.socket.Poller;
+import io.github.jnic.net.socket.Readiness;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Sockets used from application threads while {@link StackRunner}s drive two stacks with the real clock. */
+class ThreadedSocketsTest {
+    private NetStack a, b;
+    private StackRunner runA, runB;
+    private InetAddress addrB;
+
+    @BeforeEach
+    void start() throws Exception {
+        MemoryLink link = new MemoryLink(StackRunner.CLOCK);
+        a = new NetStack();
+        b = new NetStack();
+        a.addAddress(a.addInterface(link.a()), "10.0.0.1/24");
+        b.addAddress(b.addInterface(link.b()), "10.0.0.2/24");
+        runA = StackRunner.start(a, "stack-a");
+        runB = StackRunner.start(b, "stack-b");
+        addrB = InetAddress.getByName("10.0.0.2");
+    }
+
+    @AfterEach
+    void stop() {
+        runA.close();
+        runB.close();
+        assertNull(runA.failure());
+        assertNull(runB.failure());
+    }
+
+    @Test
+    void blockingReceiveGetsManyDatagramsInOrder() throws Exception {
+        try (DatagramSocket server = new DatagramSocket(b, 7000); DatagramSocket client = new DatagramSocket(a)) {
+            server.setSoTimeout(5000);
+            int n = 2000;
+            CompletableFuture<Integer> received = CompletableFuture.supplyAsync(() -> {
+                DatagramPacket p = new DatagramPacket(new byte[2000], 2000);
+                int count = 0;
+                try {
+                    for (int i = 0; i < n; i++) {
+                        server.receive(p);
+                        if (p.getLength() != 1000 || p.getData()[0] != (byte) i) return -i;
+                        count++;
+                    }
+                } catch (Exception e) {
+                    return -1_000_000 - count;
+                }
+                return count;
+            });
+            byte[] data = new byte[1000];
+            for (int i = 0; i < n; i++) {
+                data[0] = (byte) i;
+                client.send(new DatagramPacket(data, data.length, addrB, 7000));
+                if (i % 100 == 99) Thread.sleep(2);   // the receive queue holds ~250: let the reader keep up
+            }
+            assertEquals(n, received.get(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void receiveTimesOutAndCloseUnblocks() throws Exception {
+        DatagramSocket s = new DatagramSocket(b, 7001);
+        s.setSoTimeout(100);
+        long t0 = System.nanoTime();
+        assertThrows(SocketTimeoutException.class, () -> s.receive(new DatagramPacket(new byte[10], 10)));
+        assertTrue(System.nanoTime() - t0 >= 90_000_000L);
+        s.setSoTimeout(0);
+        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                s.receive(new DatagramPacket(new byte[10], 10));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Thread.sleep(100);
+        s.close();
+        assertInstanceOf(SocketException.class, blocked.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void bindingATakenPortFails() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(b, 7002)) {
+            BindException e = assertThrows(BindException.class, () -> new DatagramSocket(b, 7002));
+            assertTrue(e.getMessage().contains("Address already in use"));
+        }
+    }
+
+    @Test
+    void pollerReportsReadableSockets() throws Exception {
+        try (DatagramSocket s1 = new DatagramSocket(b, 7003); DatagramSocket s2 = new DatagramSocket(b, 7004);
+             DatagramSocket client = new DatagramSocket(a)) {
+            Poller poller = new Poller();
+            poller.register(s1.readiness(), Readiness.READABLE, "one");
+            poller.register(s2.readiness(), Readiness.READABLE, "two");
+            assertTrue(poller.select(50).isEmpty());
+            client.send(new DatagramPacket(new byte[3], 3, addrB, 7004));
+            List<Poller.Key> ready = poller.select(5000);
+            assertEquals(1, ready.size());
+            assertEquals("two", ready.get(0).attachment());
+            assertTrue(s2.tryReceive(new DatagramPacket(new byte[10], 10)));
+            assertFalse(s2.tryReceive(new DatagramPacket(new byte[10], 10)));
+            assertTrue(poller.select(50).isEmpty(), "level-triggered: nothing left");
+        }
+    }
+}
