@@ -19,6 +19,7 @@ import io.github.jnic.net.wire.Ipv4Address;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A whole IPv4 host: interfaces, Ethernet, ARP, IPv4 with routing, fragmentation and reassembly,
@@ -55,6 +56,8 @@ public final class NetStack implements StackExecutor {
     private final IgmpLayer igmp;
     private final UdpLayer udp;
     private final List<Ipv4Transport> transports = new ArrayList<>();
+    /** Application timers, replaced whole on change so a timer may add or remove timers while polled. */
+    private LongUnaryOperator[] timers = new LongUnaryOperator[0];
 
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private volatile Runnable wakeup = () -> {};
@@ -129,6 +132,21 @@ public final class NetStack implements StackExecutor {
         transports.add(t);
     }
 
+    /**
+     * Adds an application timer (a DNS resolver's retransmissions, a DHCP lease, an HTTP idle
+     * timeout): polled with the transports at every poll, it runs what is due at {@code now} and
+     * returns its next deadline ({@link Long#MAX_VALUE}: none). Stack thread.
+     */
+    public void addTimer(LongUnaryOperator timer) {
+        LongUnaryOperator[] t = java.util.Arrays.copyOf(timers, timers.length + 1);
+        t[timers.length] = timer;
+        timers = t;
+    }
+
+    public void removeTimer(LongUnaryOperator timer) {
+        timers = java.util.Arrays.stream(timers).filter(t -> t != timer).toArray(LongUnaryOperator[]::new);
+    }
+
     // ---- driving ------------------------------------------------------------------------------
 
     /**
@@ -149,6 +167,8 @@ public final class NetStack implements StackExecutor {
         long next = arp.poll(now);
         next = Math.min(next, ip.poll(now));
         for (int i = 0; i < transports.size(); i++) next = Math.min(next, transports.get(i).poll(now));
+        LongUnaryOperator[] due = timers;
+        for (LongUnaryOperator t : due) next = Math.min(next, t.applyAsLong(now));
         if (more) next = now;
         deadline = next;
         return nextDeadline();
