@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.jnic.net.dev.FaultInjector;
 import io.github.jnic.net.dev.FaultyDevice;
+import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.socket.DatagramSocket;
 import io.github.jnic.net.socket.Pinger;
@@ -26,20 +27,34 @@ import org.junit.jupiter.api.Test;
  * Needs root and /dev/net/tun (CI has both); elsewhere it is skipped with the reason.
  */
 class LinuxPeerTest {
-    private static LinuxPeer linux;
+    private static NetworkNamespace linux;
     private static NetStack stack;
     private static StackRunner runner;
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = LinuxPeer.unavailableReason();
+        String reason = unavailableReason();
         Assumptions.assumeTrue(reason == null, () -> "skipping the Linux peer tests: " + reason);
         byte[] mac = MacAddress.local(ProcessHandle.current().pid());
-        linux = new LinuxPeer(mac);
+        linux = NetworkNamespace.create(subnet(0), mac, 1500);
         stack = new NetStack();
-        NetInterface iface = stack.addInterface(linux.tap);
-        stack.addAddress(iface, linux.stackAddress + "/24");
+        NetInterface iface = stack.addInterface(linux.tap());
+        stack.addAddress(iface, linux.stackAddress() + "/24");
         runner = StackRunner.start(stack, "jnic-stack");
+    }
+
+    static String unavailableReason() {
+        String reason = NetworkNamespace.unavailableReason();
+        if (reason != null) return reason;
+        for (String tool : new String[]{"ping", "nc"}) {
+            if (!NetworkNamespace.onPath(tool)) return "'" + tool + "' is not installed (./nic test installs it)";
+        }
+        return null;
+    }
+
+    /** A 10.213.x subnet unlikely to collide with another test run on the same machine. */
+    static String subnet(int k) {
+        return "10.213." + (1 + (ProcessHandle.current().pid() * 2 + k) % 250);
     }
 
     @AfterAll
@@ -51,14 +66,14 @@ class LinuxPeerTest {
 
     @Test
     void linuxPingsUs() throws Exception {
-        LinuxPeer.Result r = linux.nsExec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", linux.stackAddress);
+        NetworkNamespace.Result r = linux.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", linux.stackAddress());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("3 received"), r.output());
     }
 
     @Test
     void linuxPingsUsWithPayloadsThatNeedFragmentation() throws Exception {
-        LinuxPeer.Result r = linux.nsExec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "6000", "-p", "a55a", linux.stackAddress);
+        NetworkNamespace.Result r = linux.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "6000", "-p", "a55a", linux.stackAddress());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("3 received"), r.output());
         assertFalse(r.output().contains("wrong data"), r.output());
@@ -68,7 +83,7 @@ class LinuxPeerTest {
 
     @Test
     void wePingLinux() throws Exception {
-        InetAddress peer = InetAddress.getByName(linux.linuxAddress);
+        InetAddress peer = InetAddress.getByName(linux.linuxAddress());
         long rtt = Pinger.ping(stack, peer, 56, 3000);
         assertTrue(rtt >= 0, "round trip on the stack clock (0 when the reply came in the same poll)");
         long big = Pinger.ping(stack, peer, 5000, 3000);   // fragmented both ways
@@ -79,12 +94,12 @@ class LinuxPeerTest {
     void udpLinuxToUs() throws Exception {
         try (DatagramSocket socket = new DatagramSocket(stack, 7001)) {
             socket.setSoTimeout(5000);
-            LinuxPeer.Result r = linux.nsExec(10, "sh", "-c", "printf 'hello from linux' | nc -u -w1 " + linux.stackAddress + " 7001");
+            NetworkNamespace.Result r = linux.exec(10, "sh", "-c", "printf 'hello from linux' | nc -u -w1 " + linux.stackAddress() + " 7001");
             assertEquals(0, r.exit(), r.output());
             DatagramPacket p = new DatagramPacket(new byte[200], 200);
             socket.receive(p);
             assertEquals("hello from linux", new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
-            assertEquals(InetAddress.getByName(linux.linuxAddress), p.getAddress());
+            assertEquals(InetAddress.getByName(linux.linuxAddress()), p.getAddress());
         }
     }
 
@@ -93,7 +108,7 @@ class LinuxPeerTest {
         Process nc = linux.start("timeout", "5", "nc", "-u", "-l", "-W", "1", "7002");
         try (DatagramSocket socket = new DatagramSocket(stack)) {
             byte[] msg = "hello from jnic".getBytes(StandardCharsets.UTF_8);
-            InetAddress peer = InetAddress.getByName(linux.linuxAddress);
+            InetAddress peer = InetAddress.getByName(linux.linuxAddress());
             // nc needs a moment to bind; resend until it has the datagram and exits.
             for (int i = 0; i < 40 && nc.isAlive(); i++) {
                 socket.send(new DatagramPacket(msg, msg.length, peer, 7002));
@@ -108,7 +123,7 @@ class LinuxPeerTest {
     @Test
     void unreachablePortAnswersLinuxWithIcmp() throws Exception {
         long before = stack.counters().get("udp.drop.no-socket");
-        linux.nsExec(10, "sh", "-c", "printf x | nc -u -w1 " + linux.stackAddress + " 7999");
+        linux.exec(10, "sh", "-c", "printf x | nc -u -w1 " + linux.stackAddress() + " 7999");
         assertTrue(stack.counters().get("udp.drop.no-socket") > before);
         assertTrue(stack.counters().get("icmp.errors-sent") >= 1);
     }
@@ -116,21 +131,21 @@ class LinuxPeerTest {
     @Test
     void datagramsThroughTheFaultInjectorArriveIntactOrNotAtAll() throws Exception {
         // A second stack on its own TAP, behind a fault injector that corrupts, duplicates, reorders and drops.
-        try (LinuxPeer faulty = new LinuxPeer(MacAddress.local(99))) {
+        try (NetworkNamespace faulty = NetworkNamespace.create(subnet(1), MacAddress.local(99), 1500)) {
             FaultInjector in = new FaultInjector(7).corrupt(0.2).duplicate(0.1).reorder(0.2, 3_000_000).loss(0.05);
             FaultInjector out = new FaultInjector(8).corrupt(0.05).loss(0.02);
             NetStack s = new NetStack();
-            NetInterface iface = s.addInterface(new FaultyDevice(faulty.tap, out, in, StackRunner.CLOCK));
-            s.addAddress(iface, faulty.stackAddress + "/24");
+            NetInterface iface = s.addInterface(new FaultyDevice(faulty.tap(), out, in, StackRunner.CLOCK));
+            s.addAddress(iface, faulty.stackAddress() + "/24");
             try (StackRunner r = StackRunner.start(s, "jnic-faulty");
                  DatagramSocket socket = new DatagramSocket(s, 7003)) {
                 int count = 200;
                 StringBuilder script = new StringBuilder();
                 script.append("i=1; while [ $i -le ").append(count).append(" ]; do ")
                       .append("printf 'datagram-%05d-0123456789abcdefghijklmnopqrstuvwxyz' $i; sleep 0.005; i=$((i+1)); done")
-                      .append(" | nc -u -w1 ").append(faulty.stackAddress).append(" 7003");
+                      .append(" | nc -u -w1 ").append(faulty.stackAddress()).append(" 7003");
                 // Each printf is one write, so nc sends one datagram per iteration.
-                LinuxPeer.Result res = faulty.nsExec(30, "sh", "-c", script.toString());
+                NetworkNamespace.Result res = faulty.exec(30, "sh", "-c", script.toString());
                 assertEquals(0, res.exit(), res.output());
                 Set<String> seen = new HashSet<>();
                 DatagramPacket p = new DatagramPacket(new byte[200], 200);
