@@ -19,7 +19,8 @@ import java.util.List;
  *
  * Declared with {@code output(new Handshake(8))}, {@code valid} and {@code data} are outputs and
  * {@code ready} an input; elements are named {@code <bundle>_<field>}. A bundle whose class has
- * constructor arguments overrides {@link #cloneType()}.
+ * constructor arguments overrides {@link #cloneType()}. A field left null is an optional element
+ * this instance does not have.
  */
 public abstract class Bundle extends Data {
     private List<Data> elements;
@@ -56,7 +57,7 @@ public abstract class Bundle extends Data {
                 try {
                     f.setAccessible(true);
                     Data d = (Data) f.get(this);
-                    if (d == null) throw new IllegalStateException("bundle element " + c.getSimpleName() + "." + f.getName() + " is null");
+                    if (d == null) continue; // an optional element this instance leaves out
                     d.parent = this;
                     elements.add(d);
                     elementNames.add(f.getName());

@@ -10,28 +10,28 @@ import java.io.File;
 import java.util.List;
 
 /** Lint and synthesis checks shared by the tests; they skip, saying why, where a tool is missing. */
-final class Tools {
+public final class Tools {
     private Tools() {}
 
-    static boolean installed(String command) {
+    public static boolean installed(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(dir, command).canExecute()) return true;
         }
         return false;
     }
 
-    static void requireTool(String command) {
+    public static void requireTool(String command) {
         assumeTrue(installed(command), command + " is not installed (./nic test installs it); skipping this check");
     }
 
     /** verilator --lint-only -Wall reports nothing. */
-    static void lintClean(VerilogDesign d) {
+    public static void lintClean(VerilogDesign d) {
         requireTool("verilator");
         VerilatorLint.requireClean(d);
     }
 
     /** yosys synthesizes for iCE40 without latches or warnings; returns the result. */
-    static Yosys.Result synthClean(VerilogDesign d, Yosys.Target target) {
+    public static Yosys.Result synthClean(VerilogDesign d, Yosys.Target target) {
         requireTool("yosys");
         Yosys.Result r = Yosys.synth(d, target);
         assertEquals(List.of(), r.latches(), "latches");

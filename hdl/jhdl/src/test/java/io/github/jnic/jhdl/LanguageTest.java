@@ -1,0 +1,318 @@
+package io.github.jnic.jhdl;
+
+import static io.github.jnic.jhdl.Hdl.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jnic.jhdl.examples.Counter;
+import io.github.jnic.jhdl.flow.Yosys;
+import io.github.jnic.jhdl.verilog.VerilogDesign;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Naming, hierarchy, bundles, clock domains and the other constructs, each printed, linted and synthesized. */
+class LanguageTest {
+
+    static String emitClean(Module top, String file) {
+        VerilogDesign d = Verilog.emit(top);
+        Tools.lintClean(d);
+        Tools.synthClean(d, Yosys.Target.ICE40);
+        return d.files().get(file);
+    }
+
+    // ---- naming ----------------------------------------------------------------------------------
+
+    static class Naming extends Module {
+        final UInt in = input(uint(8));
+        final UInt[] taps = new UInt[3];
+        final List<UInt> outs = new ArrayList<>();
+        final UInt input = output(uint(8)); // a Verilog keyword
+
+        Naming() {
+            UInt previous = in;
+            for (int i = 0; i < taps.length; i++) {
+                taps[i] = reg(uint(8), 0);
+                taps[i].next(previous);
+                previous = taps[i];
+            }
+            for (int i = 0; i < 2; i++) {
+                outs.add(output(uint(8)));
+                outs.get(i).assign(taps[i + 1]);
+            }
+            UInt sum = in.plus(taps[0]).named("local_sum");
+            input.assign(sum.xor(sum.shiftLeft(1)));
+        }
+    }
+
+    @Test
+    void arraysListsKeywordsAndNamedLocals() {
+        String v = emitClean(new Naming(), "Naming.v");
+        for (String n : List.of("taps_0", "taps_1", "taps_2", "outs_0", "outs_1", "input_", "local_sum")) {
+            assertTrue(v.matches("(?s).*\\b" + n + "\\b.*"), n + " missing in\n" + v);
+        }
+        assertTrue(v.contains("assign local_sum = in + taps_0;"), v);
+        assertTrue(v.contains("assign input_ = local_sum ^ (local_sum << 1);"), v);
+    }
+
+    static class Shared extends Module {
+        final UInt a = input(uint(8));
+        final UInt b = input(uint(8));
+        final UInt y = output(uint(4));
+        final UInt z = output(uint(8));
+
+        Shared() {
+            UInt s = a.plus(b);
+            y.assign(s.slice(7, 4));
+            z.assign(s.xor(a));
+        }
+    }
+
+    @Test
+    void unnamedExpressionsThatAreSlicedOrSharedGetOneTemporary() {
+        String v = emitClean(new Shared(), "Shared.v");
+        assertTrue(v.contains("assign _t0 = a + b;"), v);
+        assertTrue(v.contains("assign y = _t0[7:4];"), v);
+        assertTrue(v.contains("assign z = _t0 ^ a;"), v);
+        assertFalse(v.contains("_t1"), v);
+    }
+
+    // ---- hierarchy and parameters ----------------------------------------------------------------
+
+    static class TwoCounters extends Module {
+        final Bool go = input(bool());
+        final UInt small = output(uint(4));
+        final UInt big = output(uint(8));
+        final UInt other = output(uint(8));
+        final Counter c4 = new Counter(4);
+        final Counter c8 = new Counter(8);
+        final Counter again = new Counter(8);
+
+        TwoCounters() {
+            c4.enable.assign(go);
+            c8.enable.assign(go);
+            again.enable.assign(go.not());
+            small.assign(c4.count);
+            big.assign(c8.count);
+            other.assign(again.count);
+        }
+    }
+
+    @Test
+    void eachParameterizationIsOneModuleAndClocksAreWiredDown() {
+        VerilogDesign d = Verilog.emit(new TwoCounters());
+        Tools.lintClean(d);
+        assertEquals(List.of("Counter.v", "Counter_1.v", "TwoCounters.v"), List.copyOf(d.files().keySet()));
+        assertTrue(d.files().get("Counter.v").contains("output reg  [3:0] count"));
+        assertTrue(d.files().get("Counter_1.v").contains("output reg  [7:0] count"));
+        String top = d.files().get("TwoCounters.v");
+        assertTrue(top.contains("Counter_1 again ("), top);
+        assertTrue(top.contains("    .clk(clk),\n    .reset(reset),\n    .enable(~go),"), top);
+        assertTrue(top.contains("assign other = again_count;"), top);
+        assertTrue(top.contains("_unused = &{1'b0, c4_wrapped, c8_wrapped, again_wrapped, 1'b0}"), top);
+        Tools.synthClean(d, Yosys.Target.ICE40);
+    }
+
+    static class Named extends Module {
+        final UInt y = output(uint(4));
+
+        Named() {
+            Counter local = new Counter(4).named("ticker");
+            local.enable.assign(true);
+            y.assign(local.count);
+        }
+    }
+
+    @Test
+    void localSubmodulesAreNamedExplicitly() {
+        String v = emitClean(new Named(), "Named.v");
+        assertTrue(v.contains("Counter ticker ("), v);
+        assertTrue(v.contains("assign y = ticker_count;"), v);
+    }
+
+    // ---- bundles ---------------------------------------------------------------------------------
+
+    static class Handshake extends Bundle {
+        public final Bool valid = bool();
+        public final Bool ready = flip(bool());
+        public final UInt data;
+
+        Handshake(int w) {
+            data = uint(w);
+        }
+
+        @Override
+        public Handshake cloneType() {
+            return new Handshake(data.width());
+        }
+    }
+
+    /** A register slice: takes a word when empty or when the word held leaves. */
+    static class Stage extends Module {
+        final Handshake in = input(new Handshake(8));
+        final Handshake out = output(new Handshake(8));
+
+        Stage() {
+            Bool full = reg(bool(), false).named("full");
+            UInt held = reg(uint(8)).named("held");
+            in.ready.assign(full.not().or(out.ready));
+            when(in.ready, () -> {
+                full.next(in.valid);
+                held.next(in.data);
+            });
+            out.valid.assign(full);
+            out.data.assign(held);
+        }
+    }
+
+    static class Pipe extends Module {
+        final Handshake in = input(new Handshake(8));
+        final Handshake out = output(new Handshake(8));
+        final Stage first = new Stage();
+        final Stage second = new Stage();
+
+        Pipe() {
+            first.in.connectFrom(in);
+            second.in.connectFrom(first.out);
+            out.connectFrom(second.out);
+        }
+    }
+
+    @Test
+    void bundlesFlipDirectionsAndConnectBothWays() {
+        VerilogDesign d = Verilog.emit(new Pipe());
+        Tools.lintClean(d);
+        Tools.synthClean(d, Yosys.Target.ICE40);
+        assertEquals(VerilogDesign.Direction.INPUT, d.port("in_valid").direction());
+        assertEquals(VerilogDesign.Direction.OUTPUT, d.port("in_ready").direction());
+        assertEquals(VerilogDesign.Direction.OUTPUT, d.port("out_data").direction());
+        assertEquals(VerilogDesign.Direction.INPUT, d.port("out_ready").direction());
+        String pipe = d.files().get("Pipe.v");
+        assertTrue(pipe.contains("assign in_ready = first_in_ready;"), pipe);
+        assertTrue(pipe.contains(".in_valid(first_out_valid)"), pipe);
+        assertTrue(pipe.contains(".out_ready(out_ready)"), pipe);
+    }
+
+    // ---- clock domains ---------------------------------------------------------------------------
+
+    static class Domains extends Module {
+        static final ClockDomain ASYNC_LOW = ClockDomain.external("clk").withAsyncReset("rst_n").activeLow().withClockEnable("ce");
+        final UInt a = output(reg(uint(4), 5));
+        final UInt b = output(uint(4));
+        final UInt c = output(uint(4));
+
+        Domains() {
+            super(ASYNC_LOW);
+            a.next(a.plus(1));
+            withDomain(ClockDomain.external("slow_clk"), () -> {
+                UInt noReset = reg(uint(4), 9).named("power_on");
+                noReset.next(noReset.minus(1));
+                b.assign(noReset);
+            });
+            UInt held = reg(uint(4)).named("held");
+            held.next(a);
+            held.enableWhen(a.eq(3));
+            c.assign(held.plus(0));
+        }
+    }
+
+    @Test
+    void asyncActiveLowResetClockEnablePowerOnValueAndRegisterEnable() {
+        String v = emitClean(new Domains(), "Domains.v");
+        assertTrue(v.contains("always @(posedge clk or negedge rst_n) begin\n    if (!rst_n) begin\n      a <= 4'd5;\n    end else if (ce) begin"), v);
+        assertTrue(v.contains("reg  [3:0] power_on = 4'd9;"), v);
+        assertTrue(v.contains("always @(posedge slow_clk) begin\n    power_on <= power_on - 4'd1;"), v);
+        assertTrue(v.contains("if (a == 4'd3) held <= a;"), v);
+        assertFalse(v.contains("reset"), v);
+    }
+
+    static class UsesInternal extends Module {
+        final Bool in = input(bool());
+        final Bool out = output(bool());
+
+        UsesInternal() {
+            Bool r = reg(bool()).named("r");
+            r.next(in);
+            out.assign(r);
+        }
+    }
+
+    static class Divider extends Module {
+        final Bool in = input(bool());
+        final Bool out = output(bool());
+        final Bool half = reg(bool(), false);
+        UsesInternal child;
+
+        Divider() {
+            half.next(half.not());
+            withDomain(ClockDomain.internal("half_clk", half), () -> child = new UsesInternal());
+            child.in.assign(in);
+            out.assign(child.out);
+        }
+    }
+
+    @Test
+    void anInternalClockIsPassedToSubmodulesAsAPort() {
+        VerilogDesign d = Verilog.emit(new Divider());
+        Tools.lintClean(d);
+        assertTrue(d.files().get("UsesInternal.v").contains("input  wire half_clk"), d.files().toString());
+        assertTrue(d.files().get("UsesInternal.v").contains("always @(posedge half_clk)"));
+        assertTrue(d.files().get("Divider.v").contains(".half_clk(half)"), d.files().get("Divider.v"));
+    }
+
+    // ---- memories, switch on expressions, async read ---------------------------------------------
+
+    static class Lookup extends Module {
+        final UInt address = input(uint(4));
+        final UInt data = output(uint(8));
+        final UInt kind = output(uint(2));
+
+        Lookup() {
+            long[] squares = new long[16];
+            for (int i = 0; i < 16; i++) squares[i] = i * i;
+            Mem<UInt> table = rom(uint(8), squares).named("squares");
+            data.assign(table.readAsync(address));
+            kind.assign(0);
+            switchOn(address.slice(3, 2)).is(0, () -> kind.assign(1)).is(3, () -> kind.assign(2));
+        }
+    }
+
+    @Test
+    void asynchronousReadAndSwitchWithDefaults() {
+        String v = emitClean(new Lookup(), "Lookup.v");
+        assertTrue(v.contains("assign data = squares[address];"), v);
+        assertTrue(v.contains("squares[15] = 8'd225;"), v);
+        assertTrue(v.contains("always @* begin\n    kind = 2'd0;\n    case (address[3:2])"), v);
+    }
+
+    // ---- widths ----------------------------------------------------------------------------------
+
+    static class Widths extends Module {
+        final UInt a = input(uint(8));
+        final SInt s = input(sint(8));
+        final UInt carry = output(uint(9));
+        final UInt product = output(uint(16));
+        final SInt extended = output(sint(12));
+        final Bits packed = output(bits(16));
+        final UInt low = output(uint(4));
+
+        Widths() {
+            carry.assign(a.resize(9).plus(a.resize(9)));
+            product.assign(a.times(a));
+            extended.assign(s.resize(12));
+            packed.assign(cat(a, s.asBits()));
+            low.assign(a.resize(4));
+        }
+    }
+
+    @Test
+    void resizeTimesAndCatGiveTheStatedWidths() {
+        String v = emitClean(new Widths(), "Widths.v");
+        assertTrue(v.contains("assign carry = {1'd0, a} + {1'd0, a};"), v);
+        assertTrue(v.contains("assign product = {8'd0, a} * {8'd0, a};"), v);
+        assertTrue(v.contains("assign extended = {{4{s[7]}}, s};"), v);
+        assertTrue(v.contains("assign packed_ = {a, s};"), v); // a SystemVerilog keyword
+        assertTrue(v.contains("assign low = a[3:0];"), v);
+    }
+}
