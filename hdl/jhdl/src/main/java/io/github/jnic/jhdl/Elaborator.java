@@ -139,7 +139,7 @@ final class Elaborator {
             if (st instanceof Stmt.MemWrite w) used.merge(w.domain, false, Boolean::logicalOr);
         });
         for (Module c : m.children) used(c).forEach((d, reset) -> used.merge(d, reset, Boolean::logicalOr));
-        Set<String> portNames = new HashSet<>();
+        Map<String, Signal> portNames = new LinkedHashMap<>();
         List<Signal> domainPorts = new ArrayList<>();
         for (var e : used.entrySet()) {
             ClockDomain d = e.getKey();
@@ -157,18 +157,19 @@ final class Elaborator {
                 d.resetName() != null && e.getValue() ? domainPort(m, d.resetName(), false, portNames) : null,
                 d.enableName() != null ? domainPort(m, d.enableName(), false, portNames) : null,
             };
-            for (Signal p : ports) if (p != null) domainPorts.add(p);
+            for (Signal p : ports) if (p != null && !domainPorts.contains(p)) domainPorts.add(p);
             m.domainSignals.put(d, ports);
         }
         m.ports.addAll(0, domainPorts);
         m.signals.addAll(0, domainPorts);
         for (Module c : m.children) {
+            Set<Signal> connected = Collections.newSetFromMap(new IdentityHashMap<>());
             for (var e : c.domainSignals.entrySet()) {
                 Signal[] inner = e.getValue();
                 if (e.getKey().isInternal() && home(e.getKey()) == c) continue;
                 Signal[] outer = m.domainSignals.get(e.getKey());
                 for (int i = 0; i < 3; i++) {
-                    if (inner[i] == null || outer == null) continue;
+                    if (inner[i] == null || outer == null || !connected.add(inner[i])) continue;
                     Stmt.Assign a = new Stmt.Assign(inner[i], outer[i], m, c.location);
                     m.body.add(a);
                     inner[i].assignments.add(a);
@@ -179,10 +180,15 @@ final class Elaborator {
         return used;
     }
 
-    private Signal domainPort(Module m, String name, boolean clock, Set<String> taken) {
-        if (!taken.add(name)) {
-            problems.add(new Problem(Problem.Kind.ILLEGAL, m.path() + "." + name, m.location,
-                    "two clock domains used in " + m.path() + " have a port named " + name + "; give them distinct names"));
+    /** The port {@code name} of {@code m}, shared by domains that name the same clock, reset or enable. */
+    private Signal domainPort(Module m, String name, boolean clock, Map<String, Signal> ports) {
+        Signal existing = ports.get(name);
+        if (existing != null) {
+            if (existing.clock != clock) {
+                problems.add(new Problem(Problem.Kind.ILLEGAL, m.path() + "." + name, m.location,
+                        "is both a clock and a reset or enable of the clock domains used in " + m.path() + "; give them distinct names"));
+            }
+            return existing;
         }
         Bool p = new Bool(Signal.Spec.type(1));
         p.kind = Signal.Kind.WIRE;
@@ -191,6 +197,7 @@ final class Elaborator {
         p.location = m.location;
         p.clock = clock;
         p.setName(name, true);
+        ports.put(name, p);
         return p;
     }
 

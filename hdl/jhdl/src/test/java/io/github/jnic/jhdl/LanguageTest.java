@@ -227,6 +227,31 @@ class LanguageTest {
         assertFalse(v.contains("reset"), v);
     }
 
+    static class SharedClock extends Module {
+        final UInt y = output(uint(4));
+        final UInt z = output(uint(4));
+
+        SharedClock() {
+            UInt a = reg(uint(4), 1).named("with_reset");
+            a.next(a.plus(1));
+            withDomain(ClockDomain.external("clk").withClockEnable("tick"), () -> {
+                UInt b = reg(uint(4), 2).named("ticking");
+                b.next(b.plus(a));
+                z.assign(b);
+            });
+            y.assign(a);
+        }
+    }
+
+    @Test
+    void domainsOnTheSameClockShareItsPort() {
+        VerilogDesign d = Verilog.emit(new SharedClock());
+        Tools.lintClean(d);
+        assertEquals(List.of("clk", "reset", "tick", "y", "z"), d.ports().stream().map(VerilogDesign.Port::name).toList());
+        assertTrue(d.files().get("SharedClock.v").contains("always @(posedge clk) begin\n    if (tick) begin\n      ticking <= ticking + with_reset;"),
+                d.files().get("SharedClock.v"));
+    }
+
     static class UsesInternal extends Module {
         final Bool in = input(bool());
         final Bool out = output(bool());
