@@ -34,7 +34,7 @@ public final class Tcp implements Ipv4Transport {
     private final TcpHeader out = new TcpHeader();
     private final TcpOptions options = new TcpOptions();
     private long now;
-    private long challengeWindowStart = Long.MIN_VALUE;
+    private long challengeWindowStart;
     private int challengeAcks;
     private int nextEphemeral;
 
@@ -248,7 +248,7 @@ public final class Tcp implements Ipv4Transport {
 
     /** RFC 5961 section 7: a global budget of challenge ACKs per second. */
     boolean allowChallengeAck(long now) {
-        if (now - challengeWindowStart >= SECOND) {
+        if (challengeAcks == 0 || now - challengeWindowStart >= SECOND) {
             challengeWindowStart = now;
             challengeAcks = 0;
         }

@@ -810,8 +810,10 @@ public final class TcpConnection {
         int limit = segmentLimit();
         int len = (int) Math.max(0, Math.min(Math.min(unsent, limit), usable));
         if (len == 0) {
-            if (finDue && unsent == 0) return sendFrom(sndNxt, 0, now) != sndNxt;
-            return false;
+            if (!finDue || unsent != 0) return false;
+            sndNxt = sendFrom(sndNxt, 0, now);
+            sndMax = Seq.max(sndMax, sndNxt);
+            return true;
         }
         boolean all = len == unsent;
         if (len < sndMss && !force) {
@@ -935,7 +937,7 @@ public final class TcpConnection {
     private int windowField() {
         int right = rcvNxt + receiveBuffer.window();
         int grow = right - rcvAdv;
-        if (grow > 0 && (grow >= Math.min(receiveBuffer.capacity() / 2, rcvMss) || Seq.le(rcvAdv, rcvNxt))) rcvAdv = right;
+        if (grow > 0 && grow >= Math.min(receiveBuffer.capacity() / 2, rcvMss)) rcvAdv = right;
         int wnd = Math.max(0, rcvAdv - rcvNxt);
         int field = Math.min(wnd >>> rcvShift, 0xffff);
         rcvAdv = rcvNxt + (field << rcvShift);

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.wire.TcpHeader;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * One {@link Tcp} against a scripted peer in virtual time: the test plays the peer with hand-built
  * segments and checks every segment that comes out.
  */
+@Timeout(20)
 abstract class TcpTestBase {
     static final int LOCAL = 0x0a000001;
     static final int PEER = 0x0a000002;
