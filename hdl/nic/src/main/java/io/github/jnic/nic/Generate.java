@@ -42,6 +42,13 @@ public final class Generate {
         DESIGNS.put("gray-crossing", new Design("counter crossing clock domains in Gray code (jhdl example)", () -> new GrayCrossing(8)));
         DESIGNS.put("mac", new Design("signed multiply-accumulate, 8x8 into 20 bits (jhdl example)", () -> new MultiplyAccumulate(8, 20)));
         DESIGNS.put("pll-blinky", new Design("iCE40 PLL black box clocking a counter (jhdl example)", () -> new PllBlinky(24)));
+        DESIGNS.put("mac-gmii", new Design("Ethernet MAC on GMII, 1000 Mb/s, with statistics", io.github.jnic.nic.mac.GmiiMac::new));
+        DESIGNS.put("mac-mii", new Design("Ethernet MAC on MII, 10/100 Mb/s, with statistics", io.github.jnic.nic.mac.MiiMac::new));
+        DESIGNS.put("mac-rmii", new Design("Ethernet MAC on RMII, 10/100 Mb/s, with statistics", io.github.jnic.nic.mac.RmiiMac::new));
+        DESIGNS.put("mac-rgmii", new Design("Ethernet MAC on RGMII, 1000 Mb/s, generic DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.GENERIC)));
+        DESIGNS.put("mac-rgmii-ecp5", new Design("Ethernet MAC on RGMII, ECP5 DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.ECP5)));
+        DESIGNS.put("mac-rgmii-ice40", new Design("Ethernet MAC on RGMII, iCE40 DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.ICE40)));
+        DESIGNS.put("mdio", new Design("MDIO clause 22 management master, MDC = clk / 40", () -> new io.github.jnic.nic.mdio.MdioMaster(20)));
     }
 
     public static void main(String[] args) {

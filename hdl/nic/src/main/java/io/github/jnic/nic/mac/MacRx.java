@@ -1,0 +1,124 @@
+package io.github.jnic.nic.mac;
+
+import io.github.jnic.jhdl.Bool;
+import io.github.jnic.jhdl.Module;
+import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.examples.Crc32;
+
+/**
+ * The receive half of the MAC: bytes from the wire in, one per clock on which {@code ce} is high,
+ * frames out. While {@code rxDv} is high the MAC skips preamble bytes (0x55, any number of them)
+ * and starts the frame after the start-of-frame delimiter 0xD5; the frame ends on the first byte
+ * time with {@code rxDv} low. The four FCS bytes are checked and not passed on: every byte is
+ * held back five byte times, so the last byte of the frame can leave with its status.
+ *
+ * <p>A frame is bad, in this order of precedence, if the PHY flagged an error ({@code rxEr}), if
+ * it ended on half a byte ({@code oddNibble}, from the MII and RMII adapters), if it is a runt
+ * (under 64 bytes with FCS), if it is longer than {@code maxLength}, or if its FCS is wrong. Bad
+ * frames leave with {@code error} on their last beat; the {@code done} pulse names the one reason
+ * counted. A frame with no byte after its FCS has nothing to deliver and is only counted (a runt).
+ * A preamble byte other than 0x55 or 0xD5 makes the MAC ignore the rest of the burst.
+ */
+public class MacRx extends Module {
+    static final UInt IDLE = constant("IDLE", U(2, 0));
+    static final UInt DATA = constant("DATA", U(2, 1));
+    static final UInt SKIP = constant("SKIP", U(2, 2));
+
+    /** The CRC register after a frame and its own FCS went through it. */
+    public static final long CRC_RESIDUE = 0xDEBB20E3L;
+    public static final int MIN_FRAME = 64;
+    public static final int LENGTH_BITS = MacTx.LENGTH_BITS;
+
+    /** One byte time. */
+    public final Bool ce = input(bool());
+    public final UInt rxd = input(uint(8));
+    public final Bool rxDv = input(bool());
+    public final Bool rxEr = input(bool());
+    /** With the byte time that ends a frame: it stopped on half a byte. */
+    public final Bool oddNibble = input(bool());
+    /** The longest good frame, FCS included (1518, or 9018 for jumbo frames). */
+    public final UInt maxLength = input(uint(LENGTH_BITS));
+
+    public final FrameBytes out = output(new FrameBytes());
+
+    /** Pulses for one clock when a frame has ended, with its status and its reason if bad. */
+    public final Bool done = output(reg(bool(), false));
+    public final Bool doneBad = output(reg(bool(), false));
+    public final Bool donePhyError = output(reg(bool(), false));
+    public final Bool doneOddNibble = output(reg(bool(), false));
+    public final Bool doneRunt = output(reg(bool(), false));
+    public final Bool doneOversize = output(reg(bool(), false));
+    public final Bool doneFcsError = output(reg(bool(), false));
+    /** Octets of the frame, FCS included (meaningful with {@code done}). */
+    public final UInt doneOctets = output(reg(uint(LENGTH_BITS), 0));
+
+    final UInt state = reg(uint(2), IDLE);
+    final UInt length = reg(uint(LENGTH_BITS), 0);
+    final Bool phyError = reg(bool(), false);
+    /** The last five bytes received; delay[4] is the oldest, delivered when the next byte arrives. */
+    final UInt[] delay = new UInt[5];
+    final UInt held = reg(uint(3), 0);
+    final UInt outData = reg(uint(8), 0);
+    final Bool outValid = reg(bool(), false);
+    final Bool outLast = reg(bool(), false);
+    final Bool outError = reg(bool(), false);
+    final Crc32 crc32 = new Crc32(8);
+
+    public MacRx() {
+        for (int i = 0; i < delay.length; i++) delay[i] = reg(uint(8), 0);
+        out.valid.assign(outValid);
+        out.data.assign(outData);
+        out.last.assign(outLast);
+        out.error.assign(outError);
+
+        Bool byteIn = ce.and(rxDv).and(state.eq(DATA)).named("byteIn");
+        Bool frameEnd = ce.and(rxDv.not()).and(state.eq(DATA)).named("frameEnd");
+        crc32.clear.assign(ce.and(state.eq(IDLE)));
+        crc32.valid.assign(byteIn);
+        crc32.data.assign(rxd);
+
+        Bool runt = length.lt(MIN_FRAME).named("runt");
+        Bool oversize = length.gt(maxLength).named("oversize");
+        Bool fcsError = crc32.crc.ne(CRC_RESIDUE).named("fcsError");
+        Bool bad = phyError.or(oddNibble).or(runt).or(oversize).or(fcsError).named("bad");
+
+        outValid.next(false);
+        done.next(false);
+        when(byteIn, () -> {
+            length.next(mux(length.andR(), length, length.plus(1)));
+            when(rxEr, () -> phyError.next(true));
+            delay[0].next(rxd);
+            for (int i = 1; i < delay.length; i++) delay[i].next(delay[i - 1]);
+            when(held.eq(5), () -> {
+                outValid.next(true);
+                outData.next(delay[4]);
+                outLast.next(false);
+                outError.next(false);
+            }).otherwise(() -> held.next(held.plus(1)));
+        });
+        when(frameEnd, () -> {
+            outValid.next(held.eq(5));
+            outData.next(delay[4]);
+            outLast.next(true);
+            outError.next(bad);
+            done.next(true);
+            doneBad.next(bad);
+            donePhyError.next(phyError);
+            doneOddNibble.next(phyError.not().and(oddNibble));
+            doneRunt.next(phyError.or(oddNibble).not().and(runt));
+            doneOversize.next(phyError.or(oddNibble).or(runt).not().and(oversize));
+            doneFcsError.next(phyError.or(oddNibble).or(runt).or(oversize).not().and(fcsError));
+            doneOctets.next(length);
+        });
+
+        when(ce, () -> switchOn(state)
+                .is(IDLE, () -> when(rxDv, () -> {
+                    length.next(0);
+                    held.next(0);
+                    phyError.next(false);
+                    when(rxd.eq(0xD5), () -> state.next(DATA)).elseWhen(rxd.ne(0x55), () -> state.next(SKIP));
+                }))
+                .is(DATA, () -> when(rxDv.not(), () -> state.next(IDLE)))
+                .otherwise(() -> when(rxDv.not(), () -> state.next(IDLE))));
+    }
+}
