@@ -80,6 +80,10 @@ final class DnsExchanger {
         return outbox.poll();
     }
 
+    boolean listensOn(int localPort) {
+        return byPort.containsKey(localPort);
+    }
+
     int pending() {
         return byId.size();
     }

@@ -83,6 +83,11 @@ public abstract sealed class DnsResolver permits StubResolver, IterativeResolver
         return exchanger.poll(now);
     }
 
+    /** Whether an outstanding UDP query waits for its answer on {@code localPort}. */
+    public boolean listensOn(int localPort) {
+        return exchanger.listensOn(localPort);
+    }
+
     /** Queries in flight. */
     public int pending() {
         return exchanger.pending();

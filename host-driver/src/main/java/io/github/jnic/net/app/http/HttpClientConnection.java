@@ -2,6 +2,7 @@ package io.github.jnic.net.app.http;
 
 import io.github.jnic.net.app.MalformedException;
 import io.github.jnic.net.app.Rejects;
+import io.github.jnic.net.app.StreamSession;
 import java.util.ArrayDeque;
 
 /**
@@ -11,7 +12,7 @@ import java.util.ArrayDeque;
  * A response that does not arrive within the request timeout fails, as does every request still
  * queued when the connection ends.
  */
-public final class HttpClientConnection {
+public final class HttpClientConnection implements StreamSession {
     /** Receives the outcome of one request. */
     public interface ResponseHandler {
         void response(HttpResponse response);
@@ -50,6 +51,7 @@ public final class HttpClientConnection {
         next(now);
     }
 
+    @Override
     public byte[] nextOutput() {
         return out.poll();
     }
@@ -60,10 +62,12 @@ public final class HttpClientConnection {
     }
 
     /** True once the connection should be closed. */
+    @Override
     public boolean shouldClose() {
         return closing && out.isEmpty();
     }
 
+    @Override
     public void receive(byte[] b, int off, int len, long now) {
         if (current == null) {
             if (len > 0) rejects.count(HttpReject.BAD_START_LINE); // bytes nobody asked for
@@ -93,7 +97,19 @@ public final class HttpClientConnection {
         }
     }
 
+    @Override
+    public int room() {
+        return 65536;
+    }
+
+    /** The connection broke: every outstanding request fails with the reason. */
+    @Override
+    public void failed(String why, long now) {
+        failAll(why);
+    }
+
     /** The server closed the connection. */
+    @Override
     public void peerClosed(long now) {
         if (current != null && head != null && body != null && body.endsAtClose()) {
             complete(now);
@@ -106,6 +122,7 @@ public final class HttpClientConnection {
     }
 
     /** Runs the response timeout; returns the next deadline. */
+    @Override
     public long poll(long now) {
         if (current == null) return Long.MAX_VALUE;
         long deadline = sentAt + limits.requestTimeout();

@@ -2,6 +2,7 @@ package io.github.jnic.net.app.http;
 
 import io.github.jnic.net.app.MalformedException;
 import io.github.jnic.net.app.Rejects;
+import io.github.jnic.net.app.StreamSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
@@ -14,7 +15,7 @@ import java.util.ArrayDeque;
  * idle keep-alive connection is closed after the idle timeout. Once {@link #shouldClose} is true
  * the owner closes the connection (after sending what {@link #nextOutput} still yields).
  */
-public final class HttpServerConnection {
+public final class HttpServerConnection implements StreamSession {
     /** Stop reading pipelined requests while this much output waits for a slow reader. */
     private static final int MAX_PENDING_OUTPUT = 1 << 20;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -40,7 +41,18 @@ public final class HttpServerConnection {
         this.lastActivity = now;
     }
 
+    /**
+     * Room for more input: none while a slow reader leaves responses piling up; plenty while closing,
+     * so unread input is drained and discarded and the close is a FIN, not a reset that could destroy
+     * the last response in flight.
+     */
+    @Override
+    public int room() {
+        return closing || pendingOutput < MAX_PENDING_OUTPUT ? 65536 : 0;
+    }
+
     /** Bytes from the client. */
+    @Override
     public void receive(byte[] b, int off, int len, long now) {
         if (closing || len == 0) return;
         lastActivity = now;
@@ -50,12 +62,14 @@ public final class HttpServerConnection {
     }
 
     /** The client closed its side: no more requests will come. */
+    @Override
     public void peerClosed(long now) {
         if (!closing && (head != null || in.size() > 0)) rejects.count(HttpReject.INCOMPLETE);
         closing = true;
     }
 
     /** The next bytes to send, or null. */
+    @Override
     public byte[] nextOutput() {
         byte[] b = out.poll();
         if (b != null) pendingOutput -= b.length;
@@ -63,6 +77,7 @@ public final class HttpServerConnection {
     }
 
     /** True once the connection should be closed (all output taken). */
+    @Override
     public boolean shouldClose() {
         return closing && out.isEmpty();
     }
@@ -73,6 +88,7 @@ public final class HttpServerConnection {
     }
 
     /** Resumes reading after output drained, runs the timeouts; returns the next deadline. */
+    @Override
     public long poll(long now) {
         if (!closing) process(now);
         if (closing) return Long.MAX_VALUE;

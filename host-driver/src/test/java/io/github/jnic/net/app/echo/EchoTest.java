@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -13,14 +14,17 @@ class EchoTest {
     void tcpEchoReturnsTheStreamAndPushesBackWhenFull() {
         EchoConnection e = new EchoConnection(8);
         byte[] data = "0123456789".getBytes();
-        assertEquals(8, e.receive(data, 0, 10), "only what fits is taken");
-        assertEquals(0, e.receive(data, 8, 2));
+        assertEquals(8, e.room());
+        e.receive(data, 0, 8, 0);
+        assertEquals(0, e.room(), "full: no more reading");
+        assertThrows(IllegalStateException.class, () -> e.receive(data, 8, 2, 0));
         assertArrayEquals("01234567".getBytes(), e.nextOutput());
-        assertEquals(2, e.receive(data, 8, 2));
+        assertEquals(8, e.room());
+        e.receive(data, 8, 2, 0);
         assertArrayEquals("89".getBytes(), e.nextOutput());
         assertNull(e.nextOutput());
-        e.receive(data, 0, 1);
-        e.peerClosed();
+        e.receive(data, 0, 1, 0);
+        e.peerClosed(0);
         assertFalse(e.shouldClose(), "the echo goes out before the close");
         e.nextOutput();
         assertTrue(e.shouldClose());
