@@ -49,6 +49,8 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     private long reachableNanos = 60_000_000_000L;
     private long retryNanos = 1_000_000_000L;
     private int maxRequests = 3;
+    private long timerDue = Long.MAX_VALUE;   // earliest retry or expiry: poll() scans only when it is due
+    private Entry lastFound;                  // consecutive packets usually go to the same neighbour
     private UnresolvedListener unresolvedListener = (i, h, p, n) -> {};
 
     private final Counter requestsSent, repliesSent, cacheUpdates, gratuitous;
@@ -139,6 +141,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
         System.arraycopy(mac, macOff, e.mac, 0, 6);
         e.state = REACHABLE;
         e.expires = now + reachableNanos;
+        timerDue = Math.min(timerDue, e.expires);
         cacheUpdates.increment();
         for (int i = 0; i < e.queued; i++) {
             PacketBuffer p = e.queue[i];
@@ -176,6 +179,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     private void request(Entry e, long now) {
         e.retries++;
         e.nextRetry = now + retryNanos;
+        timerDue = Math.min(timerDue, e.nextRetry);
         sendRequest(e.iface, e.iface.sourceFor(e.ip), e.ip);
     }
 
@@ -211,6 +215,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
 
     /** Retries requests, gives up on silent neighbours, ages entries out; returns the next deadline. */
     public long poll(long now) {
+        if (now < timerDue) return timerDue;
         long next = Long.MAX_VALUE;
         for (Entry e : entries) {
             switch (e.state) {
@@ -228,6 +233,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
                 default -> { }
             }
         }
+        timerDue = next;
         return next;
     }
 
@@ -244,7 +250,14 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     }
 
     private Entry find(NetInterface iface, int ip) {
-        for (Entry e : entries) if (e.state != FREE && e.ip == ip && e.iface == iface) return e;
+        Entry last = lastFound;
+        if (last != null && last.state != FREE && last.ip == ip && last.iface == iface) return last;
+        for (Entry e : entries) {
+            if (e.state != FREE && e.ip == ip && e.iface == iface) {
+                lastFound = e;
+                return e;
+            }
+        }
         return null;
     }
 
@@ -262,6 +275,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
         victim.retries = 0;
         victim.nextRetry = now;
         victim.queued = 0;
+        timerDue = Math.min(timerDue, now);
         return victim;
     }
 }

@@ -52,7 +52,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     private final Ipv4Header out = new Ipv4Header();
     private ErrorSender errors = (t, c, i, d, o, l, n) -> {};
     private int nextId;
-    private long now;
+    private final java.util.function.LongSupplier clock;   // the stack's clock: sends may come from app requests, between polls
 
     // The datagram being delivered to a transport right now, so it can ask for an ICMP error about it.
     private byte[] deliveringData;
@@ -64,7 +64,8 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
             dropSource, dropNotForUs, dropProtocol, dropNoRoute, dropFragNeeded, dropTooBig;
 
     public Ipv4Layer(EthernetLayer eth, ArpLayer arp, BufferPool pool, List<NetInterface> interfaces, Counters counters,
-                     int maxReassemblies, long reassemblyTimeoutNanos) {
+                     int maxReassemblies, long reassemblyTimeoutNanos, java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.eth = eth;
         this.arp = arp;
         this.pool = pool;
@@ -103,7 +104,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     // ---- receive ---------------------------------------------------------------------------
 
     @Override public void receive(NetInterface iface, PacketBuffer buf, long now) {
-        this.now = now;
         rxDatagrams.increment();
         int len = buf.length();
         if (len < Ipv4Header.MIN_LENGTH) { drop(buf, dropTruncated); return; }
@@ -171,7 +171,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         if (segment.data() != deliveringData || deliveringHeader < 0) throw new IllegalStateException("not the datagram being delivered");
         ip.wrap(deliveringData, deliveringHeader);
         if (isBroadcastOrMulticast(ip.destination())) return;
-        errors.sendError(type, code, 0, deliveringData, deliveringHeader, deliveringLength, now);
+        errors.sendError(type, code, 0, deliveringData, deliveringHeader, deliveringLength, clock.getAsLong());
     }
 
     /**
@@ -317,7 +317,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         if (iface.isBroadcast(dst)) {
             return eth.broadcast(iface, datagram, EthernetFrame.TYPE_IPV4) ? SendResult.SENT : SendResult.DROPPED;
         }
-        return switch (arp.send(iface, nextHop, datagram, now)) {
+        return switch (arp.send(iface, nextHop, datagram, clock.getAsLong())) {
             case SENT -> SendResult.SENT;
             case QUEUED -> SendResult.QUEUED;
             case DROPPED -> SendResult.DROPPED;
@@ -397,7 +397,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
 
     /** Delivers looped-back datagrams and expires reassemblies; returns the next deadline. */
     public long poll(long now) {
-        this.now = now;
         for (int n = loopback.size(); n > 0; n--) {
             PacketBuffer b = loopback.poll();
             b.rxChecksum(PacketBuffer.RxChecksum.GOOD);

@@ -1,7 +1,6 @@
 package io.github.jnic.net.socket;
 
 import java.io.InterruptedIOException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,7 +27,8 @@ public final class Readiness {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final CopyOnWriteArrayList<ReadinessListener> listeners = new CopyOnWriteArrayList<>();
+    // Copy-on-write array: notifying walks it by index, allocating nothing.
+    private volatile ReadinessListener[] listeners = new ReadinessListener[0];
     private volatile int state;
     private volatile SocketError error;
     private volatile String errorDetail;
@@ -49,7 +49,10 @@ public final class Readiness {
         } finally {
             lock.unlock();
         }
-        if (rising != 0) for (ReadinessListener l : listeners) l.ready(this, rising);
+        if (rising != 0) {
+            ReadinessListener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) ls[i].ready(this, rising);
+        }
     }
 
     public void clear(int bits) {
@@ -144,13 +147,17 @@ public final class Readiness {
         }
     }
 
-    public void addListener(ReadinessListener l) {
-        listeners.add(l);
+    public synchronized void addListener(ReadinessListener l) {
+        ReadinessListener[] ls = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        ls[ls.length - 1] = l;
+        listeners = ls;
         int now = state;
         if (now != 0) l.ready(this, now);
     }
 
-    public void removeListener(ReadinessListener l) { listeners.remove(l); }
+    public synchronized void removeListener(ReadinessListener l) {
+        listeners = java.util.Arrays.stream(listeners).filter(x -> x != l).toArray(ReadinessListener[]::new);
+    }
 
     /** Converts a timeout in milliseconds (0: forever) to the nanos {@link #awaitChange} takes. */
     public static long nanosFor(long timeoutMillis) {

@@ -75,7 +75,7 @@ public final class NetStack implements StackExecutor {
         this.pool = new BufferPool(config.bufferSize, config.preallocatedBuffers);
         this.eth = new EthernetLayer(counters);
         this.arp = new ArpLayer(eth, pool, counters, config.arpCacheSize, config.arpQueuePerNeighbour);
-        this.ip = new Ipv4Layer(eth, arp, pool, interfaces, counters, config.maxReassemblies, config.reassemblyTimeoutNanos);
+        this.ip = new Ipv4Layer(eth, arp, pool, interfaces, counters, config.maxReassemblies, config.reassemblyTimeoutNanos, this::now);
         eth.setHandlers(arp, ip);
         this.icmp = new IcmpLayer(ip, counters);
         ip.setErrorSender(icmp);
