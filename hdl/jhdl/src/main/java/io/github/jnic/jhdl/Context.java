@@ -49,6 +49,14 @@ final class Context {
         return WALKER.walk(Context::scan);
     }
 
+    private static final ClassValue<Boolean> MODULE_CLASS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            return Module.class.isAssignableFrom(c);
+        }
+    };
+
+    // Only class references are looked at for most frames: method and file names cost far more.
     private static Snapshot scan(Stream<StackFrame> frames) {
         int chains = 0;
         Class<?> openChain = null;
@@ -57,13 +65,14 @@ final class Context {
         for (Iterator<StackFrame> it = frames.iterator(); it.hasNext(); ) {
             StackFrame f = it.next();
             Class<?> c = f.getDeclaringClass();
-            boolean moduleInit = f.getMethodName().equals("<init>") && Module.class.isAssignableFrom(c);
+            boolean moduleInit = MODULE_CLASS.get(c) && f.getMethodName().equals("<init>");
             if (openChain != null && !(moduleInit && openChain.isAssignableFrom(c))) chains++;
             openChain = moduleInit ? c : null;
-            if (!SKIPPED.get(c)) {
-                String file = f.getFileName() != null ? f.getFileName() : c.getSimpleName() + ".java";
-                if (location == null) location = new SourceLocation(file, f.getLineNumber());
-                if (creator == null && chains > 0) creator = new SourceLocation(file, f.getLineNumber());
+            if ((location == null || (creator == null && chains > 0)) && !SKIPPED.get(c)) {
+                SourceLocation here = new SourceLocation(f.getFileName() != null ? f.getFileName() : c.getSimpleName() + ".java",
+                        f.getLineNumber());
+                if (location == null) location = here;
+                if (creator == null && chains > 0) creator = here;
             }
         }
         if (openChain != null) chains++;

@@ -88,7 +88,7 @@ final class Elaborator {
 
     private void nameValue(Module m, String n, Object v) {
         if (v instanceof Data d) {
-            if (d.owner == m) {
+            if (d.owner == m || (d instanceof Signal s && s.kind == Signal.Kind.EXPR)) {
                 d.setName(n, false);
                 if (d instanceof Bundle b) b.nameElements();
             }

@@ -149,7 +149,7 @@ final class ModuleWriter {
         for (var e : uses.entrySet()) {
             Signal s = e.getKey();
             if (s.kind != Signal.Kind.EXPR) continue;
-            if ((s.name != null && s.owner == m) || (s.op != Signal.Op.CAST && e.getValue() > 1 && !cheap(s))) chosen.add(s);
+            if (s.name != null || (s.op != Signal.Op.CAST && e.getValue() > 1 && !cheap(s))) chosen.add(s);
         }
         chosen.sort((a, b) -> Long.compare(a.serial, b.serial));
         wires.addAll(chosen);
@@ -245,16 +245,18 @@ final class ModuleWriter {
 
     String write() {
         List<Group> groups = groups();
+        List<Signal> roots = rootsOf(m.body);
+        for (Signal s : m.signals) if (s.enable != null) roots.add(s.enable);
+        Set<Signal> read = Elaborator.leaves(roots);
         for (Group g : groups) {
             if (simpleValue(g) != null) {
                 Signal t = (Signal) g.keys().get(0);
-                if (t.dir == Signal.Dir.IN && t.owner != m) inlinePorts.put(t, simpleValue(g));
+                // a submodule input driven by one expression is written in the port list, unless read here too
+                if (t.dir == Signal.Dir.IN && t.owner != m && !read.contains(t)) inlinePorts.put(t, simpleValue(g));
             } else {
                 for (Object k : g.keys()) if (k instanceof Signal s) procedural.add(s);
             }
         }
-        List<Signal> roots = rootsOf(m.body);
-        for (Signal s : m.signals) if (s.enable != null) roots.add(s.enable);
         chooseWires(roots);
 
         // names: ports, then internal signals, memories, instances and their port wires, then expression wires
@@ -268,7 +270,7 @@ final class ModuleWriter {
             }
         }
         for (Signal w : wires) {
-            if (w.name != null && w.owner == m) claim(w, w.name);
+            if (w.name != null) claim(w, w.name);
             else temp(w);
         }
 
@@ -556,9 +558,11 @@ final class ModuleWriter {
         }
         if (s.kind == Signal.Kind.LITERAL) {
             if (s.constantName != null) {
-                Signal c = constants.get(s.constantName);
+                // one localparam per name and value (two different values under one name get distinct names)
+                String key = s.constantName + "=" + s.width + "'" + s.unsignedValue();
+                Signal c = constants.get(key);
                 if (c == null) {
-                    constants.put(s.constantName, s);
+                    constants.put(key, s);
                     claim(s, s.constantName);
                     c = s;
                 }

@@ -111,15 +111,20 @@ public abstract class Signal extends Data {
         return create(shape(), Spec.type(width));
     }
 
-    /** An expression node owned by the module being built. */
+    /**
+     * An expression node. Nodes are made often, so they do not look up the module or the source
+     * line (a stack walk each): problems are located when they are recorded, and the module an
+     * expression belongs to is the one whose statements use it.
+     */
     @SuppressWarnings("unchecked")
     static <T extends Signal> T expr(Shape shape, int width, Op op, int hi, int lo, Signal... args) {
-        Context.Snapshot s = Context.snapshot();
-        Module m = Context.current(s);
         T node = (T) create(shape, new Spec(width, Kind.EXPR, op, args, hi, lo, null));
-        node.owner = m;
-        node.location = s.location();
-        for (Signal a : args) a.requireHardware(m, node);
+        for (Signal a : args) {
+            if (a.kind == Kind.TYPE) {
+                problemHere(Problem.Kind.ILLEGAL, a, () -> "a type (e.g. uint(8)) is used as a value; "
+                        + "declare it with wire(), reg(), input() or output() first");
+            }
+        }
         return node;
     }
 
@@ -131,9 +136,7 @@ public abstract class Signal extends Data {
             throw new IllegalArgumentException("jhdl: the literal " + v + " does not fit in a " + width + "-bit "
                     + shape.name() + " (at " + Context.location() + ")");
         }
-        T node = (T) create(shape, new Spec(width, Kind.LITERAL, null, new Signal[0], 0, 0, v));
-        node.location = Context.location();
-        return node;
+        return (T) create(shape, new Spec(width, Kind.LITERAL, null, new Signal[0], 0, 0, v));
     }
 
     /** Same value, seen as another type of the same width. */

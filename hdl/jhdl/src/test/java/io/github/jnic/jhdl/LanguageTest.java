@@ -131,6 +131,45 @@ class LanguageTest {
         assertTrue(v.contains("assign y = ticker_count;"), v);
     }
 
+    static class ReadsChildInput extends Module {
+        final UInt a = input(uint(8));
+        final UInt y = output(uint(8));
+        final UInt z = output(uint(8));
+        final Counter counter = new Counter(8);
+
+        ReadsChildInput() {
+            counter.enable.assign(a.orR());
+            y.assign(counter.count);
+            z.assign(mux(counter.enable, a, U(8, 0)));
+        }
+    }
+
+    @Test
+    void aSubmoduleInputReadInTheParentIsAWire() {
+        String v = emitClean(new ReadsChildInput(), "ReadsChildInput.v");
+        assertTrue(v.contains("assign counter_enable = |a;"), v);
+        assertTrue(v.contains(".enable(counter_enable)"), v);
+        assertTrue(v.contains("assign z = counter_enable ? a : 8'd0;"), v);
+    }
+
+    static class ConstantsClash extends Module {
+        final UInt y = output(uint(4));
+        final UInt z = output(uint(4));
+
+        ConstantsClash() {
+            y.assign(constant("LIMIT", U(4, 3)));
+            z.assign(constant("LIMIT", U(4, 9)));
+        }
+    }
+
+    @Test
+    void twoConstantsWithOneNameKeepTheirValues() {
+        String v = emitClean(new ConstantsClash(), "ConstantsClash.v");
+        assertTrue(v.contains("localparam [3:0] LIMIT = 4'd3;"), v);
+        assertTrue(v.contains("localparam [3:0] LIMIT_1 = 4'd9;"), v);
+        assertTrue(v.contains("assign z = LIMIT_1;"), v);
+    }
+
     // ---- bundles ---------------------------------------------------------------------------------
 
     static class Handshake extends Bundle {
