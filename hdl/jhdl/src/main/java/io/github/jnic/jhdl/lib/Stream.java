@@ -3,6 +3,7 @@ package io.github.jnic.jhdl.lib;
 import static io.github.jnic.jhdl.Hdl.bits;
 import static io.github.jnic.jhdl.Hdl.bool;
 import static io.github.jnic.jhdl.Hdl.cat;
+import static io.github.jnic.jhdl.Hdl.wire;
 
 import io.github.jnic.jhdl.BitVector;
 import io.github.jnic.jhdl.Bits;
@@ -100,6 +101,17 @@ public class Stream<T extends Data> extends Bundle {
         StreamStage<T> s = new StreamStage<>(cloneType());
         connectTo(s.in);
         return s.out;
+    }
+
+    /** Takes every beat as it comes ({@code ready} held high): this stream seen as a {@link Flow}. */
+    @SuppressWarnings("unchecked")
+    public Flow<T> toFlow() {
+        Flow<T> flow = wire(new Flow<>((T) payload.cloneType(), hasLast(), userWidth()));
+        ready.assign(true);
+        flow.valid.assign(valid);
+        List<Signal> from = beatSignals(), to = flow.beatSignals();
+        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
+        return flow;
     }
 
     // ---- for the library's building blocks ---------------------------------------------------------

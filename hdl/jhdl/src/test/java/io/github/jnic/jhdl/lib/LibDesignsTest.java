@@ -3,7 +3,11 @@ package io.github.jnic.jhdl.lib;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.jhdl.ClockDomain;
 import io.github.jnic.jhdl.Hdl;
+import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.lib.examples.FifoCrc32;
+import io.github.jnic.jhdl.lib.examples.PacketGate;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.Tools;
 import io.github.jnic.jhdl.Verilog;
@@ -56,5 +60,73 @@ class LibDesignsTest {
     void stage() {
         VerilogDesign d = clean(new StreamStage<>(Stream.packets(Hdl.uint(8), 1)));
         assertEquals(2 + 2 * 10, ice40(d).flipFlops());
+    }
+
+    static final ClockDomain WRITE = ClockDomain.external("wclk").withSyncReset("wreset");
+    static final ClockDomain READ = ClockDomain.external("rclk").withSyncReset("rreset");
+
+    @Test
+    void arbiter() {
+        VerilogDesign d = clean(new Arbiter<>(Stream.packets(Hdl.uint(8), 2), 3));
+        String v = d.files().get("Arbiter.v");
+        assertTrue(v.contains("inputs_2_valid"), v);
+        ice40(d);
+        clean(new Arbiter<>(Stream.of(Hdl.uint(4)), 4)); // beats, not packets: no lock to last
+        clean(new Arbiter<>(Stream.of(Hdl.uint(4)), 1));
+    }
+
+    @Test
+    void asyncFifoIsOneBlockRamBetweenTwoClocks() {
+        VerilogDesign d = clean(new AsyncFifo<>(Stream.packets(Hdl.uint(7)), 256, WRITE, READ));
+        assertEquals(2, d.ports().stream().filter(VerilogDesign.Port::clock).count());
+        String v = d.files().get("AsyncFifo.v");
+        assertTrue(v.contains("always @(posedge rclk)") && v.contains("always @(posedge wclk)"), v);
+        Yosys.Result r = ice40(d);
+        assertEquals(1, r.blockRams(), r.cells()::toString);
+        clean(new AsyncFifo<>(Stream.of(Hdl.uint(16)), 2, WRITE, READ));
+    }
+
+    @Test
+    void synchronizers() {
+        VerilogDesign d = clean(new Synchronizer(null, 4, 3));
+        assertTrue(d.files().get("Synchronizer.v").contains("stages_2 <= stages_1;"), d.files().toString());
+        assertEquals(12, ice40(d).flipFlops());
+        VerilogDesign p = clean(new PulseSynchronizer(WRITE, READ));
+        assertEquals(4, ice40(p).flipFlops());
+    }
+
+    @Test
+    void fsmStatesAreLocalparamsAndTheRegisterIsNamed() {
+        VerilogDesign d = clean(new PacketGate());
+        String v = d.files().get("PacketGate.v");
+        assertTrue(v.contains("localparam [1:0] DROP = 2'd2;"), v);
+        assertTrue(v.contains("DROP: begin"), v);
+        assertTrue(v.contains("reg  [1:0] gate;"), v);
+        assertTrue(v.contains("gate_next = PASS;"), v);
+        ice40(d);
+    }
+
+    @Test
+    void flow() {
+        VerilogDesign d = clean(new FlowStageDesign());
+        assertEquals(1 + 8 + 1, ice40(d).flipFlops());
+    }
+
+    /** A stream taken as a flow, registered once. */
+    static class FlowStageDesign extends Module {
+        final Stream<UInt> in = input(Stream.packets(Hdl.uint(8)));
+        final Flow<UInt> out = output(Flow.packets(Hdl.uint(8)));
+
+        FlowStageDesign() {
+            in.toFlow().stage().connectTo(out);
+        }
+    }
+
+    @Test
+    void benchReferenceDesign() {
+        VerilogDesign d = clean(new FifoCrc32());
+        Yosys.Result r = ice40(d);
+        assertEquals(1, r.blockRams(), r.cells()::toString);
+        assertTrue(r.luts() > 100, r.cells()::toString);
     }
 }

@@ -1,0 +1,91 @@
+package io.github.jnic.jhdl.lib;
+
+import static io.github.jnic.jhdl.Hdl.bits;
+import static io.github.jnic.jhdl.Hdl.bool;
+import static io.github.jnic.jhdl.Hdl.reg;
+import static io.github.jnic.jhdl.Hdl.when;
+import static io.github.jnic.jhdl.Hdl.wire;
+
+import io.github.jnic.jhdl.Bits;
+import io.github.jnic.jhdl.Bool;
+import io.github.jnic.jhdl.Bundle;
+import io.github.jnic.jhdl.Data;
+import io.github.jnic.jhdl.Signal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream without back-pressure: a beat moves in every cycle where {@code valid} is high, and the
+ * receiver must take it. For data that cannot wait, such as bytes arriving from the wire. Fields as
+ * in {@link Stream}, without {@code ready}.
+ */
+public class Flow<T extends Data> extends Bundle {
+    public final Bool valid = bool();
+    public final T payload;
+    /** End of packet; null for a flow of independent beats. */
+    public final Bool last;
+    /** Side information of each beat; null when the flow has none. */
+    public final Bits user;
+
+    public Flow(T payload, boolean packets, int userWidth) {
+        if (userWidth < 0) throw new IllegalArgumentException("user width " + userWidth);
+        this.payload = payload;
+        this.last = packets ? bool() : null;
+        this.user = userWidth > 0 ? bits(userWidth) : null;
+    }
+
+    public static <T extends Data> Flow<T> of(T payload) {
+        return new Flow<>(payload, false, 0);
+    }
+
+    public static <T extends Data> Flow<T> packets(T payload) {
+        return new Flow<>(payload, true, 0);
+    }
+
+    public static <T extends Data> Flow<T> packets(T payload, int userWidth) {
+        return new Flow<>(payload, true, userWidth);
+    }
+
+    public boolean hasLast() {
+        return last != null;
+    }
+
+    public int userWidth() {
+        return user == null ? 0 : user.width();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Flow<T> cloneType() {
+        return new Flow<>((T) payload.cloneType(), hasLast(), userWidth());
+    }
+
+    /** Drives {@code sink} from this flow. */
+    public void connectTo(Flow<T> sink) {
+        sink.valid.assign(valid);
+        List<Signal> from = beatSignals(), to = sink.beatSignals();
+        if (from.size() != to.size() || Stream.pack(from).width() != Stream.pack(to).width()) {
+            throw new IllegalArgumentException("flows of different shapes");
+        }
+        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
+    }
+
+    /** This flow one clock later, through registers of the module being built. */
+    public Flow<T> stage() {
+        Flow<T> out = wire(cloneType());
+        Bool v = reg(bool(), false).named("stagedValid");
+        Bits beat = reg(bits(Stream.pack(beatSignals()).width())).named("staged");
+        v.next(valid);
+        when(valid, () -> beat.next(Stream.pack(beatSignals())));
+        out.valid.assign(v);
+        Stream.unpack(out.beatSignals(), beat);
+        return out;
+    }
+
+    List<Signal> beatSignals() {
+        List<Signal> out = new ArrayList<>(payload.leaves());
+        if (last != null) out.add(last);
+        if (user != null) out.add(user);
+        return out;
+    }
+}
