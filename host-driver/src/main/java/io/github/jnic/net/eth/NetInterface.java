@@ -48,6 +48,11 @@ public final class NetInterface {
         addresses.add(new Address(address, prefixLength));
     }
 
+    /** Removes an address; returns whether it was there. */
+    public boolean removeAddress(int address) {
+        return addresses.removeIf(a -> a.address() == address);
+    }
+
     /** The first address, or 0 when the interface has none (before DHCP, say). */
     public int primaryAddress() { return addresses.isEmpty() ? 0 : addresses.get(0).address(); }
 

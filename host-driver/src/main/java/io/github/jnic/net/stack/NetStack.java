@@ -113,6 +113,20 @@ public final class NetStack implements StackExecutor {
         if (iface.device().linkUp()) arp.announce(iface, address);
     }
 
+    /** Takes an address off {@code iface} with its connected route (a DHCP lease ending). Stack thread. */
+    public void removeAddress(NetInterface iface, int address) {
+        for (NetInterface.Address a : List.copyOf(iface.addresses())) {
+            if (a.address() != address) continue;
+            iface.removeAddress(address);
+            for (RoutingTable.Route r : ip.routes().routes()) {
+                if (r.iface() == iface && r.gateway() == 0 && r.prefixLength() == a.prefixLength() && r.prefix() == a.network()) {
+                    ip.routes().remove(r);
+                    break;
+                }
+            }
+        }
+    }
+
     /** Adds a route to {@code "192.168.7.0/24"} through {@code gateway}, which must be reachable on a connected route. */
     public void addRoute(String cidr, String gateway) {
         int slash = cidr.indexOf('/');

@@ -127,6 +127,8 @@ class ProtocolBehaviourTest {
         net.a.udp().send(net.a.udp().newSocket(), new byte[4], 0, 4, Ipv4Address.parse("8.8.8.8"), 53);
         net.sim.runFor(SECOND);
         assertEquals(1, net.b.counters().get("ipv4.drop.not-for-us"));
+        net.a.removeAddress(net.ifA, Ipv4Address.parse("192.168.50.9"));
+        assertEquals(Ipv4Address.parse("10.0.0.2"), routes.lookup(Ipv4Address.parse("192.168.50.1")).gateway(), "connected route gone");
         TwoHosts lonely = new TwoHosts();
         assertEquals(Ipv4Output.SendResult.NO_ROUTE,
                 lonely.a.icmp().sendEcho(Ipv4Address.parse("8.8.8.8"), 1, 1, new byte[0], 0, 0));
