@@ -262,7 +262,7 @@ public final class TcpConnection {
     public void abort() {
         userClosed = true;
         if (state == TcpState.CLOSED) return;
-        if (state != TcpState.SYN_SENT && state != TcpState.TIME_WAIT) sendReset(sndNxt);
+        if (state != TcpState.SYN_SENT && state != TcpState.TIME_WAIT) sendReset(sndMax);
         fail(TcpError.CLOSED);
     }
 
@@ -648,7 +648,7 @@ public final class TcpConnection {
         }
         if (userClosed) {
             counters.drop(Drop.DATA_AFTER_CLOSE);
-            sendReset(sndNxt);
+            sendReset(sndMax);
             terminate();
             return false;
         }
@@ -761,7 +761,11 @@ public final class TcpConnection {
     // Output
     // =========================================================================================
 
-    /** Sends whatever is due: data the windows allow, retransmissions in recovery, pending ACKs. */
+    /**
+     * Sends whatever is due: data the windows allow, retransmissions in recovery, pending ACKs. A
+     * segment without data carries the highest sequence number sent (SND.NXT may have gone back for
+     * retransmission), so the peer never finds it old and discards the acknowledgment it carries.
+     */
     void output(long now) {
         switch (state) {
             case CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED -> { return; }
@@ -769,10 +773,10 @@ public final class TcpConnection {
         }
         if (state != TcpState.TIME_WAIT && state != TcpState.FIN_WAIT_2) sendData(now);
         if (ackNow) {
-            emit(sndNxt, TcpHeader.ACK, 0, now);
+            emit(sndMax, TcpHeader.ACK, 0, now);
         } else if (windowUpdateWanted()) {
             counters.count(Event.WINDOW_UPDATES);
-            emit(sndNxt, TcpHeader.ACK, 0, now);
+            emit(sndMax, TcpHeader.ACK, 0, now);
         } else if (unackedBytes > 0 && delayedAckAt == NEVER) {
             delayedAckAt = now + cfg.delayedAckTimeout;
         }
@@ -911,7 +915,7 @@ public final class TcpConnection {
     private void challengeAck(long now) {
         if (tcp.allowChallengeAck(now)) {
             counters.count(Event.CHALLENGE_ACKS);
-            emit(sndNxt, TcpHeader.ACK, 0, now);
+            emit(sndMax, TcpHeader.ACK, 0, now);
         } else {
             counters.drop(Drop.CHALLENGE_ACK_LIMITED);
         }
@@ -1102,7 +1106,7 @@ public final class TcpConnection {
         if (sndMax == sndUna) return;
         if (++retries > cfg.dataRetries) {
             counters.count(Event.TIMEOUTS);
-            sendReset(sndNxt);
+            sendReset(sndMax);
             fail(softError != null ? softError : TcpError.TIMED_OUT);
             return;
         }
@@ -1146,7 +1150,7 @@ public final class TcpConnection {
         if (!keepAlive || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)) return;
         if (keepAliveProbesSent >= cfg.keepAliveProbes) {
             counters.count(Event.TIMEOUTS);
-            sendReset(sndNxt);
+            sendReset(sndMax);
             fail(TcpError.TIMED_OUT);
             return;
         }
@@ -1196,6 +1200,11 @@ public final class TcpConnection {
 
     @Override
     public String toString() {
-        return "tcp " + Tcp.addr(localAddr) + ":" + localPort + " -> " + Tcp.addr(remoteAddr) + ":" + remotePort + " " + state;
+        return "tcp " + Tcp.addr(localAddr) + ":" + localPort + " -> " + Tcp.addr(remoteAddr) + ":" + remotePort + " " + state
+                + " snd.una=" + Integer.toUnsignedString(sndUna) + " snd.nxt=+" + (sndNxt - sndUna) + " snd.max=+" + (sndMax - sndUna)
+                + " snd.wnd=" + sndWnd + " rcv.nxt=" + Integer.toUnsignedString(rcvNxt) + " rcv.wnd=" + receiveWindow()
+                + " cwnd=" + cc.cwnd() + " ssthresh=" + cc.ssthresh() + (inRecovery ? " recovering" : "") + " rto=" + rtt.rto() / 1_000_000 + "ms"
+                + " queued=" + sendBuffer.length() + " readable=" + receiveBuffer.readable() + " ooo=" + receiveBuffer.outOfOrderRanges()
+                + (tsOn ? " ts.recent=" + tsRecent : "") + (error != null ? " error=" + error : "");
     }
 }
