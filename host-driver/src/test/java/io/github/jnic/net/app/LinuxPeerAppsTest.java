@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.net.app.dhcp.DhcpServer;
 import io.github.jnic.net.app.dhcp.DhcpServerService;
+import io.github.jnic.net.app.dns.DnsResult;
 import io.github.jnic.net.app.dns.DnsServer;
 import io.github.jnic.net.app.dns.DnsService;
+import io.github.jnic.net.app.dns.DnsType;
+import io.github.jnic.net.app.dns.ResolverService;
+import io.github.jnic.net.app.dns.StubResolver;
 import io.github.jnic.net.app.dns.Zone;
 import io.github.jnic.net.app.dns.ZoneFile;
 import io.github.jnic.net.app.echo.EchoService;
@@ -187,6 +191,34 @@ class LinuxPeerAppsTest {
             httpd.waitFor(5, TimeUnit.SECONDS);
             Files.delete(dir.resolve("page.bin"));
             Files.delete(dir);
+        }
+    }
+
+    @Test
+    void ourStubResolverAsksDnsmasq() throws Exception {
+        Assumptions.assumeTrue(NetworkNamespace.onPath("dnsmasq") || Files.exists(Path.of("/usr/sbin/dnsmasq")), "dnsmasq is not installed (./nic test installs it)");
+        String dnsmasq = NetworkNamespace.onPath("dnsmasq") ? "dnsmasq" : "/usr/sbin/dnsmasq";
+        Process server = linux.start(dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--user=root",
+                "--pid-file=", "--bind-interfaces", "--listen-address=" + linux.linuxAddress(), "--local=/jnic.example/",
+                "--host-record=www.jnic.example,192.0.2.7", "--cname=alias.jnic.example,www.jnic.example");
+        try {
+            ResolverService resolver = stack.callQuietly(() -> new ResolverService(stack, tcp,
+                    new StubResolver(List.of(ZoneFile.ipv4(linux.linuxAddress())), new java.security.SecureRandom())));
+            DnsResult www = null;
+            for (int attempt = 0; attempt < 20; attempt++) { // dnsmasq may still be starting
+                www = resolver.lookup("www.jnic.example", DnsType.A).get(10, TimeUnit.SECONDS);
+                if (www.status() == DnsResult.Status.ANSWER) break;
+                Thread.sleep(200);
+            }
+            assertEquals(DnsResult.Status.ANSWER, www.status(), www.detail());
+            assertEquals(List.of(ZoneFile.ipv4("192.0.2.7")), www.ipv4Addresses());
+            DnsResult alias = resolver.lookup("alias.jnic.example", DnsType.A).get(10, TimeUnit.SECONDS);
+            assertEquals("www.jnic.example", alias.canonicalName());
+            assertEquals(List.of(ZoneFile.ipv4("192.0.2.7")), alias.ipv4Addresses());
+            assertEquals(DnsResult.Status.NXDOMAIN, resolver.lookup("nope.jnic.example", DnsType.A).get(10, TimeUnit.SECONDS).status());
+        } finally {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
