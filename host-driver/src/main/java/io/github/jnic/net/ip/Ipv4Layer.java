@@ -291,7 +291,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         int id = nextId++ & 0xffff;
         txDatagrams.increment();
         boolean local = isLocalAddress(dst);
-        boolean fits = total <= iface.mtu() || segment.segmentSize() > 0;
+        boolean fits = local || total <= iface.mtu() || segment.segmentSize() > 0;   // loopback has no MTU
         if (segment.checksumRequested() && (local || !fits || !dev.features().contains(NetDevice.Feature.TX_CHECKSUM))) {
             softwareChecksum(segment, protocol);
         }

@@ -98,4 +98,41 @@ class TwoHostsTest {
         assertEquals(1, net.a.counters().get("udp.icmp-errors"));
         assertThrows(PortUnreachableException.class, () -> lonely.receive(new DatagramPacket(new byte[10], 10)));
     }
+
+    @Test
+    void datagramsToOurOwnAddressLoopBack() throws Exception {
+        TwoHosts net = new TwoHosts();
+        DatagramSocket server = new DatagramSocket(net.a, 5353);
+        DatagramSocket client = new DatagramSocket(net.a);
+        client.send(new DatagramPacket(new byte[3000], 3000, Ipv4Address.toInet(TwoHosts.A), 5353));
+        net.sim.runFor(1_000_000L);
+        DatagramPacket in = new DatagramPacket(new byte[4000], 4000);
+        assertTrue(server.tryReceive(in));
+        assertEquals(3000, in.getLength());
+        assertEquals(0, net.a.counters().get("eth.tx-frames") - 1, "only the gratuitous ARP went on the wire");
+    }
+
+    @Test
+    void vlanTaggedInterfacesTalkAndIgnoreOtherVlans() {
+        Simulation sim = new Simulation();
+        io.github.jnic.net.dev.MemoryLink link = new io.github.jnic.net.dev.MemoryLink(sim.clock());
+        NetStack a = sim.add(new NetStack());
+        NetStack b = sim.add(new NetStack());
+        NetStack c = sim.add(new NetStack());
+        a.addAddress(a.addInterface(link.a(), 42), "10.0.0.1/24");
+        b.addAddress(b.addInterface(link.b(), 42), "10.0.0.2/24");
+        Replies replies = new Replies();
+        a.icmp().addEchoListener(3, replies);
+        a.icmp().sendEcho(TwoHosts.B, 3, 1, new byte[100], 0, 100);
+        assertTrue(sim.runUntil(() -> replies.sequences.size() == 1, 1_000_000_000L));
+        // A host on VLAN 7 hears nothing meant for VLAN 42.
+        io.github.jnic.net.dev.MemoryLink link2 = new io.github.jnic.net.dev.MemoryLink(sim.clock());
+        NetStack d = sim.add(new NetStack());
+        d.addAddress(d.addInterface(link2.a(), 42), "10.0.0.1/24");
+        c.addAddress(c.addInterface(link2.b(), 7), "10.0.0.2/24");
+        d.icmp().sendEcho(TwoHosts.B, 3, 1, new byte[100], 0, 100);
+        sim.runFor(5_000_000_000L);
+        assertEquals(4, c.counters().get("eth.drop.wrong-vlan"), "gratuitous ARP and 3 ARP requests, all tagged 42");
+        assertEquals(0, c.counters().get("icmp.echo-requests-answered"));
+    }
 }
