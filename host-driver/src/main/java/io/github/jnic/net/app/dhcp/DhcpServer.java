@@ -80,7 +80,7 @@ public final class DhcpServer {
         int serverId = m.optionInt(DhcpMessage.SERVER_ID, 0);
         switch (m.messageType()) {
             case DhcpMessage.DISCOVER -> {
-                int address = choose(client, m.optionInt(DhcpMessage.REQUESTED_ADDRESS, 0), now);
+                int address = choose(client, m.optionInt(DhcpMessage.REQUESTED_ADDRESS, 0));
                 if (address == 0) {
                     rejects.count(DhcpReject.POOL_EXHAUSTED);
                     return null;
@@ -160,7 +160,7 @@ public final class DhcpServer {
     }
 
     /** The client's current address, else the one it asks for if free, else the lowest free one; 0 if none. */
-    private int choose(String client, int requested, long now) {
+    private int choose(String client, int requested) {
         Binding held = byClient.get(client);
         if (held != null) return held.address();
         if (requested != 0 && free(requested)) return requested;

@@ -165,7 +165,7 @@ public final class DnsMessage {
             }
             case DnsType.TXT -> {
                 expect(len >= 1, type, len);
-                List<String> strings = new ArrayList<>();
+                List<String> strings = build ? new ArrayList<>() : null;
                 int p = pos;
                 while (p < stop) {
                     int l = b[p] & 0xff;

@@ -81,11 +81,7 @@ public final class DnsServer {
         DnsWriter w = new DnsWriter(limit);
         w.header(id, flags);
         w.rawQuestions(b, off + DnsMessage.HEADER, query.questionEnd() - off - DnsMessage.HEADER, 1);
-        boolean complete = true;
-        if (a != null) {
-            for (ResourceRecord rr : a.answer) complete &= w.record(Section.ANSWER, rr);
-            for (ResourceRecord rr : a.authority) complete &= complete && w.record(Section.AUTHORITY, rr);
-        }
+        boolean complete = a == null || (writeAll(w, Section.ANSWER, a.answer) && writeAll(w, Section.AUTHORITY, a.authority));
         if (!complete) {
             // Required data did not fit: send the question alone with TC (RFC 2181 §9).
             w = new DnsWriter(limit);
@@ -99,6 +95,13 @@ public final class DnsServer {
             for (ResourceRecord rr : a.additional) w.record(Section.ADDITIONAL, rr); // optional: what fits
         }
         return w.toByteArray();
+    }
+
+    private static boolean writeAll(DnsWriter w, Section section, List<ResourceRecord> records) {
+        for (ResourceRecord rr : records) {
+            if (!w.record(section, rr)) return false;
+        }
+        return true;
     }
 
     private Zone zoneFor(String name) {

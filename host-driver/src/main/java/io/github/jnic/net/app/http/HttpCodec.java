@@ -31,7 +31,7 @@ final class HttpCodec {
             if (in.size() - pos > limits.maxLine()) throw new MalformedException(HttpReject.LINE_TOO_LONG, "start line over " + limits.maxLine() + " bytes");
             return null;
         }
-        String startLine = line(in, pos, lineEnd, request ? HttpReject.BAD_START_LINE : HttpReject.BAD_START_LINE);
+        String startLine = line(in, pos, lineEnd, HttpReject.BAD_START_LINE);
         pos = lineEnd + 1;
         HttpHeaders headers = new HttpHeaders();
         while (true) {
