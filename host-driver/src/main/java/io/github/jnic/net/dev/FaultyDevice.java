@@ -22,6 +22,10 @@ public final class FaultyDevice implements NetDevice {
     private final FaultInjector.FrameConsumer toSink = this::toSink;
 
     public FaultyDevice(NetDevice inner, FaultInjector outbound, FaultInjector inbound, LongSupplier clock) {
+        if (inner.features().contains(Feature.RX_CHECKSUM) || inner.features().contains(Feature.TSO)) {
+            // Frames cross the injector as bytes: offload metadata (partial checksums, segment sizes) would be lost.
+            throw new IllegalArgumentException("fault injection needs a device without offloads, not " + inner.name());
+        }
         this.inner = inner;
         this.outbound = outbound;
         this.inbound = inbound;

@@ -43,11 +43,16 @@ public final class NetworkNamespace implements AutoCloseable {
      * {@code stackMac}, and gives the kernel side {@code subnet + ".1/24"} (e.g. subnet "10.213.7").
      */
     public static NetworkNamespace create(String subnet, byte[] stackMac, int mtu) throws IOException, InterruptedException {
+        return create(subnet, stackMac, mtu, false);
+    }
+
+    /** {@link #create(String, byte[], int)} with a TAP whose kernel side does checksums and TSO ({@link TapDevice} offloads). */
+    public static NetworkNamespace create(String subnet, byte[] stackMac, int mtu, boolean offloads) throws IOException, InterruptedException {
         String name = "jnic-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         runOnHost("ip", "netns", "add", name);
         TapDevice tap = null;
         try {
-            tap = TapDevice.open("jnic%d", stackMac, mtu);
+            tap = TapDevice.open("jnic%d", stackMac, mtu, offloads);
             runOnHost("ip", "link", "set", tap.name(), "netns", name);
             NetworkNamespace ns = new NetworkNamespace(name, tap, subnet);
             ns.run("ip", "link", "set", "lo", "up");

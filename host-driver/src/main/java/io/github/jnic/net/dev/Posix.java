@@ -35,6 +35,8 @@ public final class Posix {
 
     public static native int open(String path, int flags) throws LastErrorException;
     public static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+    /** ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
     public static native int close(int fd);
     /** Returns bytes read, or -1 (EAGAIN when non-blocking and empty). */
     public static native long read(int fd, byte[] buf, long count);

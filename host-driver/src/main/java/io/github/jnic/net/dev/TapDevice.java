@@ -18,6 +18,12 @@ import java.util.Set;
  * arrive here, and frames transmitted here come out of it. Reads and writes are non-blocking; a
  * stack runner waits on {@link #pollDescriptor()}.
  *
+ * <p>With offloads ({@link #open(String, byte[], int, boolean)}), frames carry a virtio-net header
+ * ({@code IFF_VNET_HDR}) and the kernel does what Linux asks of virtio NICs: it fills in checksums
+ * the stack leaves partial and cuts large TCP segments (TSO), and it hands the stack large TCP
+ * segments and partial checksums of its own ({@code TUNSETOFFLOAD}), which need no checking since
+ * they never crossed a wire.
+ *
  * <p>The kernel side of the interface keeps its own MAC address; the stack uses {@link #macAddress()}
  * (chosen here), as a separate host on that Ethernet segment would. Creating a TAP device needs
  * root or CAP_NET_ADMIN; {@link #open} says so clearly when it fails.
@@ -27,6 +33,13 @@ public final class TapDevice implements NetDevice, Closeable {
     private static final long TUNSETIFF = 0x400454caL;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    private static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02;
+    /** struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset (little-endian). */
+    private static final int VNET_HDR = 10;
+    private static final int VNET_NEEDS_CSUM = 1, VNET_DATA_VALID = 2, VNET_GSO_TCPV4 = 1;
+    private static final int MAX_FRAME = 65536 + 64;
 
     private final String name;
     private final int fd;
@@ -34,16 +47,20 @@ public final class TapDevice implements NetDevice, Closeable {
     private final int mtu;
     private final BufferPool rxPool;
     private final Memory txScratch;
+    private final boolean offloads;
+    private final Set<Feature> features;
     private volatile boolean closed;
     private long rxFrames, txFrames, txErrors;
 
-    private TapDevice(String name, int fd, byte[] mac, int mtu) {
+    private TapDevice(String name, int fd, byte[] mac, int mtu, boolean offloads) {
         this.name = name;
         this.fd = fd;
         this.mac = mac;
         this.mtu = mtu;
-        this.rxPool = new BufferPool(mtu + 64, 128);
-        this.txScratch = new Memory(65536 + 64);
+        this.offloads = offloads;
+        this.features = offloads ? java.util.EnumSet.of(Feature.TX_CHECKSUM, Feature.RX_CHECKSUM, Feature.TSO) : Set.of();
+        this.rxPool = new BufferPool(offloads ? MAX_FRAME : mtu + 64, offloads ? 32 : 128);
+        this.txScratch = new Memory(MAX_FRAME + VNET_HDR);
     }
 
     /** Why TAP devices cannot be used here, or null if they probably can (for tests to skip with a reason). */
@@ -60,6 +77,11 @@ public final class TapDevice implements NetDevice, Closeable {
      * The stack on this device uses {@code mac}; the interface carries IP datagrams of {@code mtu} bytes.
      */
     public static TapDevice open(String name, byte[] mac, int mtu) throws IOException {
+        return open(name, mac, mtu, false);
+    }
+
+    /** {@link #open(String, byte[], int)}, with the kernel doing checksums and TCP segmentation if {@code offloads}. */
+    public static TapDevice open(String name, byte[] mac, int mtu, boolean offloads) throws IOException {
         Posix.requireAvailable();
         if (!Files.exists(Path.of(TUN))) throw new IOException("cannot open TAP device: " + TUN + " does not exist (load the tun kernel module)");
         int fd;
@@ -73,7 +95,7 @@ public final class TapDevice implements NetDevice, Closeable {
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         if (n.length > 15) { Posix.close(fd); throw new IllegalArgumentException("interface name longer than 15 bytes: " + name); }
         System.arraycopy(n, 0, ifreq, 0, n.length);
-        short flags = IFF_TAP | IFF_NO_PI;
+        short flags = (short) (IFF_TAP | IFF_NO_PI | (offloads ? IFF_VNET_HDR : 0));
         ifreq[16] = (byte) flags;              // little-endian short at offset 16
         ifreq[17] = (byte) (flags >> 8);
         try {
@@ -84,9 +106,17 @@ public final class TapDevice implements NetDevice, Closeable {
             throw new IOException("cannot create TAP interface '" + name + "': " + Posix.strerror(errno)
                     + (errno == 1 ? " (TAP devices need root or CAP_NET_ADMIN)" : ""));
         }
+        if (offloads) {
+            try {
+                Posix.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4);
+            } catch (LastErrorException e) {
+                Posix.close(fd);
+                throw new IOException("cannot enable offloads on TAP interface '" + name + "': " + Posix.strerror(e.getErrorCode()));
+            }
+        }
         int end = 0;
         while (end < 16 && ifreq[end] != 0) end++;
-        return new TapDevice(new String(ifreq, 0, end, StandardCharsets.US_ASCII), fd, mac.clone(), mtu);
+        return new TapDevice(new String(ifreq, 0, end, StandardCharsets.US_ASCII), fd, mac.clone(), mtu, offloads);
     }
 
     /** Opens with a locally administered MAC derived from the interface name, and MTU 1500. */
@@ -98,13 +128,19 @@ public final class TapDevice implements NetDevice, Closeable {
     @Override public byte[] macAddress() { return mac.clone(); }
     @Override public int mtu() { return mtu; }
     @Override public boolean linkUp() { return !closed; }
-    @Override public Set<Feature> features() { return Set.of(); }
+    @Override public Set<Feature> features() { return features; }
     @Override public int pollDescriptor() { return fd; }
 
     @Override public boolean transmit(PacketBuffer frame) {
         int len = frame.length();
         if (!closed) {
-            txScratch.write(0, frame.data(), frame.start(), len);
+            int at = 0;
+            if (offloads) {
+                writeVnetHeader(frame);
+                at = VNET_HDR;
+            }
+            txScratch.write(at, frame.data(), frame.start(), len);
+            len += at;
             long n = Posix.write(fd, txScratch, len);
             if (n == len) txFrames++;
             else txErrors++;   // kernel queue full or interface down: the frame is lost, as on a wire
@@ -113,13 +149,40 @@ public final class TapDevice implements NetDevice, Closeable {
         return true;
     }
 
+    /** The virtio-net header asking the kernel for the frame's checksum and segmentation. */
+    private void writeVnetHeader(PacketBuffer frame) {
+        int flags = 0, gsoType = 0, hdrLen = 0, gsoSize = 0, csumStart = 0, csumOffset = 0;
+        if (frame.checksumRequested()) {
+            flags = VNET_NEEDS_CSUM;
+            csumStart = frame.checksumStart() - frame.start();
+            csumOffset = frame.checksumOffset();
+            if (frame.segmentSize() > 0) {
+                gsoType = VNET_GSO_TCPV4;
+                gsoSize = frame.segmentSize();
+                int tcpHeader = ((frame.data()[frame.checksumStart() + 12] >> 4) & 0xf) * 4;
+                hdrLen = csumStart + tcpHeader;
+            }
+        }
+        txScratch.setByte(0, (byte) flags);
+        txScratch.setByte(1, (byte) gsoType);
+        txScratch.setShort(2, (short) hdrLen);
+        txScratch.setShort(4, (short) gsoSize);
+        txScratch.setShort(6, (short) csumStart);
+        txScratch.setShort(8, (short) csumOffset);
+    }
+
     @Override public int receive(FrameSink sink, int budget) {
         int n = 0;
         while (n < budget && !closed) {
             PacketBuffer b = rxPool.take(0);
             long got = Posix.read(fd, b.data(), b.capacity());
-            if (got <= 0) { b.release(); break; }
+            if (got <= 0 || (offloads && got < VNET_HDR)) { b.release(); break; }
             b.append((int) got);
+            if (offloads) {
+                // A partial checksum or one the kernel vouches for: the frame never crossed a wire.
+                if ((b.data()[0] & (VNET_NEEDS_CSUM | VNET_DATA_VALID)) != 0) b.rxChecksum(PacketBuffer.RxChecksum.GOOD);
+                b.trimFront(VNET_HDR);
+            }
             rxFrames++;
             n++;
             sink.accept(b);
