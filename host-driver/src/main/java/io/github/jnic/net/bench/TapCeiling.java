@@ -16,7 +16,7 @@ import io.github.jnic.net.wire.UdpHeader;
  * network namespace) and a Java loop that only reads or writes frames, with no stack. It bounds
  * what any protocol over {@link TapDevice} can reach; TCP throughput is reported next to it.
  *
- * <pre>java -cp host-driver/target/host-driver-*.jar:host-driver/target/lib/* io.github.jnic.net.bench.TapCeiling [seconds]</pre>
+ * <pre>./nic bench tap [seconds]</pre>
  */
 public final class TapCeiling {
     private static final int FRAME = 1514;
@@ -24,6 +24,7 @@ public final class TapCeiling {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         String reason = NetworkNamespace.unavailableReason();
+        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
         if (reason != null) {
             System.err.println("tap-ceiling: cannot run: " + reason);
             System.exit(2);
