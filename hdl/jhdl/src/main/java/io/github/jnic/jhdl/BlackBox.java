@@ -39,6 +39,11 @@ public abstract class BlackBox extends Module {
         simulationModel = verilog;
     }
 
+    /** False for a vendor cell that only synthesis knows (Verilator cannot lint or simulate it). */
+    public boolean hasSimulationModel() {
+        return simulationModel != null;
+    }
+
     @Override
     protected String moduleName() {
         return verilogName;

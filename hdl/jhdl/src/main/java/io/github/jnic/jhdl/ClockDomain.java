@@ -7,7 +7,8 @@ import java.util.Objects;
  * clock enable. An <em>external</em> domain comes from input ports of the top module, created when
  * first used and passed down to every submodule that has registers in it. An <em>internal</em> domain
  * is clocked by a signal of the design (a PLL output, a divided clock): it can be used in the module
- * that has that signal and below.
+ * that has that signal and below. A domain clocked by {@code clk.not()} registers on the falling edge
+ * ({@code always @(negedge clk)}).
  *
  * <p>Every module has a current domain (the default one unless inside {@code withDomain}); registers
  * and memory ports take the domain current where they are created.
@@ -84,9 +85,18 @@ public record ClockDomain(String clockName, Bool clockSignal, Reset reset, Strin
         return new ClockDomain(clockName, clockSignal, reset, resetName, resetSignal, true, enableName, enableSignal);
     }
 
-    /** Two domains driven by the same clock need no synchronizer between them. */
+    /**
+     * Two domains driven by the same clock need no synchronizer between them; a domain clocked by
+     * {@code c.not()} (the falling edge of {@code c}) has the same clock as one clocked by {@code c}.
+     */
     public boolean sameClockAs(ClockDomain o) {
-        return isInternal() ? clockSignal == o.clockSignal : !o.isInternal() && clockName.equals(o.clockName);
+        return isInternal() ? o.isInternal() && source(clockSignal) == source(o.clockSignal)
+                : !o.isInternal() && clockName.equals(o.clockName);
+    }
+
+    private static Signal source(Signal clock) {
+        while (clock.kind == Signal.Kind.EXPR && (clock.op == Signal.Op.NOT || clock.op == Signal.Op.CAST)) clock = clock.args[0];
+        return clock;
     }
 
     private void requireExternal() {

@@ -21,6 +21,7 @@ import java.util.Set;
  */
 final class Elaborator {
     private static final Set<Module> DONE = Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    private static final Map<Module, ElaborationException> FAILED = new java.util.WeakHashMap<>();
 
     private final Module top;
     private final List<Module> modules = new ArrayList<>();
@@ -38,6 +39,7 @@ final class Elaborator {
     static synchronized void elaborate(Module top) {
         if (top.parent != null) throw new IllegalArgumentException(top.path() + " is not a top-level module");
         if (DONE.contains(top)) return;
+        if (FAILED.containsKey(top)) throw FAILED.get(top); // elaboration changed the design: do not run it twice
         Elaborator e = new Elaborator(top);
         e.collect(top);
         for (Module m : e.modules) e.name(m);
@@ -45,7 +47,11 @@ final class Elaborator {
         for (Module m : e.modules) portNames(m);
         for (Module m : e.modules) for (Module.PendingProblem p : m.problems) e.problems.add(p.render());
         e.check();
-        if (!e.problems.isEmpty()) throw new ElaborationException(e.problems);
+        if (!e.problems.isEmpty()) {
+            ElaborationException failure = new ElaborationException(e.problems);
+            FAILED.put(top, failure);
+            throw failure;
+        }
         DONE.add(top);
     }
 
@@ -115,10 +121,22 @@ final class Elaborator {
 
     // ---- clock domains -----------------------------------------------------------------------------
 
+    /**
+     * The module where an internal domain's clock is visible: the module of the clock signal, or of
+     * the signals an expression clock (such as {@code clk.not()}) is made of; null if there are none.
+     */
     private static Module home(ClockDomain d) {
         Signal c = d.clockSignal();
+        if (c.kind == Signal.Kind.EXPR) {
+            Set<Signal> leaves = leaves(List.of(c));
+            if (leaves.isEmpty()) return null;
+            c = leaves.iterator().next();
+        }
+        if (c.owner == null) return null;
         return c.dir == Signal.Dir.OUT && c.owner.parent != null ? c.owner.parent : c.owner;
     }
+
+    private final Set<ClockDomain> homeless = new HashSet<>();
 
     private void domains() {
         used(top);
@@ -143,6 +161,13 @@ final class Elaborator {
         List<Signal> domainPorts = new ArrayList<>();
         for (var e : used.entrySet()) {
             ClockDomain d = e.getKey();
+            if (d.isInternal() && home(d) == null) {
+                if (homeless.add(d)) {
+                    problems.add(new Problem(Problem.Kind.ILLEGAL, d.clockSignal().path(), d.clockSignal().location,
+                            "clocks domain " + d + " but is a constant; a clock must come from a port, wire or register"));
+                }
+                continue;
+            }
             if (d.isInternal() && home(d) == m) {
                 m.domainSignals.put(d, new Signal[] {d.clockSignal(), d.resetSignal(), d.enableSignal()});
                 continue;
@@ -176,7 +201,7 @@ final class Elaborator {
                 }
             }
         }
-        used.keySet().removeIf(d -> d.isInternal() && home(d) == m);
+        used.keySet().removeIf(d -> d.isInternal() && (home(d) == m || home(d) == null));
         return used;
     }
 

@@ -247,6 +247,13 @@ final class ModuleWriter {
         List<Group> groups = groups();
         List<Signal> roots = rootsOf(m.body);
         for (Signal s : m.signals) if (s.enable != null) roots.add(s.enable);
+        for (Signal[] d : m.domainSignals.values()) {
+            // a clock made by an expression other than an inversion is given a wire: always @(posedge name)
+            if (d[0].kind == Signal.Kind.EXPR && fallingEdgeOf(d[0]) == null) {
+                roots.add(d[0]);
+                roots.add(d[0]);
+            }
+        }
         Set<Signal> read = Elaborator.leaves(roots);
         for (Group g : groups) {
             if (simpleValue(g) != null) {
@@ -291,7 +298,7 @@ final class ModuleWriter {
                 registers(sequential, g, (ClockDomain) cat.get(1), (Boolean) cat.get(2));
             } else {
                 ClockDomain d = (ClockDomain) ((List<?>) g.category()).get(2);
-                memories.append("\n  always @(posedge ").append(domainSignal(d, 0)).append(") begin\n");
+                memories.append("\n  always @(").append(edge(d)).append(") begin\n");
                 block(memories, g.roots(), new HashSet<>(g.keys()), 2, true);
                 memories.append("  end\n");
             }
@@ -393,6 +400,21 @@ final class ModuleWriter {
         out.append("  end\n");
     }
 
+    /** The signal whose falling edge {@code clock} is, if it is the inversion of a signal with a name. */
+    private static Signal fallingEdgeOf(Signal clock) {
+        Signal c = stripCasts(clock);
+        if (c.kind != Signal.Kind.EXPR || c.op != Signal.Op.NOT) return null;
+        Signal x = stripCasts(c.args[0]);
+        return x.kind == Signal.Kind.EXPR ? null : x;
+    }
+
+    /** {@code posedge clk}, or {@code negedge clk} for a domain clocked by {@code clk.not()}. */
+    private String edge(ClockDomain d) {
+        Signal clock = m.domainSignals.get(d)[0];
+        Signal inverted = fallingEdgeOf(clock);
+        return inverted != null ? "negedge " + expr(inverted) : "posedge " + expr(clock);
+    }
+
     private String domainSignal(ClockDomain d, int which) {
         Signal s = m.domainSignals.get(d)[which];
         return expr(s);
@@ -400,7 +422,7 @@ final class ModuleWriter {
 
     private void registers(StringBuilder out, Group g, ClockDomain d, boolean withReset) {
         String rst = withReset ? domainSignal(d, 1) : null;
-        out.append("\n  always @(posedge ").append(domainSignal(d, 0));
+        out.append("\n  always @(").append(edge(d));
         if (withReset && d.reset() == ClockDomain.Reset.ASYNC) out.append(d.resetActiveLow() ? " or negedge " : " or posedge ").append(rst);
         out.append(") begin\n");
         String enable = d.enableName() != null ? "if (" + domainSignal(d, 2) + ") begin\n" : null;

@@ -30,7 +30,7 @@ public final class Verilog {
         Map<Module, String> names = new IdentityHashMap<>();
         Map<String, String> nameOfText = new HashMap<>();
         Set<String> taken = new HashSet<>();
-        taken.add(top.moduleName());
+        taken.add(ModuleWriter.legal(top.moduleName()));
         for (Module m : postOrder) if (m instanceof BlackBox bb) taken.add(bb.verilogName);
         TreeMap<String, String> files = new TreeMap<>();
         TreeMap<String, String> models = new TreeMap<>();
@@ -52,7 +52,7 @@ public final class Verilog {
             String key = m.moduleName() + "\n" + text;
             String name = nameOfText.get(key);
             if (name == null) {
-                name = m == top ? m.moduleName() : unique(m.moduleName(), taken);
+                name = m == top ? ModuleWriter.legal(m.moduleName()) : unique(m.moduleName(), taken);
                 nameOfText.put(key, name);
                 files.put(name + ".v", text.replace(ModuleWriter.NAME, name));
             }

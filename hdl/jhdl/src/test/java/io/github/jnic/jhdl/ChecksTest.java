@@ -237,6 +237,25 @@ class ChecksTest {
         Verilog.emit(new Crossing(true));
     }
 
+    static class ConstantClock extends Module {
+        final Bool y = output(bool());
+
+        ConstantClock() {
+            withDomain(ClockDomain.internal("stuck", TRUE), () -> {
+                Bool r = reg(bool()).named("r");
+                r.next(r.not());
+                y.assign(r);
+            });
+        }
+    }
+
+    @Test
+    void aClockMustComeFromASignal() {
+        Problem p = only(ConstantClock::new);
+        assertEquals(Problem.Kind.ILLEGAL, p.kind());
+        assertTrue(p.explanation().contains("a clock must come from a port, wire or register"), p::toString);
+    }
+
     static class AllAtOnce extends Module {
         final UInt a = input(uint(8));
         final UInt y = output(uint(4));
@@ -262,6 +281,14 @@ class ChecksTest {
         NextOnWire() {
             y.next(a); at = line();
         }
+    }
+
+    @Test
+    void aFailedDesignFailsAgainTheSameWay() {
+        AllAtOnce m = new AllAtOnce();
+        ElaborationException first = assertThrows(ElaborationException.class, () -> Verilog.emit(m));
+        ElaborationException second = assertThrows(ElaborationException.class, () -> Verilog.emit(m));
+        assertEquals(first.problems(), second.problems());
     }
 
     @Test

@@ -33,8 +33,8 @@ class EmitTest {
     @Test
     void sameDesignGivesSameBytes() {
         assertEquals(Verilog.emit(new Counter(12)).files(), Verilog.emit(new Counter(12)).files());
-        VerilogDesign once = Verilog.emit(new Counter(5));
-        assertEquals(once.files(), once.files());
+        Counter c = new Counter(5);
+        assertEquals(Verilog.emit(c), Verilog.emit(c));
     }
 
     @Test

@@ -325,6 +325,44 @@ class LanguageTest {
         assertTrue(d.files().get("Divider.v").contains(".half_clk(half)"), d.files().get("Divider.v"));
     }
 
+    static class BothEdges extends Module {
+        final Bool clock = input(bool());
+        final Bool enable = input(bool());
+        final UInt d = input(uint(4));
+        final UInt rising = output(uint(4));
+        final UInt falling = output(uint(4));
+        final UInt gated = output(uint(4));
+
+        BothEdges() {
+            withDomain(ClockDomain.internal("clock", clock), () -> {
+                UInt r = reg(uint(4)).named("r");
+                r.next(d);
+                rising.assign(r);
+                withDomain(ClockDomain.internal("clock_n", clock.not()), () -> {
+                    UInt f = reg(uint(4)).named("f");
+                    f.next(r); // the other edge of the same clock: no synchronizer needed
+                    falling.assign(f);
+                });
+            });
+            withDomain(ClockDomain.internal("gated_clock", clock.and(enable)), () -> {
+                UInt g = reg(uint(4)).named("g");
+                g.next(d);
+                gated.assign(g);
+            });
+        }
+    }
+
+    @Test
+    void fallingEdgeAndDerivedClocks() {
+        VerilogDesign d = Verilog.emit(new BothEdges());
+        Tools.lintClean(d);
+        String v = d.files().get("BothEdges.v");
+        assertTrue(v.contains("always @(posedge clock) begin\n    r <= d;"), v);
+        assertTrue(v.contains("always @(negedge clock) begin\n    f <= r;"), v);
+        assertTrue(v.contains("assign _t0 = clock & enable;"), v);
+        assertTrue(v.contains("always @(posedge _t0) begin\n    g <= d;"), v);
+    }
+
     // ---- memories, switch on expressions, async read ---------------------------------------------
 
     static class Lookup extends Module {

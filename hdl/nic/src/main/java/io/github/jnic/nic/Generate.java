@@ -40,7 +40,7 @@ public final class Generate {
         DESIGNS.put("rom", new Design("ROM holding the CRC-32 byte table (jhdl example)", () -> new Rom(32, Rom.crc32Table())));
         DESIGNS.put("pattern", new Design("state machine detecting 1011 in a bit stream (jhdl example)", PatternDetector::new));
         DESIGNS.put("gray-crossing", new Design("counter crossing clock domains in Gray code (jhdl example)", () -> new GrayCrossing(8)));
-        DESIGNS.put("mac", new Design("signed multiply-accumulate, 8x8 into 20 bits (jhdl example)", () -> new MultiplyAccumulate(8, 20)));
+        DESIGNS.put("multiply-accumulate", new Design("signed multiply-accumulate, 8x8 into 20 bits (jhdl example)", () -> new MultiplyAccumulate(8, 20)));
         DESIGNS.put("pll-blinky", new Design("iCE40 PLL black box clocking a counter (jhdl example)", () -> new PllBlinky(24)));
         DESIGNS.put("mac-gmii", new Design("Ethernet MAC on GMII, 1000 Mb/s, with statistics", io.github.jnic.nic.mac.GmiiMac::new));
         DESIGNS.put("mac-mii", new Design("Ethernet MAC on MII, 10/100 Mb/s, with statistics", io.github.jnic.nic.mac.MiiMac::new));
