@@ -7,8 +7,8 @@ import io.github.jnic.jhdl.UInt;
 /**
  * RMII receive adapter, on the 50 MHz reference clock: gathers dibits (least significant first)
  * into bytes. At 10 Mb/s each dibit lasts ten clocks and is sampled in its middle, counting from
- * the rise of CRS_DV. The byte boundary comes from the start-of-frame delimiter (dibit 01 then
- * 11). CRS_DV is read as the standard multiplexes it: at the end of a frame it may toggle at
+ * the rise of CRS_DV. The byte boundary comes from the start-of-frame delimiter (dibits 01 01 01
+ * 11), so a preamble of any length is accepted. CRS_DV is read as the standard multiplexes it: at the end of a frame it may toggle at
  * nibble boundaries (low on a nibble's first dibit, high on its second) while the PHY still has
  * data, so the frame ends only when CRS_DV is low on both dibits of a nibble; ending on half a
  * byte raises {@code oddNibble}.
@@ -33,7 +33,8 @@ public class RmiiRx extends Module {
 
     final UInt phase = reg(uint(4), 0);
     final Bool aligned = reg(bool(), false);
-    final Bool prevWasOne = reg(bool(), false);
+    /** The last three dibits while hunting, the most recent lowest. */
+    final UInt history = reg(uint(6), 0);
     final UInt index = reg(uint(2), 0);
     final UInt shift = reg(uint(6), 0);
     final Bool erSeen = reg(bool(), false);
@@ -53,8 +54,8 @@ public class RmiiRx extends Module {
         oddNibble.next(false);
         when(sample, () -> {
             when(aligned.not(), () -> {
-                prevWasOne.next(crsDv.and(dibit.eq(1)));
-                when(crsDv.and(prevWasOne).and(dibit.eq(3)), () -> {
+                history.next(mux(crsDv, cat(history.slice(3, 0), dibit).asUInt(), U(6, 0)));
+                when(crsDv.and(history.eq(0b010101)).and(dibit.eq(3)), () -> {
                     ce.next(true);
                     rxd.next(0xD5);
                     rxDv.next(true);
@@ -78,7 +79,7 @@ public class RmiiRx extends Module {
                             rxEr.next(false);
                             oddNibble.next(index.eq(3));
                             aligned.next(false);
-                            prevWasOne.next(false);
+                            history.next(0);
                         })
                         .elseWhen(index.eq(3), () -> {
                             ce.next(true);
