@@ -33,7 +33,7 @@ public final class DhcpMessage {
     private final int start;
     private final int end;
     /** For each option code, the (offset, length) pairs of its pieces, in order. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final List<int[]>[] options = new List[256];
 
     private DhcpMessage(byte[] b, int start, int end) {
