@@ -4,6 +4,7 @@ import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.stats.Counter;
 import io.github.jnic.net.stats.Counters;
+import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.IgmpMessage;
 import io.github.jnic.net.wire.Ipv4Header;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class IgmpLayer implements Ipv4Transport {
     private final Ipv4Layer ip;
     private final SplittableRandom random;
     private final List<Pending> pending = new ArrayList<>();
+    private final IgmpMessage message = new IgmpMessage();
     private final Counter reportsSent, leavesSent, queries;
     private final Counter dropTruncated, dropChecksum, dropType;
 
@@ -58,12 +60,13 @@ public final class IgmpLayer implements Ipv4Transport {
         try {
             if (seg.length() < IgmpMessage.LENGTH) { dropTruncated.increment(); return; }
             byte[] d = seg.data();
-            if (io.github.jnic.net.wire.Checksum.fold(io.github.jnic.net.wire.Checksum.add(0, d, seg.start(), seg.length())) != 0xffff) {
+            if (Checksum.fold(Checksum.add(0, d, seg.start(), seg.length())) != 0xffff) {
                 dropChecksum.increment();
                 return;
             }
-            IgmpMessage m = new IgmpMessage().wrap(d, seg.start());
-            NetInterface iface = ip.route(src) != null ? ip.route(src).iface() : null;
+            IgmpMessage m = message.wrap(d, seg.start());
+            RoutingTable.Route route = ip.route(src);
+            NetInterface iface = route != null ? route.iface() : null;
             switch (m.type()) {
                 case IgmpMessage.MEMBERSHIP_QUERY -> {
                     queries.increment();
@@ -86,11 +89,9 @@ public final class IgmpLayer implements Ipv4Transport {
         }
     }
 
+    /** The interface the query came in on; every interface when its source says nothing (0.0.0.0). */
     private List<NetInterface> ifacesFor(NetInterface iface) {
-        if (iface != null) return List.of(iface);
-        List<NetInterface> all = new ArrayList<>();
-        for (Pending p : pending) if (!all.contains(p.iface())) all.add(p.iface());
-        return all;
+        return iface != null ? List.of(iface) : ip.interfaces();
     }
 
     private boolean scheduled(NetInterface iface, int group) {

@@ -94,6 +94,9 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
 
     public RoutingTable routes() { return routes; }
 
+    /** The stack's interfaces (read-only view). */
+    public List<NetInterface> interfaces() { return java.util.Collections.unmodifiableList(interfaces); }
+
     public void register(Ipv4Transport t) {
         if (transports[t.protocol()] != null) throw new IllegalStateException("protocol " + t.protocol() + " already registered");
         transports[t.protocol()] = t;

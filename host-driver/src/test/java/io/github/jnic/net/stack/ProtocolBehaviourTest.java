@@ -195,4 +195,49 @@ class ProtocolBehaviourTest {
         // The link does not compute checksums: the pseudo-header sum arrives as is and B rejects it.
         assertEquals(1, net.b.counters().get("udp.drop.bad-checksum"));
     }
+
+    @Test
+    void igmpQueriesAreAnsweredWithinTheirResponseTimeAndSuppressedByOtherMembers() throws Exception {
+        TwoHosts net = new TwoHosts();
+        DatagramSocket member = new DatagramSocket(net.b, 6000);
+        member.joinGroup(InetAddress.getByName("239.1.2.3"));
+        net.sim.runFor(2 * SECOND);
+        assertEquals(2, net.b.counters().get("igmp.reports-sent"));
+        byte[] query = new byte[8];
+        io.github.jnic.net.wire.IgmpMessage.write(query, 0, 0x11, 0);
+        query[1] = 50;   // answer within 5 s
+        Bytes.put16(query, 2, 0);
+        Bytes.put16(query, 2, Checksum.of(query, 0, 8));
+        byte[] allHosts = new byte[6];
+        io.github.jnic.net.wire.MacAddress.writeMulticast(0xe0000001, allHosts, 0);
+        byte[] frame = Frames.ethernet(allHosts, net.link.a().macAddress(), EthernetFrame.TYPE_IPV4,
+                Frames.ipv4(TwoHosts.A, 0xe0000001, 2, 9, 0, query));
+        net.link.a().transmit(PacketBuffer.of(frame));
+        net.sim.runFor(5 * SECOND + 1);
+        assertEquals(1, net.b.counters().get("igmp.queries"));
+        assertEquals(3, net.b.counters().get("igmp.reports-sent"), "one report within the 5 s");
+        // Another member's report for the group, heard before our delay ends, suppresses ours.
+        net.link.a().transmit(PacketBuffer.of(frame));
+        net.sim.runFor(1);
+        byte[] report = new byte[8];
+        io.github.jnic.net.wire.IgmpMessage.write(report, 0, 0x16, 0xef010203);
+        byte[] groupMac = new byte[6];
+        io.github.jnic.net.wire.MacAddress.writeMulticast(0xef010203, groupMac, 0);
+        net.link.a().transmit(PacketBuffer.of(Frames.ethernet(groupMac, net.link.a().macAddress(), EthernetFrame.TYPE_IPV4,
+                Frames.ipv4(TwoHosts.A, 0xef010203, 2, 10, 0, report))));
+        net.sim.runFor(6 * SECOND);
+        assertEquals(3, net.b.counters().get("igmp.reports-sent"), "suppressed");
+    }
+
+    @Test
+    void anotherHostClaimingOurAddressIsCounted() {
+        TwoHosts net = new TwoHosts();
+        byte[] arp = new byte[28];
+        byte[] impostor = io.github.jnic.net.wire.MacAddress.parse("02:66:66:66:66:66");
+        io.github.jnic.net.wire.ArpPacket.write(arp, 0, 1, impostor, TwoHosts.A, null, 0, TwoHosts.A);
+        net.link.b().transmit(PacketBuffer.of(Frames.ethernet(io.github.jnic.net.wire.MacAddress.broadcast(), impostor,
+                EthernetFrame.TYPE_ARP, arp)));
+        net.sim.runFor(SECOND);
+        assertEquals(1, net.a.counters().get("arp.drop.address-conflict"));
+    }
 }
