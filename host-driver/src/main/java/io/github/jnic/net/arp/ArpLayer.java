@@ -7,6 +7,7 @@ import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.stats.Counter;
 import io.github.jnic.net.stats.Counters;
 import io.github.jnic.net.wire.ArpPacket;
+import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.EthernetFrame;
 import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.MacAddress;
@@ -23,6 +24,31 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     public interface UnresolvedListener {
         void unresolved(NetInterface iface, int nextHop, PacketBuffer packet, long now);
     }
+
+    /** The answer to {@link #probe}: whether another host uses the address. Called on the stack thread. */
+    @FunctionalInterface
+    public interface ProbeResult {
+        void done(int address, boolean inUse);
+    }
+
+    /** An address being checked before use (RFC 5227: 3 probes 1 s apart, then 2 s of listening). */
+    private static final class Probe {
+        final NetInterface iface;
+        final int address;
+        final ProbeResult result;
+        int sent;
+        long next;
+
+        Probe(NetInterface iface, int address, ProbeResult result, long now) {
+            this.iface = iface;
+            this.address = address;
+            this.result = result;
+            this.next = now;
+        }
+    }
+
+    private static final int PROBES = 3;
+    private static final long PROBE_INTERVAL = 1_000_000_000L, ANNOUNCE_WAIT = 2_000_000_000L;
 
     /** Outcome of {@link #send}. */
     public enum Result { SENT, QUEUED, DROPPED }
@@ -49,6 +75,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     private long reachableNanos = 60_000_000_000L;
     private long retryNanos = 1_000_000_000L;
     private int maxRequests = 3;
+    private final java.util.List<Probe> probes = new java.util.ArrayList<>();
     private long timerDue = Long.MAX_VALUE;   // earliest retry or expiry: poll() scans only when it is due
     private Entry lastFound;                  // consecutive packets usually go to the same neighbour
     private UnresolvedListener unresolvedListener = (i, h, p, n) -> {};
@@ -109,6 +136,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
         int spa = arp.senderProtocolAddress();
         int tpa = arp.targetProtocolAddress();
         if (MacAddress.isMulticast(b, sha) || Ipv4Address.isBadSource(spa)) { dropBadSender.increment(); return; }
+        if (!probes.isEmpty()) checkProbes(iface, op, b, sha, spa, tpa);
         if (spa != 0 && iface.hasAddress(spa)) {
             if (!java.util.Arrays.equals(iface.mac(), 0, 6, b, sha, sha + 6)) dropConflict.increment();
             return;
@@ -195,6 +223,47 @@ public final class ArpLayer implements EthernetLayer.Protocol {
         sendRequest(iface, address, address);
     }
 
+    /**
+     * Checks that no other host uses {@code address} before this host takes it (RFC 5227, for DHCP):
+     * sends ARP probes (sender address 0) and reports through {@code result}, at once when another
+     * host answers or probes for the same address, else after about 4 s.
+     */
+    public void probe(NetInterface iface, int address, long now, ProbeResult result) {
+        probes.add(new Probe(iface, address, result, now));
+        timerDue = Math.min(timerDue, now);
+    }
+
+    private void checkProbes(NetInterface iface, int op, byte[] b, int sha, int spa, int tpa) {
+        if (Bytes.equal(b, sha, iface.mac(), 0, 6)) return;   // our own probe, looped back
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            boolean used = p.iface == iface && (spa == p.address || (spa == 0 && op == ArpPacket.OP_REQUEST && tpa == p.address));
+            if (used) {
+                probes.remove(i--);
+                p.result.done(p.address, true);
+            }
+        }
+    }
+
+    private long pollProbes(long now) {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            if (p.next <= now) {
+                if (p.sent == PROBES) {
+                    probes.remove(i--);
+                    p.result.done(p.address, false);
+                    continue;
+                }
+                sendRequest(p.iface, 0, p.address);
+                p.sent++;
+                p.next = now + (p.sent == PROBES ? ANNOUNCE_WAIT : PROBE_INTERVAL);
+            }
+            next = Math.min(next, p.next);
+        }
+        return next;
+    }
+
     /** Adds a permanent entry (never aged, never replaced by what the network says). */
     public void addStatic(NetInterface iface, int ip, byte[] mac, long now) {
         Entry e = find(iface, ip);
@@ -216,7 +285,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
     /** Retries requests, gives up on silent neighbours, ages entries out; returns the next deadline. */
     public long poll(long now) {
         if (now < timerDue) return timerDue;
-        long next = Long.MAX_VALUE;
+        long next = pollProbes(now);
         for (Entry e : entries) {
             switch (e.state) {
                 case INCOMPLETE -> {

@@ -240,4 +240,17 @@ class ProtocolBehaviourTest {
         net.sim.runFor(SECOND);
         assertEquals(1, net.a.counters().get("arp.drop.address-conflict"));
     }
+
+    @Test
+    void arpProbesFindAddressesInUse() {
+        TwoHosts net = new TwoHosts();
+        List<String> results = new ArrayList<>();
+        net.a.arp().probe(net.ifA, TwoHosts.B, net.sim.now(), (addr, inUse) -> results.add(Ipv4Address.toString(addr) + "=" + inUse));
+        net.a.arp().probe(net.ifA, Ipv4Address.parse("10.0.0.9"), net.sim.now(), (addr, inUse) -> results.add(Ipv4Address.toString(addr) + "=" + inUse));
+        net.sim.runFor(SECOND / 10);
+        assertEquals(List.of("10.0.0.2=true"), results, "B answers the first probe");
+        net.sim.runFor(5 * SECOND);
+        assertEquals(List.of("10.0.0.2=true", "10.0.0.9=false"), results, "nobody answers for .9: free after 3 probes and 2 s");
+        assertNull(net.b.arp().lookup(net.ifB, 0, net.sim.now()), "probes (sender 0.0.0.0) teach nothing");
+    }
 }
