@@ -48,6 +48,8 @@ public abstract class BitVector<T extends BitVector<T>> extends Signal {
     // arithmetic (wraps at the operand width)
     public T plus(T b) { return binary(Op.ADD, "plus", b); }
     public T minus(T b) { return binary(Op.SUB, "minus", b); }
+    /** Two's complement negation, wrapping at the width ({@code -x} modulo 2^width). */
+    public T negate() { return expr(shape(), width, Op.NEG, 0, 0, this); }
     public T plus(long b) { return plus(lit(b)); }
     public T minus(long b) { return minus(lit(b)); }
 

@@ -427,8 +427,15 @@ class LanguageTest {
         final SInt extended = output(sint(12));
         final Bits packed = output(bits(16));
         final UInt low = output(uint(4));
+        final UInt amount = input(uint(3));
+        final UInt shifted = output(uint(8));
+        final SInt arithmetic = output(sint(8));
+        final SInt negated = output(sint(8));
 
         Widths() {
+            shifted.assign(a.shiftLeft(amount));
+            arithmetic.assign(s.shiftRight(amount));
+            negated.assign(s.negate());
             carry.assign(a.resize(9).plus(a.resize(9)));
             product.assign(a.times(a));
             extended.assign(s.resize(12));
@@ -445,5 +452,8 @@ class LanguageTest {
         assertTrue(v.contains("assign extended = {{4{s[7]}}, s};"), v);
         assertTrue(v.contains("assign packed_ = {a, s};"), v); // a SystemVerilog keyword
         assertTrue(v.contains("assign low = a[3:0];"), v);
+        assertTrue(v.contains("assign shifted = a << amount;"), v);
+        assertTrue(v.contains("assign arithmetic = {$signed(s) >>> amount};"), v);
+        assertTrue(v.contains("assign negated = -s;"), v);
     }
 }
