@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * empty (out_valid) follow the queue.
  */
 class StreamFifoSimTest {
-    static final int CYCLES = 40_000;
+    static final int CYCLES = 20_000;
 
     /** A beat in the model queue, with the cycle it went in. */
     record Beat(long value, long pushedAt) {}
