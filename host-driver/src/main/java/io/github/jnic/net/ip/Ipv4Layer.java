@@ -362,16 +362,25 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         b.clearChecksumRequest();
     }
 
-    /** The route toward {@code dst}; the limited broadcast goes out of the first interface with an address. */
+    /** The route toward {@code dst}; the limited broadcast and multicast go out of the first interface with an address. */
     public RoutingTable.Route route(int dst) {
         RoutingTable.Route r = routes.lookup(dst);
-        if (r == null && (dst == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(dst))) {
-            for (NetInterface i : interfaces) if (!i.addresses().isEmpty()) return new RoutingTable.Route(dst, 32, 0, i, 0);
-            if (!interfaces.isEmpty()) return new RoutingTable.Route(dst, 32, 0, interfaces.get(0), 0);
+        if (r != null) return r;
+        if (dst == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(dst)) {
+            for (NetInterface i : interfaces) if (!i.addresses().isEmpty()) return onLink(i);
+            if (!interfaces.isEmpty()) return onLink(interfaces.get(0));
         }
-        if (r == null && isLocalAddress(dst)) {
-            for (NetInterface i : interfaces) if (i.hasAddress(dst)) return new RoutingTable.Route(dst, 32, 0, i, 0);
-        }
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).hasAddress(dst)) return onLink(interfaces.get(i));
+        return null;
+    }
+
+    // "Send it out of this interface, on the link": one per interface, made once.
+    private RoutingTable.Route[] onLink = new RoutingTable.Route[0];
+
+    private RoutingTable.Route onLink(NetInterface iface) {
+        if (iface.index() >= onLink.length) onLink = java.util.Arrays.copyOf(onLink, iface.index() + 1);
+        RoutingTable.Route r = onLink[iface.index()];
+        if (r == null) onLink[iface.index()] = r = new RoutingTable.Route(0, 0, 0, iface, 0);
         return r;
     }
 
