@@ -49,8 +49,8 @@ void enter(Instance* inst) {
     Verilated::threadContextp(&inst->context);
 }
 
+// The hot path: no thread-local access (the caller entered the instance for its batch).
 void evaluate(Instance* inst, uint64_t timePs) {
-    enter(inst);
     inst->context.time(timePs);
     inst->top->eval();
 #if VM_TRACE
@@ -92,6 +92,7 @@ void* create(const char* tracePath, char* err, size_t errlen) {
     }
 #endif
     // One evaluation with every input (clocks included) low, so the first rising edge is seen.
+    enter(inst.get());
     evaluate(inst.get(), 0);
 #if VM_TRACE
     if (inst->vcd) inst->vcd->flush();
@@ -122,6 +123,7 @@ void* port(void* p, int index) {
     return nullptr;
 }
 
+void enterInstance(void* p) { enter(static_cast<Instance*>(p)); }
 void eval(void* p, uint64_t timePs) { evaluate(static_cast<Instance*>(p), timePs); }
 const int* status(void* p) { return &static_cast<Instance*>(p)->status; }
 const char* message(void* p) { return static_cast<Instance*>(p)->message.c_str(); }
@@ -164,7 +166,7 @@ void halt(int status, const char* filename, int linenum, const std::string& what
 
 const jnic_model_api API = {
     JNIC_MODEL_ABI, VM_TRACE, static_cast<int>(sizeof(PORTS) / sizeof(PORTS[0])), PORTS,
-    create, destroy, port, eval, status, message, output, clearOutput, flush,
+    create, destroy, port, enterInstance, eval, status, message, output, clearOutput, flush,
 };
 
 }  // namespace

@@ -31,6 +31,9 @@ typedef struct jnic_model_api {
     void* (*create)(const char* trace_path, char* err, size_t errlen);
     void (*destroy)(void* inst);
     void* (*port)(void* inst, int index);
+    /* Makes inst the calling thread's current instance (for Verilator's runtime, $finish, $display):
+       call before a batch of evals on this thread. */
+    void (*enter)(void* inst);
     /* Evaluates at time_ps (dumping the waveform when tracing). */
     void (*eval)(void* inst, uint64_t time_ps);
     const int* (*status)(void* inst);    /* JNIC_* of this instance; stable address */

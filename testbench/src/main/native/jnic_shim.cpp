@@ -28,7 +28,7 @@ namespace {
 
 struct Clock {
     int port;
-    PortRef pin;
+    uint8_t* pin;  // a 1-bit input: Verilator stores it in a byte
     uint64_t high, low;  // ps spent at each level
     uint64_t next;       // time of the next edge
     bool level = false;
@@ -55,7 +55,9 @@ struct Sim {
         if (inst) api->destroy(inst);
         if (library) dlclose(library);
     }
-    void eval() {
+    // A single evaluation outside a batch (a peek after pokes).
+    void evalNow() {
+        api->enter(inst);
         api->eval(inst, time);
         dirty = false;
     }
@@ -112,7 +114,7 @@ JNIC_FN(void, close)(JNIEnv*, jclass, jlong h) { delete sim(h); }
 
 JNIC_FN(jlong, peek)(JNIEnv*, jclass, jlong h, jint port) {
     Sim* s = sim(h);
-    if (s->dirty) s->eval();
+    if (s->dirty) s->evalNow();
     return static_cast<jlong>(s->ports[port].get());
 }
 
@@ -124,7 +126,7 @@ JNIC_FN(void, poke)(JNIEnv*, jclass, jlong h, jint port, jlong value) {
 
 JNIC_FN(void, peekWords)(JNIEnv* env, jclass, jlong h, jint port, jintArray out) {
     Sim* s = sim(h);
-    if (s->dirty) s->eval();
+    if (s->dirty) s->evalNow();
     std::vector<uint32_t> words(s->ports[port].words() + 1);
     s->ports[port].getWords(words.data());
     env->SetIntArrayRegion(out, 0, s->ports[port].words(), reinterpret_cast<const jint*>(words.data()));
@@ -152,8 +154,8 @@ JNIC_FN(jint, clock)(JNIEnv*, jclass, jlong h, jint port, jlong periodPs) {
             return static_cast<jint>(i);
         }
     }
-    Clock c{port, s->ports[port], high, low, s->time + low};
-    c.pin.set(0);
+    Clock c{port, static_cast<uint8_t*>(s->api->port(s->inst, port)), high, low, s->time + low};
+    *c.pin = 0;
     s->clocks.push_back(c);
     s->dirty = true;
     return static_cast<jint>(s->clocks.size() - 1);
@@ -163,68 +165,80 @@ JNIC_FN(jint, clock)(JNIEnv*, jclass, jlong h, jint port, jlong periodPs) {
  * Runs edges in time order until: time reaches untilPs; or `clock` has risen `rises` times; or,
  * with condPort >= 0, right after a rising edge of `clock`, (port & mask) == value is `equal`;
  * or the design halts ($finish, $stop, $fatal). Returns a RunResult.
+ * This is the harness's only hot loop: per edge it costs a few loads and compares besides eval().
  */
 JNIC_FN(jint, run)(JNIEnv*, jclass, jlong h, jlong untilPs, jint clock, jlong rises, jint condPort, jlong mask,
                    jlong value, jboolean equal) {
     Sim* s = sim(h);
     if (*s->status != JNIC_RUNNING) return HALTED;
+    if (s->clocks.empty()) {
+        if (untilPs != INT64_MAX && static_cast<uint64_t>(untilPs) > s->time) s->time = untilPs;
+        return DONE;
+    }
+    const jnic_model_api* const api = s->api;
+    void* const inst = s->inst;
+    const int* const status = s->status;
+    api->enter(inst);
     const uint64_t until = static_cast<uint64_t>(untilPs);
     const uint64_t wanted = rises;
     const PortRef cond = condPort >= 0 ? s->ports[condPort] : PortRef();
     const uint64_t condMask = mask, condValue = value;
+    const bool condEqual = equal;
+    const std::size_t n = s->clocks.size();
+    Clock* const clocks = s->clocks.data();
+    const uint64_t watched = clock >= 0 ? uint64_t{1} << clock : 0;
+    bool models = false;
+    for (std::size_t i = 0; i < n; i++) models |= !clocks[i].models.empty();
+    const bool traced = api->traced;
     uint64_t risen = 0;
-    std::size_t n = s->clocks.size();
-    Clock* clocks = s->clocks.data();
-    bool edging[64];
     unsigned sinceFlush = 0;
     int result = DONE;
     for (;;) {
-        uint64_t t = UINT64_MAX;
-        for (std::size_t i = 0; i < n; i++)
+        uint64_t t = clocks[0].next;
+        for (std::size_t i = 1; i < n; i++)
             if (clocks[i].next < t) t = clocks[i].next;
-        if (t > until || n == 0) {
-            if (until != UINT64_MAX && until > s->time) s->time = until;
+        if (t > until) {
+            if (until > s->time) s->time = until;
             break;
         }
         s->time = t;
+        uint64_t edging = 0;  // bit i: clock i has an edge now
         for (std::size_t i = 0; i < n; i++) {
             Clock& c = clocks[i];
-            edging[i] = c.next == t;
-            if (!edging[i]) continue;
-            for (BusModel* m : c.models) m->before(!c.level);
+            if (c.next != t) continue;
+            edging |= uint64_t{1} << i;
+            if (models)
+                for (BusModel* m : c.models) m->before(!c.level);
             c.level = !c.level;
-            c.pin.set(c.level);
+            *c.pin = c.level;
             c.next += c.level ? c.high : c.low;
-            if (c.level) c.rises++;
+            c.rises += c.level;
         }
-        s->eval();
-        if (*s->status != JNIC_RUNNING) {
+        api->eval(inst, t);
+        s->dirty = false;
+        if (*status != JNIC_RUNNING) {
             result = HALTED;
             break;
         }
-        bool stop = false;
-        for (std::size_t i = 0; i < n; i++) {
-            if (!edging[i]) continue;
-            Clock& c = clocks[i];
-            for (BusModel* m : c.models) m->after(c.level);
-            if (!c.models.empty()) s->dirty = true;
-            if (static_cast<jint>(i) == clock && c.level) {
-                risen++;
-                if (cond.valid() && ((cond.get() & condMask) == condValue) == (equal != 0)) {
-                    result = CONDITION;
-                    stop = true;
-                } else if (risen >= wanted) {
-                    stop = true;
-                }
-            }
+        if (models) {
+            for (std::size_t i = 0; i < n; i++)
+                if (edging >> i & 1)
+                    for (BusModel* m : clocks[i].models) m->after(clocks[i].level);
+            s->dirty = true;
         }
-        if (stop) break;
-        if (s->api->traced && ++sinceFlush == 1u << 16) {
-            s->api->flush(s->inst);
+        if ((edging & watched) && clocks[clock].level) {
+            if (cond.valid() && ((cond.get() & condMask) == condValue) == condEqual) {
+                result = CONDITION;
+                break;
+            }
+            if (++risen >= wanted) break;
+        }
+        if (traced && ++sinceFlush == 1u << 16) {
+            api->flush(inst);
             sinceFlush = 0;
         }
     }
-    if (s->api->traced) s->api->flush(s->inst);
+    if (traced) api->flush(inst);
     return result;
 }
 

@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -48,6 +46,11 @@ public final class ModelCache {
         this.searchPath = searchPath;
     }
 
+    /** The cache and search path that {@code options} name. */
+    public static ModelCache of(SimOptions options) {
+        return new ModelCache(options.cacheDir(), options.searchPath());
+    }
+
     /** {@code ${JNIC_CACHE:-$HOME/.cache/jnic}/verilator} */
     public static Path defaultRoot() {
         String env = System.getenv("JNIC_CACHE");
@@ -80,7 +83,7 @@ public final class ModelCache {
     }
 
     /** The model library of a design, built if missing; {@code traced} selects the waveform variant. */
-    Path model(VerilogDesign design, boolean traced, List<String> flags) {
+    public Path model(VerilogDesign design, boolean traced, List<String> flags) {
         String verilator = tool("verilator", "verilator");
         String gcc = tool("g++", "g++");
         tool("make", "make");
@@ -127,6 +130,36 @@ public final class ModelCache {
                 }
             }
         });
+    }
+
+    /**
+     * Compiles a C++ program against a design's (untraced) model library, with the model's headers
+     * and flags: the program uses the verilated class {@code Vtop} directly. For measuring the bare
+     * Verilator loop the harness is compared with. Returns the executable, written into {@code outDir}.
+     */
+    public Path compileAgainstModel(VerilogDesign design, String mainSource, Path outDir) {
+        Path library = model(design, false, List.of());
+        Path modelDir = library.getParent();
+        String gcc = tool("g++", "g++");
+        String verilatorRoot = exec(List.of(tool("verilator", "verilator"), "--getenv", "VERILATOR_ROOT"), modelDir,
+                "asking verilator for its root").trim();
+        try {
+            Files.createDirectories(outDir);
+            Path main = outDir.resolve("main.cpp");
+            Files.writeString(main, mainSource);
+            Path exe = outDir.resolve("bare-loop");
+            List<String> cmd = new ArrayList<>(List.of(gcc, "-O2", "-faligned-new", "-I" + modelDir.resolve("obj"),
+                    "-I" + modelDir, "-I" + verilatorRoot + "/include", "-I" + verilatorRoot + "/include/vltstd",
+                    "-include", modelDir.resolve("jnic_vl_hooks.h").toString(), "-DVM_COVERAGE=0", "-DVM_SC=0",
+                    "-DVM_TRACE=0", "-DVM_TRACE_FST=0", "-DVM_TRACE_VCD=0"));
+            for (String f : commonFlags(false)) if (f.startsWith("-D")) cmd.add(f);
+            cmd.addAll(List.of(main.toString(), library.toString(), "-Wl,-rpath," + modelDir, "-pthread", "-latomic",
+                    "-o", exe.toString()));
+            exec(cmd, outDir, "compiling a program against " + design.top());
+            return exe;
+        } catch (IOException e) {
+            throw new BuildException("cannot write into " + outDir + ": " + e, e);
+        }
     }
 
     /** Flags that shape every compiled object, the runtime's included: part of both cache keys. */
@@ -186,14 +219,17 @@ public final class ModelCache {
     private static void rename(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            deleteTree(tmp);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the cache directory must allow atomic renames", e);
+        } catch (IOException e) {
+            // rename(2) onto a non-empty directory fails (ENOTEMPTY): someone published first
+            if (!Files.isDirectory(target)) throw e;
+            deleteTree(tmp);
         }
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and everything under it (nothing when it does not exist). */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
@@ -223,7 +259,7 @@ public final class ModelCache {
     }
 
     /** The absolute path of a tool on the search path, or a BuildException naming its Debian package. */
-    String tool(String command, String debianPackage) {
+    public String tool(String command, String debianPackage) {
         for (String d : searchPath.split(":")) {
             if (d.isEmpty()) continue;
             Path p = Paths.get(d, command);
@@ -234,7 +270,7 @@ public final class ModelCache {
     }
 
     /** First line of `tool --version`, remembered per JVM. */
-    String version(String tool) {
+    public String version(String tool) {
         return VERSIONS.computeIfAbsent(tool, t -> {
             String out = exec(List.of(t, "--version"), Paths.get(System.getProperty("java.io.tmpdir")),
                     "asking " + t + " for its version");

@@ -61,7 +61,7 @@ public final class Simulator implements AutoCloseable {
 
     /** Builds (or finds in the cache) the design's model library and loads a fresh instance. */
     public static Simulator load(VerilogDesign design, SimOptions options) {
-        ModelCache cache = new ModelCache(options.cacheDir(), options.searchPath());
+        ModelCache cache = ModelCache.of(options);
         Native.load(cache);
         Path library = cache.model(design, options.trace() != null, options.verilatorFlags());
         String trace = null;
