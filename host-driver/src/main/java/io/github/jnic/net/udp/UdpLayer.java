@@ -35,8 +35,7 @@ public final class UdpLayer implements Ipv4Transport {
     private int nextEphemeral = EPHEMERAL_FIRST;
 
     private final Counter rxDatagrams, txDatagrams, icmpErrors;
-    private final Counter dropTruncated, dropLength, dropChecksum, dropNoSocket, dropQueueFull, dropIcmpUnmatched,
-            dropTxQueueFull, dropTxFailed;
+    private final Counter dropTruncated, dropLength, dropChecksum, dropNoSocket, dropQueueFull, dropIcmpUnmatched, dropTxFailed;
 
     public UdpLayer(Ipv4Layer ip, StackExecutor executor, Counters counters) {
         this.ip = ip;
@@ -51,7 +50,6 @@ public final class UdpLayer implements Ipv4Transport {
         dropNoSocket = counters.drop(l, "no-socket", "no socket on the destination port (port unreachable sent if unicast)");
         dropQueueFull = counters.drop(l, "rx-queue-full", "the socket's receive queue was full");
         dropIcmpUnmatched = counters.drop(l, "icmp-error-unmatched", "ICMP error for no connected socket (ignored, as Linux does)");
-        dropTxQueueFull = counters.drop(l, "tx-queue-full", "send queue full (non-blocking send refused)");
         dropTxFailed = counters.drop(l, "tx-failed", "datagram not sent: no route or link refused");
     }
 
@@ -136,8 +134,7 @@ public final class UdpLayer implements Ipv4Transport {
         r.lock().lock();
         try {
             if (!s.tx.offer(data, off, len, dst, port)) {
-                r.clear(Readiness.WRITABLE);
-                dropTxQueueFull.increment();
+                r.clear(Readiness.WRITABLE);   // nothing is lost: the caller keeps the datagram and waits or retries
                 return false;
             }
         } finally {
