@@ -299,7 +299,10 @@ final class ModuleWriter {
             } else {
                 ClockDomain d = (ClockDomain) ((List<?>) g.category()).get(2);
                 memories.append("\n  always @(").append(edge(d)).append(") begin\n");
-                block(memories, g.roots(), new HashSet<>(g.keys()), 2, true);
+                boolean enabled = d.enableName() != null;
+                if (enabled) memories.append("    if (").append(domainSignal(d, 2)).append(") begin\n");
+                block(memories, g.roots(), new HashSet<>(g.keys()), enabled ? 3 : 2, true);
+                if (enabled) memories.append("    end\n");
                 memories.append("  end\n");
             }
         }

@@ -249,8 +249,11 @@ class LanguageTest {
                 noReset.next(noReset.minus(1));
                 b.assign(noReset);
             });
+            Mem<UInt> small = mem(uint(4), 16).named("small");
+            small.write(a, a);
+            UInt read = small.readSync(a.not()).named("read");
             UInt held = reg(uint(4)).named("held");
-            held.next(a);
+            held.next(a.xor(read));
             held.enableWhen(a.eq(3));
             c.assign(held.plus(0));
         }
@@ -262,7 +265,8 @@ class LanguageTest {
         assertTrue(v.contains("always @(posedge clk or negedge rst_n) begin\n    if (!rst_n) begin\n      a <= 4'd5;\n    end else if (ce) begin"), v);
         assertTrue(v.contains("reg  [3:0] power_on = 4'd9;"), v);
         assertTrue(v.contains("always @(posedge slow_clk) begin\n    power_on <= power_on - 4'd1;"), v);
-        assertTrue(v.contains("if (a == 4'd3) held <= a;"), v);
+        assertTrue(v.contains("if (a == 4'd3) held <= a ^ read;"), v);
+        assertTrue(v.contains("always @(posedge clk) begin\n    if (ce) begin\n      small_[a] <= a;"), v);
         assertFalse(v.contains("reset"), v);
     }
 
