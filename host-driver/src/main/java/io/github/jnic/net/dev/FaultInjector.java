@@ -121,17 +121,24 @@ public final class FaultInjector {
     }
 
     /** Hands frames due at {@code now} to {@code sink}, at most {@code budget}; returns how many. */
-    public synchronized int deliver(long now, FrameConsumer sink, int budget) {
+    public int deliver(long now, FrameConsumer sink, int budget) {
         int n = 0;
         while (n < budget) {
-            Slot s = inFlight.peek();
-            if (s == null || s.due > now) break;
-            inFlight.poll();
-            queuedBytes -= s.length;
-            delivered++;
+            Slot s;
+            synchronized (this) {
+                s = inFlight.peek();
+                if (s == null || s.due > now) break;
+                inFlight.poll();
+                queuedBytes -= s.length;
+                delivered++;
+            }
             n++;
+            // Outside the lock: the receiver may answer at once (a TCP ACK) through the opposite
+            // injector, whose own deliverer may be answering us; holding this lock would deadlock.
             sink.accept(s.data, s.length);
-            free.push(s);
+            synchronized (this) {
+                free.push(s);
+            }
         }
         return n;
     }
