@@ -70,7 +70,7 @@ public final class TcpConnection {
     private int bufSeq;
     /** End of the last segment sent smaller than the MSS (Minshall's Nagle test). */
     private int sndSmall;
-    private final SendBuffer sendBuffer;
+    private final ByteRing sendBuffer;
     /** The application shut down output: a FIN follows the last byte of the send buffer. */
     private boolean finQueued;
 
@@ -153,7 +153,7 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
-        this.sendBuffer = new SendBuffer(cfg.sendBufferSize);
+        this.sendBuffer = new ByteRing(cfg.sendBufferSize);
         this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, cfg.maxOutOfOrderRanges);
         this.scoreboard = new SackScoreboard(cfg.maxSackRanges);
         this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);

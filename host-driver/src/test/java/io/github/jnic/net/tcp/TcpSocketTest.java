@@ -1,0 +1,206 @@
+package io.github.jnic.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jnic.net.dev.MemoryLink;
+import io.github.jnic.net.socket.Readiness;
+import io.github.jnic.net.stack.NetStack;
+import io.github.jnic.net.stack.StackRunner;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** TCP sockets used from application threads while two stacks run on their own threads, on the real clock. */
+@Timeout(60)
+class TcpSocketTest {
+    private NetStack a;
+    private NetStack b;
+    private Tcp tcpA;
+    private Tcp tcpB;
+    private StackRunner runA;
+    private StackRunner runB;
+    private InetAddress addrB;
+
+    @BeforeEach
+    void start() throws Exception {
+        MemoryLink link = new MemoryLink(StackRunner.CLOCK);
+        a = new NetStack();
+        b = new NetStack();
+        a.addAddress(a.addInterface(link.a()), "10.0.0.1/24");
+        b.addAddress(b.addInterface(link.b()), "10.0.0.2/24");
+        tcpA = new Tcp(a.ipv4());
+        tcpB = new Tcp(b.ipv4());
+        a.register(tcpA);
+        b.register(tcpB);
+        runA = StackRunner.start(a, "stack-a");
+        runB = StackRunner.start(b, "stack-b");
+        addrB = InetAddress.getByName("10.0.0.2");
+    }
+
+    @AfterEach
+    void stop() {
+        runA.close();
+        runB.close();
+        assertNull(runA.failure());
+        assertNull(runB.failure());
+    }
+
+    @Test
+    void streamsCarryMegabytesBothWaysThroughAnEchoServer() throws Exception {
+        int size = 8 * 1024 * 1024;
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 7, 4)) {
+            CompletableFuture<Long> echo = CompletableFuture.supplyAsync(() -> {
+                try (TcpSocket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    byte[] buf = new byte[30000];
+                    long total = 0;
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        total += n;
+                    }
+                    s.shutdownOutput();
+                    return total;
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 7), 5000);
+            client.setSoTimeout(20_000);
+            byte[] data = new byte[size];
+            new SplittableRandom(7).nextBytes(data);
+            CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    MessageDigest md = MessageDigest.getInstance("SHA-256");
+                    byte[] buf = new byte[50000];
+                    long total = 0;
+                    int n;
+                    while ((n = client.getInputStream().read(buf)) > 0) {
+                        md.update(buf, 0, n);
+                        total += n;
+                    }
+                    assertEquals(size, total);
+                    return md.digest();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try {
+                for (int off = 0; off < size; off += 100_000) client.getOutputStream().write(data, off, Math.min(100_000, size - off));
+            } catch (SocketTimeoutException e) {
+                if (runA.failure() != null) runA.failure().printStackTrace();
+                if (runB.failure() != null) runB.failure().printStackTrace();
+                throw new AssertionError("stalled: A " + tcpA.connections() + " " + tcpA.counters() + " B " + tcpB.connections() + " " + tcpB.counters(), e);
+            }
+            client.shutdownOutput();
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), reader.get(30, TimeUnit.SECONDS));
+            assertEquals(size, echo.get(30, TimeUnit.SECONDS));
+            client.close();
+        }
+    }
+
+    @Test
+    void connectingToAClosedPortIsRefused() {
+        TcpSocket s = new TcpSocket(a, tcpA);
+        ConnectException e = assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(addrB, 9), 5000));
+        assertTrue(e.getMessage().contains("refused"), e.getMessage());
+    }
+
+    @Test
+    void listeningOnAPortInUseIsABindException() throws Exception {
+        try (TcpServerSocket first = new TcpServerSocket(b, tcpB, 80, 4)) {
+            assertThrows(BindException.class, () -> new TcpServerSocket(b, tcpB, 80, 4));
+        }
+    }
+
+    @Test
+    void readAndAcceptTimeOut() throws Exception {
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 81, 4)) {
+            server.setSoTimeout(100);
+            assertThrows(SocketTimeoutException.class, server::accept);
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 81), 5000);
+            client.setSoTimeout(100);
+            server.setSoTimeout(5000);
+            TcpSocket accepted = server.accept();
+            assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
+            accepted.getOutputStream().write(42);
+            client.setSoTimeout(5000);
+            assertEquals(42, client.getInputStream().read());
+            client.close();
+            accepted.close();
+        }
+    }
+
+    @Test
+    void aResetNamesItsCause() throws Exception {
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 82, 4)) {
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 82), 5000);
+            server.setSoTimeout(5000);
+            TcpSocket accepted = server.accept();
+            accepted.getOutputStream().write(new byte[10]);
+            // Closing with unread data resets the connection (RFC 1122 4.2.2.13, as Linux does).
+            client.setSoTimeout(5000);
+            accepted.setSoTimeout(5000);
+            assertEquals(10, client.getInputStream().read(new byte[10]));
+            client.getOutputStream().write(new byte[5]);
+            Thread.sleep(100);
+            accepted.close();
+            SocketException e = assertThrows(SocketException.class, () -> {
+                while (true) client.getInputStream().read(new byte[10]);
+            });
+            assertTrue(e.getMessage().contains("reset"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readinessTellsANonBlockingClientWhenToAct() throws Exception {
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 83, 4)) {
+            CountDownLatch acceptable = new CountDownLatch(1);
+            server.readiness().addListener((r, bits) -> {
+                if ((bits & Readiness.ACCEPTABLE) != 0) acceptable.countDown();
+            });
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 83), 5000);
+            assertTrue(acceptable.await(5, TimeUnit.SECONDS));
+            TcpSocket accepted = server.tryAccept();
+            assertTrue(accepted != null);
+            assertNull(server.tryAccept());
+            CountDownLatch readable = new CountDownLatch(1);
+            accepted.readiness().addListener((r, bits) -> {
+                if ((bits & Readiness.READABLE) != 0) readable.countDown();
+            });
+            assertEquals(0, accepted.tryRead(new byte[4], 0, 4));
+            assertEquals(3, client.tryWrite(new byte[] {1, 2, 3}, 0, 3));
+            assertTrue(readable.await(5, TimeUnit.SECONDS));
+            byte[] got = new byte[4];
+            assertEquals(3, accepted.tryRead(got, 0, 4));
+            assertArrayEquals(new byte[] {1, 2, 3, 0}, got);
+            client.close();
+            accepted.setSoTimeout(5000);
+            assertEquals(-1, accepted.read(got, 0, 4), "the peer's FIN is the end of the stream");
+            accepted.close();
+        }
+    }
+}
