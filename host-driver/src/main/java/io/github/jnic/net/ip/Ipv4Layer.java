@@ -211,13 +211,13 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     // ---- Ipv4Output ------------------------------------------------------------------------
 
     @Override public PacketBuffer allocate(int transportBytes) {
-        PacketBuffer b = pool.take();
-        if (b.tailroom() < transportBytes) {   // bigger than a pooled buffer (large UDP, TSO): a one-off
-            b.release();
-            b = PacketBuffer.allocate(PacketBuffer.DEFAULT_HEADROOM + transportBytes, PacketBuffer.DEFAULT_HEADROOM);
-        }
-        return b;
+        if (PacketBuffer.DEFAULT_HEADROOM + transportBytes <= pool.bufferSize()) return pool.take();
+        if (PacketBuffer.DEFAULT_HEADROOM + transportBytes <= largePool.bufferSize()) return largePool.take();
+        throw new IllegalArgumentException(transportBytes + " bytes do not fit in one IPv4 datagram");
     }
+
+    // Whole 64 KiB datagrams (TSO segments, large UDP), pooled too: created on first use, then reused.
+    private final BufferPool largePool = new BufferPool(PacketBuffer.DEFAULT_HEADROOM + 65536, 0);
 
     @Override public SendResult send(PacketBuffer segment, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment) {
         return send(segment, src, dst, protocol, ttl, tos, dontFragment, null);
@@ -339,7 +339,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         for (int offset = 0; offset < length; offset += maxPayload) {
             int n = Math.min(maxPayload, length - offset);
             boolean more = offset + n < length;
-            PacketBuffer f = pool.take();
+            PacketBuffer f = allocate(n);
             f.append(d, segment.start() + offset, n);
             int at = f.prepend(Ipv4Header.MIN_LENGTH);
             Ipv4Header.write(f.data(), at, tos, Ipv4Header.MIN_LENGTH + n, id, (more ? Ipv4Header.FLAG_MF : 0) | (offset >>> 3),

@@ -135,4 +135,23 @@ class TwoHostsTest {
         assertEquals(4, c.counters().get("eth.drop.wrong-vlan"), "gratuitous ARP and 3 ARP requests, all tagged 42");
         assertEquals(0, c.counters().get("icmp.echo-requests-answered"));
     }
+
+    @Test
+    void jumboFramesAndLargeDatagramsUsePools() throws Exception {
+        TwoHosts net = new TwoHosts(FaultInjector.none(), FaultInjector.none(), 9000);
+        DatagramSocket server = new DatagramSocket(net.b, 5000);
+        DatagramSocket client = new DatagramSocket(net.a);
+        for (int round = 0; round < 3; round++) {
+            client.send(new DatagramPacket(new byte[60000], 60000, Ipv4Address.toInet(TwoHosts.B), 5000));
+            net.sim.runFor(100_000_000L);
+            DatagramPacket in = new DatagramPacket(new byte[65536], 65536);
+            assertTrue(server.tryReceive(in));
+            assertEquals(60000, in.getLength());
+        }
+        assertEquals(7 * 3, net.a.counters().get("ipv4.tx-fragments"), "60008 bytes in 8976-byte fragments");
+        long pooled = net.a.pool().allocated();
+        client.send(new DatagramPacket(new byte[60000], 60000, Ipv4Address.toInet(TwoHosts.B), 5000));
+        net.sim.runFor(100_000_000L);
+        assertEquals(pooled, net.a.pool().allocated(), "steady state: no new buffers");
+    }
 }
