@@ -34,9 +34,9 @@ public final class MacTestbench implements AutoCloseable {
         sim.clock(tx.clock(), tx.periodPs());
         if (!rx.clock().equals(tx.clock())) sim.clock(rx.clock(), rx.periodPs());
         source = new StreamSource(sim, tx.clock(), new StreamSource.Pins(sim.port("tx_valid"), sim.port("tx_ready"),
-                sim.port("tx_data"), sim.port("tx_last"), null, sim.port("tx_error")), seed, txGapChance);
-        sink = new StreamSink(sim, rx.clock(), new StreamSource.Pins(sim.port("rx_valid"), null, sim.port("rx_data"),
-                sim.port("rx_last"), null, sim.port("rx_error")), seed, 1.0);
+                sim.port("tx_payload"), sim.port("tx_last"), null, sim.port("tx_user")), seed, txGapChance);
+        sink = new StreamSink(sim, rx.clock(), new StreamSource.Pins(sim.port("rx_valid"), null, sim.port("rx_payload"),
+                sim.port("rx_last"), null, sim.port("rx_user")), seed, 1.0);
         txPins = new PinPlayer(sim, tx.clock(), tx.edges(), List.of(), ports(tx.pins()));
         rxPins = new PinPlayer(sim, rx.clock(), rx.edges(), ports(rx.pins()), List.of());
         sim.port("ifg").set(12);

@@ -4,6 +4,8 @@ import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.ClockDomain;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.lib.Flow;
+import io.github.jnic.jhdl.lib.Stream;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +19,10 @@ public abstract class EthernetMac extends Module {
     public static final int MAX_FRAME = 1518;
     public static final int MAX_JUMBO_FRAME = 9018;
 
-    public final FrameStream tx = input(new FrameStream());
-    public final FrameBytes rx = output(new FrameBytes());
+    /** Frames to send ({@code user}: send this frame as bad). */
+    public final Stream<UInt> tx = input(Stream.packets(uint(8), 1));
+    /** Frames received, FCS removed ({@code user} on the last beat: the frame is bad). */
+    public final Flow<UInt> rx = output(Flow.packets(uint(8), 1));
     /** Inter-frame gap in byte times (at least 12). */
     public final UInt ifg = input(uint(8));
     /** Accept frames up to 9018 bytes instead of 1518 (FCS included). */

@@ -3,7 +3,9 @@ package io.github.jnic.nic.mac;
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.UInt;
-import io.github.jnic.jhdl.examples.Crc32;
+import io.github.jnic.jhdl.lib.Crc;
+import io.github.jnic.jhdl.lib.CrcGenerator;
+import io.github.jnic.jhdl.lib.Flow;
 
 /**
  * The receive half of the MAC: bytes from the wire in, one per clock on which {@code ce} is high,
@@ -24,8 +26,8 @@ public class MacRx extends Module {
     static final UInt DATA = constant("DATA", U(2, 1));
     static final UInt SKIP = constant("SKIP", U(2, 2));
 
-    /** The CRC register after a frame and its own FCS went through it. */
-    public static final long CRC_RESIDUE = 0xDEBB20E3L;
+    /** The CRC ({@link CrcGenerator#value}) of any frame followed by its own FCS. */
+    public static final long CRC_RESIDUE = 0x2144DF1CL;
     public static final int MIN_FRAME = 64;
     public static final int LENGTH_BITS = MacTx.LENGTH_BITS;
 
@@ -39,7 +41,8 @@ public class MacRx extends Module {
     /** The longest good frame, FCS included (1518, or 9018 for jumbo frames). */
     public final UInt maxLength = input(uint(LENGTH_BITS));
 
-    public final FrameBytes out = output(new FrameBytes());
+    /** Frames received, a byte a beat, FCS removed; {@code user} on the last beat is the error flag. */
+    public final Flow<UInt> out = output(Flow.packets(uint(8), 1));
 
     /** Pulses for one clock when a frame has ended, with its status and its reason if bad. */
     public final Bool done = output(reg(bool(), false));
@@ -62,24 +65,24 @@ public class MacRx extends Module {
     final Bool outValid = reg(bool(), false);
     final Bool outLast = reg(bool(), false);
     final Bool outError = reg(bool(), false);
-    final Crc32 crc32 = new Crc32(8);
+    final CrcGenerator crc32 = new CrcGenerator(Crc.CRC32, 8);
 
     public MacRx() {
         for (int i = 0; i < delay.length; i++) delay[i] = reg(uint(8), 0);
         out.valid.assign(outValid);
-        out.data.assign(outData);
+        out.payload.assign(outData);
         out.last.assign(outLast);
-        out.error.assign(outError);
+        out.user.assign(outError.asBits());
 
         Bool byteIn = ce.and(rxDv).and(state.eq(DATA)).named("byteIn");
         Bool frameEnd = ce.and(rxDv.not()).and(state.eq(DATA)).named("frameEnd");
         crc32.clear.assign(ce.and(state.eq(IDLE)));
-        crc32.valid.assign(byteIn);
+        crc32.enable.assign(byteIn);
         crc32.data.assign(rxd);
 
         Bool runt = length.lt(MIN_FRAME).named("runt");
         Bool oversize = length.gt(maxLength).named("oversize");
-        Bool fcsError = crc32.crc.ne(CRC_RESIDUE).named("fcsError");
+        Bool fcsError = crc32.value.ne(CRC_RESIDUE).named("fcsError");
         Bool bad = phyError.or(oddNibble).or(runt).or(oversize).or(fcsError).named("bad");
 
         outValid.next(false);

@@ -3,7 +3,9 @@ package io.github.jnic.nic.mac;
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.UInt;
-import io.github.jnic.jhdl.examples.Crc32;
+import io.github.jnic.jhdl.lib.Crc;
+import io.github.jnic.jhdl.lib.CrcGenerator;
+import io.github.jnic.jhdl.lib.Stream;
 
 /**
  * The transmit half of the MAC: frames in, bytes for the wire out, one byte per clock on which
@@ -15,7 +17,7 @@ import io.github.jnic.jhdl.examples.Crc32;
  * input starts in the byte time right after the gap, so back-to-back frames use the whole line.
  *
  * <p>A frame that goes bad — the input has no byte when one is due (underrun), or a beat carries
- * {@code error} — ends at once: that byte time carries {@code txEr} (the error symbol), the frame
+ * the error flag ({@code user}) — ends at once: that byte time carries {@code txEr} (the error symbol), the frame
  * check sequence is sent complemented with {@code txEr} held (so a peer without TX_ER, on RMII,
  * still sees a bad FCS), and the rest of the frame is taken from the input and dropped. Each
  * frame's end is reported by a one-clock {@code done} pulse with its status.
@@ -35,7 +37,8 @@ public class MacTx extends Module {
 
     /** One byte time. */
     public final Bool ce = input(bool());
-    public final FrameStream in = input(new FrameStream());
+    /** Frames to send, a byte a beat; {@code user} is the error flag. */
+    public final Stream<UInt> in = input(Stream.packets(uint(8), 1));
     /** Inter-frame gap in byte times (12 is the standard's minimum, and the least this MAC keeps). */
     public final UInt ifg = input(uint(8));
 
@@ -59,7 +62,7 @@ public class MacTx extends Module {
     final Bool underran = reg(bool(), false);
     /** Taking and dropping the rest of a frame that went bad. */
     final Bool dropping = reg(bool(), false);
-    final Crc32 crc32 = new Crc32(8);
+    final CrcGenerator crc32 = new CrcGenerator(Crc.CRC32, 8);
 
     public MacTx() {
         Bool inData = state.eq(DATA);
@@ -67,11 +70,11 @@ public class MacTx extends Module {
         in.ready.assign(ce.and(inData.or(dropping)));
 
         crc32.clear.assign(ce.and(state.eq(PREAMBLE)));
-        crc32.valid.assign(ce.and(inData.and(in.valid).or(inPad)));
-        crc32.data.assign(mux(inPad, U(8, 0), in.data));
+        crc32.enable.assign(ce.and(inData.and(in.valid).or(inPad)));
+        crc32.data.assign(mux(inPad, U(8, 0), in.payload));
 
         UInt gapEnd = mux(ifg.lt(12), U(8, 11), ifg.minus(1)).named("gapEnd");
-        UInt fcs = mux(bad, crc32.crc, crc32.fcs).named("fcs");
+        UInt fcs = mux(bad, crc32.value.not(), crc32.value).named("fcs");
         UInt fcsByte = mux(step.bit(1), mux(step.bit(0), fcs.slice(31, 24), fcs.slice(23, 16)),
                 mux(step.bit(0), fcs.slice(15, 8), fcs.slice(7, 0))).named("fcsByte");
         UInt lengthPlus1 = mux(length.andR(), length, length.plus(1)).named("lengthPlus1");
@@ -107,8 +110,8 @@ public class MacTx extends Module {
                         step.next(0);
                         length.next(lengthPlus1);
                         when(in.valid, () -> {
-                            txd.next(in.data);
-                            when(in.error, () -> {
+                            txd.next(in.payload);
+                            when(in.user.bit(0), () -> {
                                 txEr.next(true);
                                 bad.next(true);
                                 dropping.next(in.last.not());
