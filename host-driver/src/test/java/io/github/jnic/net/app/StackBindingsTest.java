@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.net.app.dhcp.DhcpClientService;
 import io.github.jnic.net.app.dhcp.DhcpMessage;
 import io.github.jnic.net.app.dhcp.DhcpServer;
 import io.github.jnic.net.app.dhcp.DhcpServerService;
@@ -179,5 +180,42 @@ class StackBindingsTest {
         assertEquals(0x1234, offer.xid());
         assertEquals(0x0a000064, offer.yiaddr());
         assertFalse(offer.has(DhcpMessage.HOST_NAME));
+    }
+
+    @Test
+    void dhcpClientServiceConfiguresAStackThatHasNoAddress() throws Exception {
+        Simulation net = new Simulation();
+        NetStack router = net.add(new NetStack());
+        NetStack bare = net.add(new NetStack());
+        MemoryLink link = new MemoryLink(net.clock(), FaultInjector.none(), FaultInjector.none(), 1500);
+        router.addAddress(router.addInterface(link.a()), "10.0.0.1/24");
+        var iface = bare.addInterface(link.b());
+        DhcpServer leases = new DhcpServer(DhcpServer.Config.of(SERVER, 0x0a000064, 0x0a0000c8, 0xffffff00, List.of(SERVER), List.of(SERVER), "jnic.test"));
+        DhcpServerService.start(router, leases);
+        EchoService.start(router, null, 7);
+
+        List<String> events = new ArrayList<>();
+        DhcpClientService dhcp = DhcpClientService.start(bare, iface, "bare", new SplittableRandom(8), DhcpClientService.NO_PROBE,
+                lease -> events.add("bound " + Integer.toHexString(lease.address())), address -> events.add("lost " + Integer.toHexString(address)));
+        assertTrue(net.runUntil(() -> !events.isEmpty(), 30 * SECOND));
+        assertEquals(List.of("bound a000064"), events);
+        assertEquals(0x0a000064, iface.primaryAddress());
+        assertTrue(bare.routes().routes().stream().anyMatch(r -> r.prefixLength() == 0 && r.gateway() == SERVER), "default route through the router");
+
+        // The new address works: a UDP echo round trip.
+        List<Integer> echoedTo = new ArrayList<>();
+        UdpEndpoint udp = UdpEndpoint.open(bare, 0, 0, (e, data, len, src, srcPort, now) -> echoedTo.add(src));
+        assertTrue(udp.send(new byte[] {1, 2, 3}, 0, 3, SERVER, 7));
+        assertTrue(net.runUntil(() -> !echoedTo.isEmpty(), SECOND));
+
+        // Renewal at T1 (half of the hour) keeps the address; a release takes it away.
+        net.runFor(1800 * SECOND + SECOND);
+        assertEquals(List.of("bound a000064", "bound a000064"), events);
+        dhcp.close();
+        assertTrue(net.runUntil(() -> leases.bindings().isEmpty(), SECOND), "the server got the RELEASE (through ARP, from the address)");
+        net.runFor(SECOND);
+        assertEquals("lost a000064", events.get(2));
+        assertEquals(0, iface.primaryAddress());
+        assertTrue(bare.routes().routes().stream().noneMatch(r -> r.prefixLength() == 0));
     }
 }

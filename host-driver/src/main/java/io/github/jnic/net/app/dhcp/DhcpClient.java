@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Messages to send come out of {@link #nextTransmission()}: from port 68 to port 67, from
  * {@link Transmission#source()} to {@link Transmission#destination()} (255.255.255.255 means
- * broadcast).
+ * broadcast). Until it has an address the client sets the broadcast flag, asking servers to
+ * broadcast their replies, since a host without an address cannot take unicast (§4.1).
  */
 public final class DhcpClient {
     public enum State { STOPPED, INIT, SELECTING, REQUESTING, PROBING, BOUND, RENEWING, REBINDING, INIT_REBOOT, REBOOTING, DECLINED }
@@ -236,7 +237,7 @@ public final class DhcpClient {
     }
 
     private void sendDiscover(long now) {
-        DhcpWriter w = message(DhcpMessage.DISCOVER, now);
+        DhcpWriter w = message(DhcpMessage.DISCOVER, now).broadcastFlag(true);
         if (offeredAddress != 0) w.optionInt(DhcpMessage.REQUESTED_ADDRESS, offeredAddress);
         outbox.add(new Transmission(w.toByteArray(), 0, BROADCAST));
         deadline = now + backoff();
@@ -244,7 +245,7 @@ public final class DhcpClient {
 
     /** REQUEST in REQUESTING (with server id) or REBOOTING (without), both broadcast. */
     private void sendRequest(long now) {
-        DhcpWriter w = message(DhcpMessage.REQUEST, now).optionInt(DhcpMessage.REQUESTED_ADDRESS, offeredAddress);
+        DhcpWriter w = message(DhcpMessage.REQUEST, now).broadcastFlag(true).optionInt(DhcpMessage.REQUESTED_ADDRESS, offeredAddress);
         if (offerServer != 0) w.optionInt(DhcpMessage.SERVER_ID, offerServer);
         outbox.add(new Transmission(w.toByteArray(), 0, BROADCAST));
         requestSentAt = tries == 0 ? now : requestSentAt;
