@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.net.app.dhcp.DhcpClientService;
+import io.github.jnic.net.app.dhcp.DhcpLease;
 import io.github.jnic.net.app.dhcp.DhcpServer;
 import io.github.jnic.net.app.dhcp.DhcpServerService;
 import io.github.jnic.net.app.dns.DnsResult;
@@ -31,6 +33,7 @@ import io.github.jnic.net.wire.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The application services against Linux programs through a TAP device in a network namespace:
  * dig asks our DNS server (over UDP, and over TCP after truncation), curl talks to our HTTP server,
- * nc to our echo service, busybox udhcpc leases an address from our DHCP server, and our HTTP
- * client fetches from busybox httpd. Needs root and /dev/net/tun (CI has both) and the tools
+ * nc to our echo service, busybox udhcpc leases an address from our DHCP server; the other way,
+ * our HTTP client fetches from busybox httpd, our stub resolver asks dnsmasq, and our DHCP client
+ * leases an address from busybox udhcpd. Needs root and /dev/net/tun (CI has both) and the tools
  * ./nic test installs; elsewhere it is skipped with the reason.
  */
 class LinuxPeerAppsTest {
@@ -203,7 +207,7 @@ class LinuxPeerAppsTest {
                 "--host-record=www.jnic.example,192.0.2.7", "--cname=alias.jnic.example,www.jnic.example");
         try {
             ResolverService resolver = stack.callQuietly(() -> new ResolverService(stack, tcp,
-                    new StubResolver(List.of(ZoneFile.ipv4(linux.linuxAddress())), new java.security.SecureRandom())));
+                    new StubResolver(List.of(ZoneFile.ipv4(linux.linuxAddress())), new SecureRandom())));
             DnsResult www = null;
             for (int attempt = 0; attempt < 20; attempt++) { // dnsmasq may still be starting
                 www = resolver.lookup("www.jnic.example", DnsType.A).get(10, TimeUnit.SECONDS);
@@ -219,6 +223,41 @@ class LinuxPeerAppsTest {
         } finally {
             server.destroy();
             server.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void ourDhcpClientLeasesFromBusyboxUdhcpd() throws Exception {
+        String subnet = "10.215." + (1 + (ProcessHandle.current().pid() * 2) % 250);
+        try (NetworkNamespace ns = NetworkNamespace.create(subnet, MacAddress.local(ProcessHandle.current().pid() + 11), 1500)) {
+            NetStack bare = new NetStack();
+            var iface = bare.addInterface(ns.tap());
+            Path conf = Files.createTempFile("jnic-udhcpd", ".conf");
+            Path leases = Files.createTempFile("jnic-udhcpd", ".leases");
+            Files.writeString(conf, "start " + subnet + ".50\nend " + subnet + ".60\ninterface " + ns.tap().name() + "\n"
+                    + "lease_file " + leases + "\npidfile " + conf + ".pid\noption subnet 255.255.255.0\noption router " + ns.linuxAddress()
+                    + "\noption lease 600\n");
+            Process udhcpd = ns.start("busybox", "udhcpd", "-f", conf.toString());
+            try (StackRunner r = StackRunner.start(bare, "jnic-dhcp-client")) {
+                CompletableFuture<DhcpLease> bound = new CompletableFuture<>();
+                bare.call(() -> DhcpClientService.start(bare, iface, "jnic", new SecureRandom(),
+                        DhcpClientService.NO_PROBE, bound::complete, address -> { }), 5000);
+                DhcpLease lease = bound.get(30, TimeUnit.SECONDS);
+                assertEquals(ZoneFile.ipv4(subnet + ".50"), lease.address());
+                assertEquals(ZoneFile.ipv4(ns.linuxAddress()), lease.server());
+                assertEquals(List.of(ZoneFile.ipv4(ns.linuxAddress())), lease.routers());
+                assertEquals(600, lease.leaseSeconds());
+                // Linux reaches us at the leased address.
+                NetworkNamespace.Result ping = ns.exec(10, "ping", "-c", "1", "-W", "3", subnet + ".50");
+                assertEquals(0, ping.exit(), ping.output());
+                assertNull(r.failure());
+            } finally {
+                udhcpd.destroy();
+                udhcpd.waitFor(5, TimeUnit.SECONDS);
+                Files.deleteIfExists(conf);
+                Files.deleteIfExists(leases);
+                Files.deleteIfExists(Path.of(conf + ".pid"));
+            }
         }
     }
 
