@@ -106,6 +106,8 @@ final class Elaborator {
             for (int i = 0; i < array.length; i++) nameValue(m, n + "_" + i, array[i]);
         } else if (v instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) nameValue(m, n + "_" + i, list.get(i));
+        } else if (v instanceof FieldNamed f) {
+            f.nameAfterField(n);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.lib.examples.PacketGate;
-import io.github.jnic.jhdl.lib.examples.PacketGate.Gate;
+import io.github.jnic.jhdl.lib.examples.PacketGate.Mode;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.testbench.sim.Simulator;
 import java.util.ArrayDeque;
@@ -22,7 +22,7 @@ class FsmSimTest {
         try (Simulator sim = Simulator.load(d)) {
             sim.resetHigh("reset", "clk", 2);
             StreamPorts in = StreamPorts.of(sim, "in"), out = StreamPorts.of(sim, "out");
-            Gate state = Gate.IDLE;
+            Mode state = Mode.IDLE;
             int dropped = 0, passed = 0, visits = 0;
             ArrayDeque<Long> packet = new ArrayDeque<>();
             boolean offering = false;
@@ -41,22 +41,22 @@ class FsmSimTest {
                 String at = "cycle " + cycle;
                 assertEquals(state.ordinal(), sim.port("state").get(), at + ": state");
                 assertEquals(dropped, sim.port("dropped").get(), at + ": dropped");
-                boolean pass = state == Gate.PASS;
+                boolean pass = state == Mode.PASS;
                 assertEquals(offering && pass, out.valid().isHigh(), at + ": out_valid");
-                boolean inReady = state == Gate.DROP || (pass && ready);
+                boolean inReady = state == Mode.DROP || (pass && ready);
                 assertEquals(inReady, in.ready().isHigh(), at + ": in_ready");
                 if (out.valid().isHigh()) assertEquals(packet.peek(), out.beat(), at + ": beat");
 
-                Gate next = state;
+                Mode next = state;
                 boolean fire = offering && inReady;
-                if (state == Gate.IDLE && offering) next = open ? Gate.PASS : Gate.DROP;
+                if (state == Mode.IDLE && offering) next = open ? Mode.PASS : Mode.DROP;
                 if (fire) {
                     long beat = packet.pop();
                     offering = false;
                     if (pass) passed++;
-                    if (in.isLast(beat)) next = Gate.IDLE;
+                    if (in.isLast(beat)) next = Mode.IDLE;
                 }
-                if (next == Gate.DROP && state != Gate.DROP) dropped++;
+                if (next == Mode.DROP && state != Mode.DROP) dropped++;
                 if (next != state) visits++;
                 state = next;
                 sim.step("clk", 1);

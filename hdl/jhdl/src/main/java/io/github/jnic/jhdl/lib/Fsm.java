@@ -8,6 +8,7 @@ import static io.github.jnic.jhdl.Hdl.uint;
 import static io.github.jnic.jhdl.Hdl.wire;
 
 import io.github.jnic.jhdl.Bool;
+import io.github.jnic.jhdl.FieldNamed;
 import io.github.jnic.jhdl.Switch;
 import io.github.jnic.jhdl.UInt;
 import java.util.EnumMap;
@@ -16,12 +17,14 @@ import java.util.Map;
 /**
  * A finite-state machine over the constants of a Java enum, built in the module under construction.
  * The states are binary-coded named constants, printed as {@code localparam}s named like the enum
- * constants; the state register is named after the enum (an enum {@code RxState} gives the register
- * {@code rxState}, and {@code rxState_next} for the state it moves to) unless named otherwise.
+ * constants. The state register is named after the module field that holds the machine (a field
+ * {@code rx} gives the register {@code rx} and the wire {@code rx_next} for the state it moves to),
+ * or for a machine in a local variable after the enum ({@code RxState} gives {@code rxState}),
+ * unless {@link #named} says otherwise.
  *
  * <pre>{@code
  * enum State { IDLE, HEADER, PAYLOAD }
- * Fsm<State> fsm = new Fsm<>(State.IDLE);
+ * final Fsm<State> fsm = new Fsm<>(State.IDLE);   // a field: the register is "fsm"
  * fsm.on(State.IDLE, () -> when(start, () -> fsm.goTo(State.HEADER)))
  *    .on(State.HEADER, () -> fsm.goTo(State.PAYLOAD))
  *    .on(State.PAYLOAD, () -> when(done, () -> fsm.goTo(State.IDLE)));
@@ -32,13 +35,14 @@ import java.util.Map;
  * any {@code when}) chooses the next state; without it the state stays. Two machines in one module
  * need enums with distinct constant names, since the names become the module's {@code localparam}s.
  */
-public final class Fsm<S extends Enum<S>> {
+public final class Fsm<S extends Enum<S>> implements FieldNamed {
     /** The state register. */
     public final UInt state;
     /** The state after the next clock edge (combinational: the state unless {@link #goTo} says otherwise). */
     public final UInt nextState;
     private final Map<S, UInt> codes;
     private Switch cases;
+    private boolean explicitlyNamed;
 
     public Fsm(S initial) {
         Class<S> type = initial.getDeclaringClass();
@@ -55,9 +59,18 @@ public final class Fsm<S extends Enum<S>> {
 
     /** Names the state register (and its {@code _next} wire) explicitly. */
     public Fsm<S> named(String name) {
+        explicitlyNamed = true;
         state.named(name);
         nextState.named(name + "_next");
         return this;
+    }
+
+    /** A machine held in a module field is named after the field (unless named explicitly). */
+    @Override
+    public void nameAfterField(String name) {
+        if (explicitlyNamed) return;
+        state.named(name);
+        nextState.named(name + "_next");
     }
 
     /** The named constant that encodes {@code s}. */

@@ -12,25 +12,25 @@ import io.github.jnic.jhdl.lib.Stream;
  * decision takes one clock per packet. A small finite-state machine written with {@link Fsm}.
  */
 public class PacketGate extends Module {
-    public enum Gate { IDLE, PASS, DROP }
+    public enum Mode { IDLE, PASS, DROP }
 
     public final Bool open = input(bool());
     public final Stream<UInt> in = input(Stream.packets(uint(8)));
     public final Stream<UInt> out = output(Stream.packets(uint(8)));
     public final UInt dropped = output(reg(uint(16), 0));
     public final UInt state = output(uint(2));
+    final Fsm<Mode> gate = new Fsm<>(Mode.IDLE);
 
     public PacketGate() {
-        Fsm<Gate> gate = new Fsm<>(Gate.IDLE);
         out.payload.assign(in.payload);
         out.last.assign(in.last);
-        out.valid.assign(in.valid.and(gate.is(Gate.PASS)));
-        in.ready.assign(gate.is(Gate.DROP).or(gate.is(Gate.PASS).and(out.ready)));
+        out.valid.assign(in.valid.and(gate.is(Mode.PASS)));
+        in.ready.assign(gate.is(Mode.DROP).or(gate.is(Mode.PASS).and(out.ready)));
         Bool endOfPacket = in.fire().and(in.last).named("endOfPacket");
-        gate.on(Gate.IDLE, () -> when(in.valid, () -> when(open, () -> gate.goTo(Gate.PASS)).otherwise(() -> gate.goTo(Gate.DROP))))
-            .on(Gate.PASS, () -> when(endOfPacket, () -> gate.goTo(Gate.IDLE)))
-            .on(Gate.DROP, () -> when(endOfPacket, () -> gate.goTo(Gate.IDLE)));
-        when(gate.entering(Gate.DROP), () -> dropped.next(dropped.plus(1)));
+        gate.on(Mode.IDLE, () -> when(in.valid, () -> when(open, () -> gate.goTo(Mode.PASS)).otherwise(() -> gate.goTo(Mode.DROP))))
+            .on(Mode.PASS, () -> when(endOfPacket, () -> gate.goTo(Mode.IDLE)))
+            .on(Mode.DROP, () -> when(endOfPacket, () -> gate.goTo(Mode.IDLE)));
+        when(gate.entering(Mode.DROP), () -> dropped.next(dropped.plus(1)));
         state.assign(gate.state);
     }
 }
