@@ -420,9 +420,7 @@ final class Elaborator {
             roots.addAll(g.conditions());
             roots.addAll(operands(g.stmt()));
         }
-        Set<Signal> out = leaves(roots);
-        // an asynchronous memory read depends on its address only (handled as an expression argument)
-        return out;
+        return leaves(roots); // an asynchronous memory read depends on its address, an argument of the node
     }
 
     private final Map<Signal, Set<Signal>> depCache = new IdentityHashMap<>();

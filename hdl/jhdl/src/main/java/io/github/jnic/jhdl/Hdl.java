@@ -147,7 +147,7 @@ public class Hdl {
         Context.Snapshot s = Context.snapshot();
         Module m = Context.current(s);
         Stmt.If stmt = new Stmt.If(cond, s.location());
-        cond.requireHardware(m, cond);
+        cond.requireHardware(m);
         m.block.add(stmt);
         When.run(m, stmt.then, body);
         return new When(m, stmt);
@@ -158,7 +158,7 @@ public class Hdl {
         Context.Snapshot s = Context.snapshot();
         Module m = Context.current(s);
         Stmt.Switch stmt = new Stmt.Switch(selector, s.location());
-        selector.requireHardware(m, selector);
+        selector.requireHardware(m);
         m.block.add(stmt);
         return new Switch(m, stmt);
     }

@@ -155,7 +155,7 @@ public abstract class Signal extends Data {
         return value.signum() < 0 ? value.add(BigInteger.ONE.shiftLeft(width)) : value;
     }
 
-    void requireHardware(Module m, Signal user) {
+    void requireHardware(Module m) {
         if (kind == Kind.TYPE) {
             problem(m, Problem.Kind.ILLEGAL, this,
                     () -> "a type (e.g. uint(8)) is used as a value; declare it with wire(), reg(), input() or output() first");
@@ -226,7 +226,7 @@ public abstract class Signal extends Data {
         Context.Snapshot s = Context.snapshot();
         Module m = Context.current(s);
         SourceLocation at = s.location();
-        v.requireHardware(m, this);
+        v.requireHardware(m);
         switch (kind) {
             case TYPE -> problemAt(m, at, Problem.Kind.ILLEGAL, "is a type; declare it with wire(), reg(), input() or output() before assigning it");
             case EXPR, LITERAL -> problemAt(m, at, Problem.Kind.ILLEGAL, "is an expression and cannot be assigned; assign a wire() instead");
@@ -304,9 +304,5 @@ public abstract class Signal extends Data {
         Context.Snapshot s = Context.snapshot();
         Module m = Context.current(s);
         m.problems.add(new Module.PendingProblem(Problem.Kind.WIDTH_MISMATCH, subject::describeShort, s.location(), why));
-    }
-
-    static BigInteger fit(long v) {
-        return BigInteger.valueOf(v);
     }
 }

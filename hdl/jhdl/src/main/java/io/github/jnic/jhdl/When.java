@@ -12,7 +12,7 @@ public final class When {
 
     public When elseWhen(Bool cond, Runnable body) {
         Stmt.If next = new Stmt.If(cond, Context.location());
-        cond.requireHardware(module, cond);
+        cond.requireHardware(module);
         last.otherwise.add(next);
         run(module, next.then, body);
         last = next;

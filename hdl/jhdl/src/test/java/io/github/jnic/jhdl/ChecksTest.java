@@ -118,7 +118,9 @@ class ChecksTest {
 
     @Test
     void defaultsAndCompleteSwitchesAreNotLatches() {
-        Verilog.emit(new NoLatch());
+        var d = Verilog.emit(new NoLatch());
+        Tools.lintClean(d);
+        Tools.synthClean(d, io.github.jnic.jhdl.flow.Yosys.Target.ICE40);
     }
 
     static class Loop extends Module {
