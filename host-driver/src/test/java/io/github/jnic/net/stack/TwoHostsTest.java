@@ -154,4 +154,21 @@ class TwoHostsTest {
         net.sim.runFor(100_000_000L);
         assertEquals(pooled, net.a.pool().allocated(), "steady state: no new buffers");
     }
+
+    @Test
+    void nothingCrossesAnUnpluggedLink() {
+        TwoHosts net = new TwoHosts();
+        Replies replies = new Replies();
+        net.a.icmp().addEchoListener(4, replies);
+        net.sim.runFor(1_000_000L);   // the gratuitous announcements pass first
+        net.link.a().setLinkUp(false);
+        net.a.icmp().sendEcho(TwoHosts.B, 4, 1, new byte[8], 0, 8);
+        net.sim.runFor(5_000_000_000L);
+        assertTrue(replies.sequences.isEmpty());
+        assertEquals(3, net.a.counters().get("eth.drop.link-down"), "the three ARP requests");
+        assertEquals(1, net.a.counters().get("arp.drop.unresolved"), "the echo request");
+        net.link.a().setLinkUp(true);
+        net.a.icmp().sendEcho(TwoHosts.B, 4, 2, new byte[8], 0, 8);
+        assertTrue(net.sim.runUntil(() -> replies.sequences.equals(java.util.List.of(2)), 5_000_000_000L));
+    }
 }
