@@ -21,6 +21,9 @@ import io.github.jnic.net.wire.UdpHeader;
 public final class TapCeiling {
     private static final int FRAME = 1514;
 
+    /** The two figures, in Mbit/s of Ethernet frames. */
+    public record Ceiling(double toLinuxMbps, double fromLinuxMbps) {}
+
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         String reason = NetworkNamespace.unavailableReason();
@@ -29,6 +32,11 @@ public final class TapCeiling {
             System.err.println("tap-ceiling: cannot run: " + reason);
             System.exit(2);
         }
+        measure(seconds);
+    }
+
+    /** Measures both directions for about {@code seconds} each, printing the table; needs root, ip and nc. */
+    public static Ceiling measure(double seconds) throws Exception {
         byte[] mac = MacAddress.local(4242);
         try (NetworkNamespace ns = NetworkNamespace.create("10.214.1", mac, 1500)) {
             TapDevice tap = ns.tap();
@@ -36,13 +44,14 @@ public final class TapCeiling {
             byte[] linuxMac = MacAddress.parse(ns.run("cat", "/sys/class/net/" + tap.name() + "/address").trim());
             System.out.printf("TAP ceiling: full-size frames (%d bytes) between Linux and a loop that only reads/writes frames%n", FRAME);
             System.out.printf("%-28s %12s %12s %10s%n", "direction", "frames", "frames/s", "Mbit/s");
-            transmit(ns, tap, mac, linuxMac, seconds);
-            receive(ns, tap, seconds);
+            double out = transmit(ns, tap, mac, linuxMac, seconds);
+            double in = receive(ns, tap, seconds);
+            return new Ceiling(out, in);
         }
     }
 
     /** jnic -> Linux: writes the same valid UDP frame as fast as the kernel takes it. */
-    private static void transmit(NetworkNamespace ns, TapDevice tap, byte[] mac, byte[] linuxMac, double seconds) throws Exception {
+    private static double transmit(NetworkNamespace ns, TapDevice tap, byte[] mac, byte[] linuxMac, double seconds) throws Exception {
         int src = Ipv4Address.parse(ns.stackAddress()), dst = Ipv4Address.parse(ns.linuxAddress());
         byte[] f = new byte[FRAME];
         EthernetFrame.write(f, 0, linuxMac, 0, mac, -1, EthernetFrame.TYPE_IPV4);
@@ -64,11 +73,11 @@ public final class TapCeiling {
         long written = tap.txFrames() - written0;
         long kernel = Long.parseLong(ns.run("cat", stats).trim()) - kernelBefore;
         report("jnic -> Linux (written)", written, written * FRAME, secs);
-        report("jnic -> Linux (kernel took)", kernel, kernel * FRAME, secs);
+        return report("jnic -> Linux (kernel took)", kernel, kernel * FRAME, secs);
     }
 
     /** Linux -> jnic: nc sends zeros as fast as it can; the loop reads and counts frames. */
-    private static void receive(NetworkNamespace ns, TapDevice tap, double seconds) throws Exception {
+    private static double receive(NetworkNamespace ns, TapDevice tap, double seconds) throws Exception {
         while (tap.receive(b -> b.release(), 1024) > 0) { }   // drain ICMP answers to the transmit test
         long megabytes = (long) Math.max(64, seconds * 200);
         Process gen = ns.start("sh", "-c", "dd if=/dev/zero bs=1M count=" + megabytes + " 2>/dev/null | nc -u -w1 " + ns.stackAddress() + " 9");
@@ -89,11 +98,14 @@ public final class TapCeiling {
         gen.destroy();
         gen.waitFor();
         double secs = Math.max(1e-9, (last - first) / 1e9);
-        report("Linux -> jnic (read)", frames, bytes[0], secs);
+        double mbps = report("Linux -> jnic (read)", frames, bytes[0], secs);
         System.out.printf("  (Linux -> jnic: nc's datagrams are fragmented; average frame %.0f bytes)%n", frames == 0 ? 0.0 : (double) bytes[0] / frames);
+        return mbps;
     }
 
-    private static void report(String what, long frames, long bytes, double secs) {
-        System.out.printf("%-28s %12d %12.0f %10.0f%n", what, frames, frames / secs, bytes * 8.0 / secs / 1e6);
+    private static double report(String what, long frames, long bytes, double secs) {
+        double mbps = bytes * 8.0 / secs / 1e6;
+        System.out.printf("%-28s %12d %12.0f %10.0f%n", what, frames, frames / secs, mbps);
+        return mbps;
     }
 }
