@@ -265,7 +265,7 @@ final class Elaborator {
     /** The statements' operands that are not conditions. */
     static List<Signal> operands(Stmt s) {
         if (s instanceof Stmt.Assign a) return List.of(a.value);
-        if (s instanceof Stmt.MemWrite w) return List.of(w.address, w.data);
+        if (s instanceof Stmt.MemWrite w) return w.lanes == null ? List.of(w.address, w.data) : List.of(w.address, w.data, w.lanes);
         if (s instanceof Stmt.MemRead r) return List.of(r.address);
         return List.of();
     }

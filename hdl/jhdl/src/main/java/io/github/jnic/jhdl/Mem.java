@@ -66,6 +66,15 @@ public final class Mem<T extends Signal> {
 
     /** Writes {@code data} at {@code address} on the next clock edge (of the current domain). */
     public void write(UInt address, T data) {
+        write(address, data, null);
+    }
+
+    /**
+     * Writes only the lanes of the word whose bit is set in {@code lanes} (bit 0 for the lowest
+     * lane): a byte-enable write when the lanes are bytes. The word width must be a multiple of the
+     * number of lanes. Block RAMs with write masks (iCE40, ECP5) take it as is.
+     */
+    public void write(UInt address, T data, Bits lanes) {
         Context.Snapshot s = Context.snapshot();
         Module m = Context.current(s);
         checkAddress(m, address, s.location());
@@ -73,7 +82,11 @@ public final class Mem<T extends Signal> {
             m.problems.add(new Module.PendingProblem(Problem.Kind.WIDTH_MISMATCH, this::path, s.location(),
                     () -> "written with " + data.width + "-bit data, but words are " + type.width + " bits"));
         }
-        m.block.add(new Stmt.MemWrite(this, address, data, m.domain, m, s.location()));
+        if (lanes != null && type.width % lanes.width != 0) {
+            m.problems.add(new Module.PendingProblem(Problem.Kind.WIDTH_MISMATCH, this::path, s.location(),
+                    () -> "a " + type.width + "-bit word cannot be split into " + lanes.width + " write lanes"));
+        }
+        m.block.add(new Stmt.MemWrite(this, address, data, lanes, m.domain, m, s.location()));
     }
 
     /** The word at {@code address}, registered: it appears one clock edge (of the current domain) later. */

@@ -116,6 +116,11 @@ final class ModuleWriter {
                 if (sw.otherwise != null) roots.addAll(rootsOf(sw.otherwise));
             } else {
                 roots.addAll(Elaborator.operands(s));
+                if (s instanceof Stmt.MemWrite w && w.lanes != null) {
+                    // each lane slices the data and the mask: an expression needs a wire to be sliced
+                    roots.add(w.data);
+                    roots.add(w.lanes);
+                }
             }
         }
         return roots;
@@ -467,8 +472,16 @@ final class ModuleWriter {
             out.append(pre);
             if (seq && a.target.enable != null) out.append("if (").append(expr(a.target.enable)).append(") ");
             out.append(names.get(a.target)).append(seq ? " <= " : " = ").append(expr(a.value)).append(";\n");
-        } else if (s instanceof Stmt.MemWrite w) {
+        } else if (s instanceof Stmt.MemWrite w && w.lanes == null) {
             out.append(pre).append(names.get(w.mem)).append('[').append(expr(w.address)).append("] <= ").append(expr(w.data)).append(";\n");
+        } else if (s instanceof Stmt.MemWrite w) {
+            int lane = w.data.width / w.lanes.width;
+            for (int i = 0; i < w.lanes.width; i++) {
+                String bits = "[" + ((i + 1) * lane - 1) + ":" + (i * lane) + "]";
+                out.append(pre).append("if (").append(bits(w.lanes, i, i)).append(") ").append(names.get(w.mem)).append('[')
+                        .append(expr(w.address)).append(']').append(bits).append(" <= ").append(bits(w.data, (i + 1) * lane - 1, i * lane))
+                        .append(";\n");
+            }
         } else if (s instanceof Stmt.MemRead r) {
             out.append(pre).append(names.get(r.target)).append(" <= ").append(names.get(r.target.mem)).append('[')
                     .append(expr(r.address)).append("];\n");
@@ -651,6 +664,17 @@ final class ModuleWriter {
             b.append(same ? chain(x, op) : operand(x));
         }
         return b.toString();
+    }
+
+    /** Bits hi..lo of any signal: a literal's bits, a slice of a name, or a slice of the node's wire. */
+    private String bits(Signal s, int hi, int lo) {
+        Signal b = stripCasts(s);
+        if (b.kind == Signal.Kind.LITERAL) {
+            BigInteger v = b.unsignedValue().shiftRight(lo).and(BigInteger.ONE.shiftLeft(hi - lo + 1).subtract(BigInteger.ONE));
+            return literalText(hi - lo + 1, v, Signal.Shape.UINT);
+        }
+        if (!names.containsKey(b) && b.kind == Signal.Kind.EXPR && b.op == Signal.Op.SLICE) return bits(b.args[0], hi + b.lo, lo + b.lo);
+        return slice(b, hi, lo);
     }
 
     private String slice(Signal base, int hi, int lo) {

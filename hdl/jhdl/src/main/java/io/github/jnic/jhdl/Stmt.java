@@ -57,19 +57,21 @@ abstract class Stmt {
 
     record Case(Signal value, Block body) {}
 
-    /** {@code mem[address] <= data} on the clock of {@code domain}. */
+    /** {@code mem[address] <= data} on the clock of {@code domain}; with a lane mask, only the enabled lanes. */
     static final class MemWrite extends Stmt {
         final Mem<?> mem;
         final UInt address;
         final Signal data;
+        final Bits lanes;
         final ClockDomain domain;
         final Module context;
 
-        MemWrite(Mem<?> mem, UInt address, Signal data, ClockDomain domain, Module context, SourceLocation at) {
+        MemWrite(Mem<?> mem, UInt address, Signal data, Bits lanes, ClockDomain domain, Module context, SourceLocation at) {
             super(at);
             this.mem = mem;
             this.address = address;
             this.data = data;
+            this.lanes = lanes;
             this.domain = domain;
             this.context = context;
         }

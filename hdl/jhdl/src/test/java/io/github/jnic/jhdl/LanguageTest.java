@@ -421,6 +421,31 @@ class LanguageTest {
         assertEquals(List.of(), xilinx.latches());
     }
 
+    static class ByteEnables extends Module {
+        final Bool write = input(bool());
+        final UInt address = input(uint(8));
+        final UInt data = input(uint(32));
+        final Bits keep = input(bits(4));
+        final UInt q = output(uint(32));
+
+        ByteEnables() {
+            Mem<UInt> words = mem(uint(32), 256).named("words");
+            when(write, () -> words.write(address, data.plus(1), keep));
+            q.assign(words.readSync(address));
+        }
+    }
+
+    @Test
+    void byteEnableWritesMapToBlockRam() {
+        VerilogDesign d = Verilog.emit(new ByteEnables());
+        Tools.lintClean(d);
+        String v = d.files().get("ByteEnables.v");
+        assertTrue(v.contains("if (keep[2]) words[address][23:16] <= _t0[23:16];"), v);
+        assertTrue(v.contains("assign _t0 = data + 32'd1;"), v);
+        assertTrue(Tools.synthClean(d, Yosys.Target.ICE40).blockRams() >= 2);
+        assertEquals(1, Tools.synthClean(d, Yosys.Target.ECP5).blockRams());
+    }
+
     // ---- widths ----------------------------------------------------------------------------------
 
     static class Widths extends Module {
