@@ -19,6 +19,8 @@ public abstract sealed class DnsResolver permits StubResolver, IterativeResolver
     protected final DnsCache cache;
     protected final Rejects rejects = new Rejects();
     protected final DnsExchanger exchanger;
+    /** The time of the latest call in, for work that resumes from a callback (a sub-resolution's end). */
+    long lastNow;
 
     /** Queries one resolution (with its sub-resolutions) may still send. */
     static final class Budget {
@@ -57,6 +59,7 @@ public abstract sealed class DnsResolver permits StubResolver, IterativeResolver
 
     /** Resolves {@code name}/{@code type}; {@code done} runs once, maybe at once from the cache. */
     public void resolve(String name, int type, long now, Consumer<DnsResult> done) {
+        lastNow = now;
         step(new Resolution(DnsName.of(name), type, done, new Budget(), 0), now);
     }
 
@@ -66,20 +69,24 @@ public abstract sealed class DnsResolver permits StubResolver, IterativeResolver
 
     /** A UDP datagram that arrived on {@code localPort} from {@code src:srcPort}. */
     public void receiveUdp(int localPort, int src, int srcPort, byte[] b, int off, int len, long now) {
+        lastNow = now;
         exchanger.receiveUdp(localPort, src, srcPort, b, off, len, now);
     }
 
     /** The (unframed) answer read from the TCP connection of a {@link DnsTransmission#tcp()} exchange. */
     public void receiveTcp(long exchange, byte[] b, int off, int len, long now) {
+        lastNow = now;
         exchanger.receiveTcp(exchange, b, off, len, now);
     }
 
     public void tcpFailed(long exchange, long now) {
+        lastNow = now;
         exchanger.tcpFailed(exchange, now);
     }
 
     /** Runs retransmission timers; returns the next deadline, or {@link Long#MAX_VALUE}. */
     public long poll(long now) {
+        lastNow = now;
         return exchanger.poll(now);
     }
 

@@ -100,10 +100,10 @@ public final class IterativeResolver extends DnsResolver {
             if (r.finished) return;
             List<Integer> addresses = result.ipv4Addresses();
             if (addresses.isEmpty()) {
-                resolveServerAddress(r, now);
+                resolveServerAddress(r, lastNow);
             } else {
                 r.servers = addresses;
-                ask(r, now);
+                ask(r, lastNow);
             }
         }, r.budget, r.depth + 1);
         step(sub, now);

@@ -32,6 +32,7 @@ public final class HttpServerConnection implements StreamSession {
     private long requestStarted = -1;
     private long lastActivity;
     private boolean closing;
+    private boolean peerDone;
     private long served;
 
     public HttpServerConnection(HttpHandler handler, HttpLimits limits, Rejects rejects, long now) {
@@ -64,7 +65,15 @@ public final class HttpServerConnection implements StreamSession {
     /** The client closed its side: no more requests will come. */
     @Override
     public void peerClosed(long now) {
-        if (!closing && (head != null || in.size() > 0)) rejects.count(HttpReject.INCOMPLETE);
+        peerDone = true;
+        process(now);
+        closeIfPeerDone();
+    }
+
+    /** After the client's FIN: close once every whole request it sent is answered. */
+    private void closeIfPeerDone() {
+        if (!peerDone || closing || pendingOutput >= MAX_PENDING_OUTPUT) return;
+        if (head != null || in.size() > 0) rejects.count(HttpReject.INCOMPLETE);
         closing = true;
     }
 
@@ -91,6 +100,7 @@ public final class HttpServerConnection implements StreamSession {
     @Override
     public long poll(long now) {
         if (!closing) process(now);
+        closeIfPeerDone();
         if (closing) return Long.MAX_VALUE;
         if (requestStarted >= 0) {
             long deadline = requestStarted + limits.requestTimeout();

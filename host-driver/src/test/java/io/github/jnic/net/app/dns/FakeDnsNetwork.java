@@ -23,26 +23,35 @@ final class FakeDnsNetwork {
         servers.put(address, (q, tcp) -> server.answer(q, 0, q.length, tcp));
     }
 
-    /** Delivers everything the resolver wants sent, and the answers back, until it is quiet. */
+    /** One-way delay of every message (virtual nanoseconds). */
+    long latency;
+
+    private record Delivery(long at, DnsTransmission t, byte[] answer) {}
+
+    /** Delivers everything the resolver wants sent, and the answers back after the round trip, until it is quiet. */
     void run(DnsResolver resolver) {
+        java.util.PriorityQueue<Delivery> inFlight = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Delivery::at));
         for (int guard = 0; guard < 10_000; guard++) {
             DnsTransmission t = resolver.nextTransmission();
-            if (t == null) {
-                long next = resolver.poll(now);
-                if (next == Long.MAX_VALUE) return;
-                now = Math.max(now, next);
-                resolver.poll(now);
+            if (t != null) {
+                sent.add(t);
+                if (dead.contains(t.server())) continue;
+                var server = servers.get(t.server());
+                if (server == null) continue;
+                byte[] query = t.tcp() ? java.util.Arrays.copyOfRange(t.message(), 2, t.message().length) : t.message();
+                byte[] answer = server.apply(query, t.tcp());
+                if (answer != null) inFlight.add(new Delivery(now + 2 * latency, t, answer));
                 continue;
             }
-            sent.add(t);
-            if (dead.contains(t.server())) continue;
-            var server = servers.get(t.server());
-            if (server == null) continue;
-            byte[] query = t.tcp() ? java.util.Arrays.copyOfRange(t.message(), 2, t.message().length) : t.message();
-            byte[] answer = server.apply(query, t.tcp());
-            if (answer == null) continue;
-            if (t.tcp()) resolver.receiveTcp(t.exchange(), answer, 0, answer.length, now);
-            else resolver.receiveUdp(t.localPort(), t.server(), t.serverPort(), answer, 0, answer.length, now);
+            long next = Math.min(resolver.poll(now), inFlight.isEmpty() ? Long.MAX_VALUE : inFlight.peek().at());
+            if (next == Long.MAX_VALUE) return;
+            now = Math.max(now, next);
+            while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
+                Delivery d = inFlight.poll();
+                if (d.t().tcp()) resolver.receiveTcp(d.t().exchange(), d.answer(), 0, d.answer().length, now);
+                else resolver.receiveUdp(d.t().localPort(), d.t().server(), d.t().serverPort(), d.answer(), 0, d.answer().length, now);
+            }
+            resolver.poll(now);
         }
         throw new AssertionError("the resolver never went quiet");
     }

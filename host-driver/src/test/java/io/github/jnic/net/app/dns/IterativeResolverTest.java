@@ -99,6 +99,15 @@ class IterativeResolverTest {
     }
 
     @Test
+    void aSlowNetworkCausesNoSpuriousRetries() {
+        net.latency = 150_000_000L; // 300 ms round trips against a 1 s timeout
+        DnsResult r = resolve("host.glueless.com", DnsType.A);
+        assertEquals(Status.ANSWER, r.status(), r.detail());
+        assertEquals(List.of(ROOT, COM, ROOT, ORG, EXAMPLE_ORG, EXAMPLE_ORG), servers(), "one query per step, none timed out");
+        assertEquals(6 * 300_000_000L, net.now);
+    }
+
+    @Test
     void negativeAnswersComeFromTheAuthoritativeServer() {
         assertEquals(Status.NXDOMAIN, resolve("nope.example.com", DnsType.A).status());
         assertEquals(Status.NODATA, resolve("mail.example.com", DnsType.MX).status());

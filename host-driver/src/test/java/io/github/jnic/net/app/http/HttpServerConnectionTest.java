@@ -167,6 +167,17 @@ class HttpServerConnectionTest {
     }
 
     @Test
+    void requestsSentBeforeTheClientsFinAreStillAnswered() {
+        byte[] two = ascii("GET /hello?1 HTTP/1.1\r\nHost: a\r\n\r\nGET /hello?2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        c.receive(two, 0, two.length, 0);
+        c.peerClosed(0);
+        String r = drain();
+        assertTrue(r.contains("hello 1") && r.contains("hello 2"), r);
+        assertTrue(c.shouldClose());
+        assertEquals(0, server.rejects().total());
+    }
+
+    @Test
     void aClientHangingUpMidRequestIsCounted() {
         send("GET /hello HTTP/1.1\r\nHo", 0);
         c.peerClosed(0);
