@@ -239,6 +239,47 @@ class ChecksTest {
         Verilog.emit(new Crossing(true));
     }
 
+    static class CrossingThroughLogic extends Module {
+        final Bool a = input(bool());
+        final Bool y = output(bool());
+
+        CrossingThroughLogic() {
+            Bool fast = reg(bool(), false).named("fast");
+            fast.next(a);
+            Bool mixed = wire(bool()).named("mixed");
+            mixed.assign(fast.and(a));
+            withDomain(RX, () -> {
+                Bool slow = reg(bool()).named("slow");
+                when(mixed, () -> { slow.next(true); at = line(); }).otherwise(() -> slow.next(false));
+                y.assign(slow);
+            });
+        }
+    }
+
+    @Test
+    void aCrossingThroughCombinationalLogicNamesTheSourceRegisterAndThePath() {
+        Problem p = only(CrossingThroughLogic::new);
+        assertAt(p, Problem.Kind.CLOCK_DOMAIN_CROSSING, "CrossingThroughLogic.slow", at);
+        assertTrue(p.explanation().contains("reads CrossingThroughLogic.fast (clocked by clk, through CrossingThroughLogic.mixed)"), p::toString);
+    }
+
+    static class DrivesOwnInput extends Module {
+        final Bool a = input(bool());
+        final Bool y = output(bool());
+
+        DrivesOwnInput() {
+            a.assign(true); at = line();
+            y.assign(a);
+        }
+    }
+
+    @Test
+    void drivingOnesOwnInputIsMultipleDrivers() {
+        Problem p = only(DrivesOwnInput::new);
+        assertAt(p, Problem.Kind.MULTIPLE_DRIVERS, "DrivesOwnInput.a", at);
+        assertTrue(p.explanation().contains("is an input of the top module, driven from outside"), p::toString);
+    }
+
     static class ConstantClock extends Module {
         final Bool y = output(bool());
 
