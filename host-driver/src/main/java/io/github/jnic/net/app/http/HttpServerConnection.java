@@ -4,7 +4,11 @@ import io.github.jnic.net.app.MalformedException;
 import io.github.jnic.net.app.Rejects;
 import io.github.jnic.net.app.StreamSession;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.Locale;
 
 /**
  * One server-side HTTP/1.1 connection, sans-IO: bytes from the client go in through
@@ -18,11 +22,14 @@ import java.util.ArrayDeque;
 public final class HttpServerConnection implements StreamSession {
     /** Stop reading pipelined requests while this much output waits for a slow reader. */
     private static final int MAX_PENDING_OUTPUT = 1 << 20;
+    /** IMF-fixdate (RFC 9110 §5.6.7): always two-digit days, always GMT. */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final HttpHandler handler;
     private final HttpLimits limits;
     private final Rejects rejects;
+    private final Clock wallClock;
     private final ByteQueue in = new ByteQueue();
     private final ArrayDeque<byte[]> out = new ArrayDeque<>();
     private int pendingOutput;
@@ -35,10 +42,11 @@ public final class HttpServerConnection implements StreamSession {
     private boolean peerDone;
     private long served;
 
-    public HttpServerConnection(HttpHandler handler, HttpLimits limits, Rejects rejects, long now) {
+    public HttpServerConnection(HttpHandler handler, HttpLimits limits, Rejects rejects, Clock wallClock, long now) {
         this.handler = handler;
         this.limits = limits;
         this.rejects = rejects;
+        this.wallClock = wallClock;
         this.lastActivity = now;
     }
 
@@ -175,6 +183,7 @@ public final class HttpServerConnection implements StreamSession {
             if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding") && !n.equalsIgnoreCase("Connection")) h.add(n, f.value());
         }
         if (h.get("Server") == null) h.add("Server", "jnic");
+        if (wallClock != null && h.get("Date") == null) h.add("Date", HTTP_DATE.format(wallClock.instant()));
         boolean bodyless = r.status() / 100 == 1 || r.status() == 204 || r.status() == 304;
         if (!bodyless) h.add("Content-Length", Integer.toString(r.body().length));
         if (!keepAlive) h.add("Connection", "close");

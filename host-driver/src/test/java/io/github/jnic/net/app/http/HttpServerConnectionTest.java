@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ class HttpServerConnectionTest {
             .route("GET", "/boom", r -> {
                 throw new IllegalStateException("handler bug");
             });
-    final HttpServer server = new HttpServer(router, new HttpLimits(100, 400, 10, 1000, 30 * SECOND, 15 * SECOND));
+    final HttpServer server = new HttpServer(router, new HttpLimits(100, 400, 10, 1000, 30 * SECOND, 15 * SECOND),
+            Clock.fixed(Instant.parse("2024-06-01T08:05:09Z"), ZoneOffset.UTC));
     final HttpServerConnection c = server.accept(0);
 
     static byte[] ascii(String s) {
@@ -49,7 +53,8 @@ class HttpServerConnectionTest {
     @Test
     void answersAndKeepsHttp11Alive() {
         String r = send("GET /hello?x=1 HTTP/1.1\r\nHost: a\r\n\r\n", 0);
-        assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nServer: jnic\r\nContent-Length: 10\r\n\r\nhello x=1\n", r);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nServer: jnic\r\nDate: Sat, 01 Jun 2024 08:05:09 GMT\r\n"
+                + "Content-Length: 10\r\n\r\nhello x=1\n", r);
         assertFalse(c.shouldClose());
         assertEquals("a", seen.get(0).headers().get("host"));
     }
