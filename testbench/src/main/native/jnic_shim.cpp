@@ -162,6 +162,54 @@ JNIC_FN(jint, clock)(JNIEnv*, jclass, jlong h, jint port, jlong periodPs) {
 }
 
 /*
+ * run() for the common case of one clock, no bus models and no waveform: the same steps with
+ * everything the general loop looks up per edge held in locals.
+ */
+static int runOneClock(Sim* s, uint64_t until, bool watch, uint64_t wanted, PortRef cond, uint64_t condMask,
+                       uint64_t condValue, bool condEqual) {
+    Clock& c = s->clocks[0];
+    const uint64_t high = c.high, low = c.low;
+    void (*const eval)(void*, uint64_t) = s->api->eval;
+    void* const inst = s->inst;
+    const int* const status = s->status;
+    uint8_t* const pin = c.pin;
+    uint64_t next = c.next, now = s->time, risen = 0, rises = c.rises;
+    bool level = c.level;
+    int result = DONE;
+    s->dirty = false;
+    for (;;) {
+        if (next > until) {
+            if (until > now) now = until;
+            break;
+        }
+        const uint64_t t = next;
+        now = t;
+        level = !level;
+        *pin = level;
+        next += level ? high : low;
+        eval(inst, t);
+        if (*status != JNIC_RUNNING) {
+            result = HALTED;
+            break;
+        }
+        if (level) {
+            rises++;
+            if (!watch) continue;
+            if (cond.valid() && ((cond.get() & condMask) == condValue) == condEqual) {
+                result = CONDITION;
+                break;
+            }
+            if (++risen >= wanted) break;
+        }
+    }
+    s->time = now;
+    c.rises = rises;
+    c.next = next;
+    c.level = level;
+    return result;
+}
+
+/*
  * Runs edges in time order until: time reaches untilPs; or `clock` has risen `rises` times; or,
  * with condPort >= 0, right after a rising edge of `clock`, (port & mask) == value is `equal`;
  * or the design halts ($finish, $stop, $fatal). Returns a RunResult.
@@ -190,6 +238,8 @@ JNIC_FN(jint, run)(JNIEnv*, jclass, jlong h, jlong untilPs, jint clock, jlong ri
     bool models = false;
     for (std::size_t i = 0; i < n; i++) models |= !clocks[i].models.empty();
     const bool traced = api->traced;
+    if (n == 1 && !models && !traced)
+        return runOneClock(s, until, clock == 0, wanted, cond, condMask, condValue, condEqual);
     uint64_t risen = 0;
     unsigned sinceFlush = 0;
     int result = DONE;

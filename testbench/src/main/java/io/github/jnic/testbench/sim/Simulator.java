@@ -92,6 +92,10 @@ public final class Simulator implements AutoCloseable {
         return p;
     }
 
+    public boolean hasPort(String name) {
+        return ports.containsKey(name);
+    }
+
     /** Drives an input port as a clock with its own period (starting low), or changes its period. */
     public void clock(String name, long periodPs) {
         Port p = port(name);

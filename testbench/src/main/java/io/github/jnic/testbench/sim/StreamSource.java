@@ -13,10 +13,17 @@ import java.util.List;
 public final class StreamSource extends NativeModel {
     /** Pins of a stream; {@code ready}, {@code keep} and {@code user} may be null. */
     public record Pins(Port valid, Port ready, Port data, Port last, Port keep, Port user) {
-        /** The usual {@code <prefix>_valid}, {@code _ready}, {@code _data}, {@code _last} (no keep, no user). */
+        /**
+         * The ports of a jhdl {@code Stream} named {@code prefix}: {@code <prefix>_valid},
+         * {@code _payload}, {@code _last}, and {@code _ready}, {@code _keep}, {@code _user} when present.
+         */
         public static Pins named(Simulator sim, String prefix) {
-            return new Pins(sim.port(prefix + "_valid"), sim.port(prefix + "_ready"), sim.port(prefix + "_data"),
-                    sim.port(prefix + "_last"), null, null);
+            return new Pins(sim.port(prefix + "_valid"), optional(sim, prefix + "_ready"), sim.port(prefix + "_payload"),
+                    sim.port(prefix + "_last"), optional(sim, prefix + "_keep"), optional(sim, prefix + "_user"));
+        }
+
+        private static Port optional(Simulator sim, String name) {
+            return sim.hasPort(name) ? sim.port(name) : null;
         }
 
         Port[] array() {
