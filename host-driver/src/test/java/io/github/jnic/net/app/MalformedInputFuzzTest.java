@@ -173,8 +173,7 @@ class MalformedInputFuzzTest {
                 c.peerClosed(0);
                 boolean answered = false;
                 while (c.nextOutput() != null) answered = true;
-                boolean blank = new String(in, StandardCharsets.ISO_8859_1).isBlank() && in.length == 0;
-                assertTrue(answered || server.rejects().total() > before || blank, "every request is answered or counted");
+                assertTrue(answered || server.rejects().total() > before || in.length == 0, "every request is answered or counted");
 
                 HttpClientConnection client = new HttpClientConnection(HttpLimits.defaults());
                 boolean[] settled = {false};

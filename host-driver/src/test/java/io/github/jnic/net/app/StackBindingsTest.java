@@ -75,6 +75,9 @@ class StackBindingsTest {
         assertEquals(DnsResult.Status.ANSWER, results.get(1).status(), results.get(1).detail());
         assertEquals(40, results.get(1).records().size(), "the whole answer came over TCP");
         assertEquals(0, resolver.resolver().pending());
+        var typo = resolver.lookup("bad..name", DnsType.A);
+        sim.runFor(SECOND);
+        assertTrue(typo.isCompletedExceptionally(), "a malformed name fails the lookup, not the stack");
         for (int port = 49152; port < 65536; port++) assertNull(client.udp().socketOn(port), "query ports are closed after use");
     }
 

@@ -40,7 +40,7 @@ public final class ResolverService {
         return resolver;
     }
 
-    /** Resolves on the stack thread; {@code done} runs there. */
+    /** Resolves on the stack thread; {@code done} runs there. A malformed name throws {@link IllegalArgumentException}. */
     public void resolve(String name, int type, Consumer<DnsResult> done) {
         resolver.resolve(name, type, stack.now(), done);
         flush();
@@ -49,7 +49,13 @@ public final class ResolverService {
     /** Resolves from any thread. */
     public CompletableFuture<DnsResult> lookup(String name, int type) {
         CompletableFuture<DnsResult> f = new CompletableFuture<>();
-        stack.execute(() -> resolve(name, type, f::complete));
+        stack.execute(() -> {
+            try {
+                resolve(name, type, f::complete);
+            } catch (IllegalArgumentException badName) {
+                f.completeExceptionally(badName); // never let a caller's typo reach the stack thread
+            }
+        });
         return f;
     }
 
