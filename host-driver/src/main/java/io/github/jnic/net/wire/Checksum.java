@@ -7,14 +7,24 @@ package io.github.jnic.net.wire;
 public final class Checksum {
     private Checksum() {}
 
-    /** Adds {@code data[off, off+len)} as big-endian 16-bit words (odd tail padded with zero). */
+    /**
+     * Adds {@code data[off, off+len)} as big-endian 16-bit words (odd tail padded with zero). Reads
+     * 32-bit words: hi * 2^16 + lo equals hi + lo modulo 2^16 - 1, so the folded sum is the same.
+     */
     public static long add(long sum, byte[] data, int off, int len) {
         int i = off;
-        int stop = off + (len & ~1);
-        for (; i < stop; i += 2) sum += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
+        int stop = off + (len & ~3);
+        for (; i < stop; i += 4) sum += (int) BIG_ENDIAN_INT.get(data, i) & 0xffffffffL;
+        if ((len & 2) != 0) {
+            sum += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
+            i += 2;
+        }
         if ((len & 1) != 0) sum += (data[i] & 0xff) << 8;
         return sum;
     }
+
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     /** Adds a 16-bit word. */
     public static long add16(long sum, int word) {
