@@ -119,8 +119,13 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Closes the TAP and deletes the namespace. */
-    @Override public void close() throws IOException, InterruptedException {
+    @Override public void close() throws IOException {
         tap.close();
-        exec(30, List.of("ip", "netns", "del", name));
+        try {
+            exec(30, List.of("ip", "netns", "del", name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while deleting namespace " + name);
+        }
     }
 }

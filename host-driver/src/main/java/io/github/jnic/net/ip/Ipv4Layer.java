@@ -49,7 +49,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     private final Reassembler reassembler;
     private final ArrayDeque<PacketBuffer> loopback = new ArrayDeque<>();
     private final Ipv4Header ip = new Ipv4Header();
-    private final Ipv4Header out = new Ipv4Header();
     private ErrorSender errors = (t, c, i, d, o, l, n) -> {};
     private int nextId;
     private final java.util.function.LongSupplier clock;   // the stack's clock: sends may come from app requests, between polls
@@ -421,8 +420,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         long next = reassembler.poll(now);
         return loopback.isEmpty() ? next : now;
     }
-
-    int reassembliesInProgress() { return reassembler.inProgress(); }
 
     private static void drop(PacketBuffer buf, Counter reason) {
         reason.increment();

@@ -166,12 +166,6 @@ final class Reassembler {
         return next;
     }
 
-    int inProgress() {
-        int n = 0;
-        for (Slot s : slots) if (s.used) n++;
-        return n;
-    }
-
     private static void mark(long[] bits, int from, int to) {
         for (int i = from; i < to; i++) bits[i >>> 6] |= 1L << (i & 63);
     }

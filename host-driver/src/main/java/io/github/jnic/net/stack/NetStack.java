@@ -250,7 +250,4 @@ public final class NetStack implements StackExecutor {
     public IgmpLayer igmp() { return igmp; }
     public UdpLayer udp() { return udp; }
     public Config config() { return config; }
-
-    /** Takes a buffer from the stack's pool (stack thread). */
-    public PacketBuffer takeBuffer() { return pool.take(); }
 }

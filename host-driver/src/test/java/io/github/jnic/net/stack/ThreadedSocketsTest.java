@@ -103,6 +103,7 @@ class ThreadedSocketsTest {
     @Test
     void bindingATakenPortFails() throws Exception {
         try (DatagramSocket s = new DatagramSocket(b, 7002)) {
+            assertEquals(7002, s.getLocalPort());
             BindException e = assertThrows(BindException.class, () -> new DatagramSocket(b, 7002));
             assertTrue(e.getMessage().contains("Address already in use"));
         }
