@@ -1,0 +1,363 @@
+package io.github.jnic.demo;
+
+import io.github.jnic.net.app.StreamSession;
+import io.github.jnic.net.app.TcpPump;
+import io.github.jnic.net.app.dhcp.DhcpClientService;
+import io.github.jnic.net.app.dhcp.DhcpLease;
+import io.github.jnic.net.app.dhcp.DhcpServer;
+import io.github.jnic.net.app.dhcp.DhcpServerService;
+import io.github.jnic.net.app.dns.DnsResult;
+import io.github.jnic.net.app.dns.DnsServer;
+import io.github.jnic.net.app.dns.DnsService;
+import io.github.jnic.net.app.dns.DnsType;
+import io.github.jnic.net.app.dns.IterativeResolver;
+import io.github.jnic.net.app.dns.ResolverService;
+import io.github.jnic.net.app.dns.Zone;
+import io.github.jnic.net.app.http.HttpClientConnection;
+import io.github.jnic.net.app.http.HttpLimits;
+import io.github.jnic.net.app.http.HttpRequest;
+import io.github.jnic.net.app.http.HttpResponse;
+import io.github.jnic.net.app.http.HttpRouter;
+import io.github.jnic.net.app.http.HttpServer;
+import io.github.jnic.net.app.http.HttpService;
+import io.github.jnic.net.capture.PcapWriter;
+import io.github.jnic.net.dev.NetDevice;
+import io.github.jnic.net.eth.NetInterface;
+import io.github.jnic.net.stack.NetStack;
+import io.github.jnic.net.stack.Simulation;
+import io.github.jnic.net.tcp.Tcp;
+import io.github.jnic.net.tcp.TcpConnection;
+import io.github.jnic.net.tcp.TcpState;
+import io.github.jnic.net.wire.Ipv4Address;
+import io.github.jnic.net.wire.MacAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code ./nic demo}: the journey of a web page between jnic hosts, in one process and in virtual
+ * time. Host B serves DHCP, DNS (example.test) and HTTP; two more jnic hosts serve the root zone
+ * and the test. zone, so that host A's iterative resolver really walks root → TLD → authoritative.
+ * Host A leases an address, resolves www.example.test, connects, fetches the page and closes.
+ * Every frame is printed as an event and written to a pcap file; host A's cable can pass through
+ * the simulated MAC RTL.
+ */
+public final class Demo {
+    static final long SECOND = 1_000_000_000L;
+    static final long MILLISECOND = 1_000_000L;
+    static final int B = Ipv4Address.parse("192.0.2.1");
+    static final int ROOT = Ipv4Address.parse("192.0.2.2");
+    static final int TLD = Ipv4Address.parse("192.0.2.3");
+    static final int POOL_START = Ipv4Address.parse("192.0.2.100");
+    static final int POOL_END = Ipv4Address.parse("192.0.2.199");
+    static final String NAME = "www.example.test";
+
+    /** What to run: where the capture goes, whether host A's cable crosses the MAC RTL. */
+    public record Options(Path pcap, boolean macRtl, PrintStream out) {}
+
+    /** What the journey produced, for tests. */
+    public record Outcome(List<String> journal, int leasedAddress, List<Integer> resolved, HttpResponse page,
+                          long frames, long macFrames) {}
+
+    private record Host(String name, NetStack stack, Tcp tcp, NetInterface iface) {}
+
+    private final Options options;
+    private final Simulation sim = new Simulation();
+    private final Segment segment = new Segment(sim.clock(), 50_000);
+    private final Journal journal;
+    private final List<Host> hosts = new ArrayList<>();
+    private final Map<TcpConnection, TcpState> tcpStates = new HashMap<>();
+    private final List<AutoCloseable> cables = new ArrayList<>();
+    private MacCable macCable;
+    /** Host A's port when the MAC RTL could not be built. */
+    private Segment.Port unusedPort;
+    private long frames;
+
+    private Demo(Options options) {
+        this.options = options;
+        this.journal = new Journal(options.out(), sim.now());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path pcap = Path.of("jnic-demo.pcap");
+        boolean mac = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pcap" -> pcap = Path.of(args[++i]);
+                case "--no-mac" -> mac = false;
+                case "-h", "--help" -> {
+                    System.out.println("usage: ./nic demo [--pcap FILE] [--no-mac] [--tap]");
+                    System.out.println("  --pcap FILE  where the capture goes (default jnic-demo.pcap)");
+                    System.out.println("  --no-mac     host A's cable is a plain in-memory link instead of the simulated MAC RTL");
+                    System.out.println("  --tap        host A on a Linux TAP device, the Linux kernel in between (root)");
+                    return;
+                }
+                default -> {
+                    System.err.println("demo: unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        try {
+            run(new Options(pcap, mac, System.out));
+        } catch (IllegalStateException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Runs the whole journey. Throws {@link IllegalStateException} when a step does not complete. */
+    public static Outcome run(Options options) throws IOException {
+        Demo demo = new Demo(options);
+        try {
+            return demo.journey();
+        } finally {
+            for (AutoCloseable c : demo.cables) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing a simulator model: nothing left to save
+                }
+            }
+        }
+    }
+
+    private Outcome journey() throws IOException {
+        PrintStream out = options.out();
+        try (PcapWriter pcap = PcapWriter.create(options.pcap())) {
+            segment.observe((from, now, data, off, len) -> {
+                pcap.write(now, data, off, len);
+                frames++;
+                watchTcp();
+                journal.frame(from.name(), now, data, off, len);
+            });
+            out.println("jnic demo: the journey of a web page between jnic hosts, in virtual time.");
+            out.println("Four jnic stacks share one Ethernet segment (an in-memory switch, 50 µs a hop):");
+            out.println("  A     a host with no address yet (the client)");
+            out.println("  B     192.0.2.1: DHCP server, authoritative DNS for example.test, web server");
+            out.println("  root  192.0.2.2: DNS root zone (a.root-servers.test)");
+            out.println("  tld   192.0.2.3: DNS zone test. (ns.nic.test)");
+
+            Host b = host("B", 1, B);
+            Host root = host("root", 2, ROOT);
+            Host tld = host("tld", 3, TLD);
+            if (options.macRtl()) {
+                Segment.Port port = segment.port("A", MacAddress.local(4));
+                try {
+                    macCable = MacCable.open(port);
+                    cables.add(macCable);
+                } catch (RuntimeException e) {
+                    out.println("The MAC RTL cannot run here (" + e.getMessage() + "): host A gets a plain in-memory cable.");
+                    unusedPort = port;
+                }
+            }
+            Host a = host("A", 4, 0);
+            if (macCable != null) {
+                out.println("Host A's cable passes through the simulated MAC RTL: A's frames enter a jhdl GmiiMac (Verilator),");
+                out.println("leave on its GMII pins as bursts (preamble, SFD, FCS), enter the receive pins of a second GmiiMac");
+                out.println("on the switch side, and only the frames it passes as good reach the segment; the same way back.");
+            } else {
+                out.println("Host A's cable is a plain in-memory link (--no-mac).");
+            }
+            out.println("Columns: virtual time (s), layer, who → whom, what. Every frame is also in " + options.pcap() + ".");
+
+            serve(b, root, tld);
+            journal.heading("0. The servers come up: each announces its address with a gratuitous ARP.");
+            sim.runFor(10 * MILLISECOND);
+
+            DhcpLease lease = dhcp(a);
+            DnsResult result = resolve(a);
+            HttpResponse page = fetch(a, result.ipv4Addresses().get(0));
+
+            journal.heading("Done: " + frames + " frames, all in " + options.pcap().toAbsolutePath() + ".");
+            journal.say("Open it with:  wireshark " + options.pcap() + "   or:  tshark -r " + options.pcap());
+            long macFrames = 0;
+            if (macCable != null) {
+                macFrames = macCable.frames();
+                long cycles = macCable.cycles();
+                journal.say(String.format("The MAC RTL carried %d frames for host A (%d bytes on the GMII pins, %d lost), %d clock cycles",
+                        macCable.frames(), macCable.wireBytes(), macCable.lost(), cycles));
+                journal.say(String.format("in %.0f ms of simulation: %.2f M cycles/s.", macCable.simulationNanos() / 1e6,
+                        cycles / (macCable.simulationNanos() / 1e3)));
+            }
+            return new Outcome(journal.lines(), lease.address(), result.ipv4Addresses(), page, frames, macFrames);
+        }
+    }
+
+    /** A jnic host on the segment: its own stack, TCP, and (for a server) a fixed address. */
+    private Host host(String name, int index, int address) {
+        NetStack.Config config = new NetStack.Config();
+        config.seed = index;
+        NetStack stack = sim.add(new NetStack(config));
+        byte[] mac = MacAddress.local(index);
+        NetDevice device = !name.equals("A") ? segment.port(name, mac) : macCable != null ? macCable : unusedPort != null ? unusedPort : segment.port(name, mac);
+        NetInterface iface = stack.addInterface(device);
+        if (address != 0) {
+            stack.addAddress(iface, address, 24);
+            journal.name(address, name);
+        }
+        Tcp tcp = new Tcp(stack.ipv4());
+        stack.register(tcp);
+        journal.name(mac, name);
+        Host h = new Host(name, stack, tcp, iface);
+        hosts.add(h);
+        return h;
+    }
+
+    private void serve(Host b, Host root, Host tld) throws IOException {
+        DnsService.start(root.stack(), root.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("root.zone"), "."))));
+        DnsService.start(tld.stack(), tld.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("test.zone"), "test"))));
+        DnsService.start(b.stack(), b.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("example.test.zone"), "example.test"))));
+        byte[] index = resource("index.html").getBytes(StandardCharsets.UTF_8);
+        HttpService.listen(b.stack(), b.tcp(), 80, new HttpServer(new HttpRouter()
+                .route("GET", "/", request -> HttpResponse.of(200, "text/html; charset=utf-8", index)), HttpLimits.defaults()));
+        // No DNS server in the lease: host A resolves by itself, from the root down.
+        DhcpServerService.start(b.stack(), new DhcpServer(DhcpServer.Config.of(B, POOL_START, POOL_END, 0xffffff00,
+                List.of(B), List.of(), "example.test")));
+    }
+
+    private DhcpLease dhcp(Host a) throws IOException {
+        journal.heading("1. DHCP: host A has no address. It broadcasts a DISCOVER; B offers one; A requests it; B acknowledges.");
+        journal.say("Before using the address, A checks with ARP probes that nobody else has it (RFC 5227).");
+        List<DhcpLease> leases = new ArrayList<>();
+        DhcpClientService.Prober prober = (iface, address, done) -> {
+            journal.event(sim.now(), "arp", "A", "timer: 3 probes 1 s apart, then 2 s of listening for " + Ipv4Address.toString(address));
+            a.stack().arp().probe(iface, address, sim.now(), (probed, inUse) -> {
+                journal.event(sim.now(), "arp", "A", inUse ? "conflict: someone uses " + Ipv4Address.toString(probed)
+                        : "probe timer done: nobody answered, " + Ipv4Address.toString(probed) + " is free");
+                done.accept(inUse);
+            });
+        };
+        DhcpClientService.start(a.stack(), a.iface(), "host-a", new SplittableRandom(1), prober, leases::add, lost -> {});
+        run("a DHCP lease", () -> !leases.isEmpty(), 60 * SECOND);
+        DhcpLease lease = leases.get(0);
+        journal.name(lease.address(), "A");
+        long now = sim.now();
+        journal.event(now, "dhcp", "A", "bound: " + Ipv4Address.toString(lease.address()) + "/" + Integer.bitCount(lease.subnetMask())
+                + " on the interface, default route via " + Ipv4Address.toString(lease.routers().get(0)));
+        journal.event(now, "dhcp", "A", String.format("lease timers: renew (T1) in %d s, rebind (T2) in %d s, expiry in %d s",
+                (lease.renewAt() - now) / SECOND, (lease.rebindAt() - now) / SECOND, (lease.expiresAt() - now) / SECOND));
+        return lease;
+    }
+
+    private DnsResult resolve(Host a) {
+        journal.heading("2. DNS: A resolves " + NAME + " iteratively, starting from the root hint 192.0.2.2.");
+        journal.say("The root refers it to test.'s server, which refers it to example.test's server (B), which answers.");
+        journal.say("A must first find each server's MAC address with ARP.");
+        List<DnsResult> results = new ArrayList<>();
+        ResolverService resolver = new ResolverService(a.stack(), a.tcp(), new IterativeResolver(List.of(ROOT), new SplittableRandom(2)));
+        long start = sim.now();
+        resolver.resolve(NAME, DnsType.A, results::add);
+        run("the DNS answer", () -> !results.isEmpty(), 30 * SECOND);
+        DnsResult r = results.get(0);
+        if (r.status() != DnsResult.Status.ANSWER || r.ipv4Addresses().isEmpty()) {
+            throw new IllegalStateException("DNS: " + NAME + " did not resolve: " + r.status() + " " + r.detail());
+        }
+        journal.event(sim.now(), "dns", "A", String.format("resolved: %s is %s (%.3f ms)", NAME,
+                Ipv4Address.toString(r.ipv4Addresses().get(0)), (sim.now() - start) / 1e6));
+        return r;
+    }
+
+    private HttpResponse fetch(Host a, int server) throws IOException {
+        journal.heading("3. TCP and HTTP: A opens a connection to " + Ipv4Address.toString(server) + ":80 (three-way handshake),");
+        journal.say("sends GET /, reads the page, and closes. The side that closes first waits in TIME-WAIT.");
+        List<HttpResponse> responses = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        HttpClientConnection http = new HttpClientConnection(HttpLimits.defaults());
+        http.send(HttpRequest.get("/", NAME), new HttpClientConnection.ResponseHandler() {
+            @Override public void response(HttpResponse page) {
+                responses.add(page);
+                journal.event(sim.now(), "http", "A", "got " + page.status() + " " + page.reason() + ": " + page.body().length + " bytes of "
+                        + page.headers().get("Content-Type") + "; A is done and closes the connection");
+                journal.heading("4. Closing: A's FIN, B's FIN, and A waits out TIME-WAIT (2 MSL, " + a.tcp().config().timeWait / SECOND + " s here).");
+            }
+
+            @Override public void failed(String why) { failures.add(why); }
+        }, sim.now());
+        TcpPump.connect(a.stack(), a.tcp(), server, 80, new CloseWhenAnswered(http, () -> !responses.isEmpty()));
+        run("the HTTP response", () -> !responses.isEmpty() || !failures.isEmpty(), 30 * SECOND);
+        if (responses.isEmpty()) throw new IllegalStateException("HTTP: " + failures.get(0));
+        run("the end of TIME-WAIT", () -> hosts.stream().allMatch(h -> h.tcp().connectionCount() == 0), 5 * 60 * SECOND);
+        return responses.get(0);
+    }
+
+    /** An HTTP client connection that host A closes as soon as its one request is answered, as a browser tab closing. */
+    private record CloseWhenAnswered(HttpClientConnection http, BooleanSupplier answered) implements StreamSession {
+        @Override public int room() { return http.room(); }
+        @Override public void receive(byte[] b, int off, int len, long now) { http.receive(b, off, len, now); }
+        @Override public void peerClosed(long now) { http.peerClosed(now); }
+        @Override public byte[] nextOutput() { return http.nextOutput(); }
+        @Override public boolean shouldClose() { return answered.getAsBoolean() || http.shouldClose(); }
+        @Override public long poll(long now) { return http.poll(now); }
+        @Override public void failed(String why, long now) { http.failed(why, now); }
+    }
+
+    /** Runs the segment in virtual time until {@code done}, watching TCP states after every round. */
+    private void run(String what, BooleanSupplier done, long maxNanos) {
+        boolean finished = sim.runUntil(() -> {
+            watchTcp();
+            return done.getAsBoolean();
+        }, maxNanos);
+        watchTcp();
+        if (!finished) {
+            throw new IllegalStateException("no " + what + " after " + maxNanos / SECOND + " s of virtual time");
+        }
+    }
+
+    /** Prints every TCP state change since the last look (and the connections that are gone). */
+    private void watchTcp() {
+        long now = sim.now();
+        Map<TcpConnection, TcpState> seen = new HashMap<>();
+        for (Host h : hosts) {
+            for (TcpConnection c : h.tcp().connections()) {
+                TcpState before = tcpStates.getOrDefault(c, TcpState.CLOSED), state = c.state();
+                seen.put(c, state);
+                if (state == before) continue;
+                String ends = journal.addr(c.localAddress()) + ":" + c.localPort() + " ↔ " + journal.addr(c.remoteAddress()) + ":" + c.remotePort();
+                // Both transitions in one step: a server that closes as soon as it reads the FIN passes CLOSE_WAIT at once.
+                String path = before == TcpState.ESTABLISHED && state == TcpState.LAST_ACK ? " → CLOSE_WAIT" : "";
+                journal.event(now, "tcp", h.name(), "state " + before + path + " → " + state + "  (" + ends + ")");
+                if (state == TcpState.TIME_WAIT) {
+                    journal.event(now, "tcp", h.name(), "timer: TIME-WAIT for " + h.tcp().config().timeWait / SECOND
+                            + " s, so no late segment of this connection can be taken for a new one");
+                }
+            }
+        }
+        for (Map.Entry<TcpConnection, TcpState> e : tcpStates.entrySet()) {
+            if (seen.containsKey(e.getKey())) continue;
+            String owner = hosts.stream().filter(h -> h.tcp() == tcpOf(e.getKey())).map(Host::name).findFirst().orElse("?");
+            journal.event(now, "tcp", owner, e.getValue() == TcpState.TIME_WAIT
+                    ? "timer fired: TIME-WAIT over, state TIME_WAIT → CLOSED, the connection is forgotten"
+                    : "state " + e.getValue() + " → CLOSED, the connection is forgotten");
+        }
+        tcpStates.clear();
+        tcpStates.putAll(seen);
+    }
+
+    private Tcp tcpOf(TcpConnection c) {
+        for (Host h : hosts) {
+            for (NetInterface i : h.stack().interfaces()) {
+                if (i.primaryAddress() == c.localAddress()) return h.tcp();
+            }
+        }
+        return null;
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Demo.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
