@@ -232,7 +232,30 @@ final class ModuleWriter {
                 if (seen.add(g)) g.roots().add(s);
             }
         }
-        return new ArrayList<>(byRoot.values());
+        List<Group> out = new ArrayList<>();
+        for (Group g : byRoot.values()) {
+            if (g.category().equals("comb") && g.keys().size() > 1 && readsItsOwnTargets(g)) {
+                // in one always @* a target read after a partial assignment would give the value so far,
+                // where jhdl promises the final one: each target gets its own block
+                for (Object k : g.keys()) {
+                    List<Stmt> roots = g.roots().stream().filter(s -> touches(s).contains(k)).toList();
+                    out.add(new Group(g.category(), List.of(k), roots));
+                }
+            } else {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
+    /** True if a statement of a combinational group reads one of the group's targets. */
+    private boolean readsItsOwnTargets(Group g) {
+        Set<Object> keys = Collections.newSetFromMap(new IdentityHashMap<>());
+        keys.addAll(g.keys());
+        Stmt.Block b = new Stmt.Block();
+        b.items.addAll(g.roots());
+        for (Signal leaf : Elaborator.leaves(rootsOf(b))) if (keys.contains(leaf)) return true;
+        return false;
     }
 
     /** A combinational target assigned only by top-level statements: printed as one continuous assign. */

@@ -446,6 +446,37 @@ class LanguageTest {
         assertEquals(1, Tools.synthClean(d, Yosys.Target.ECP5).blockRams());
     }
 
+    static class ReadsFinalValue extends Module {
+        final Bool c = input(bool());
+        final UInt x = output(uint(2));
+        final UInt y = output(uint(2));
+        final UInt p = output(uint(2));
+        final UInt q = output(uint(2));
+
+        ReadsFinalValue() {
+            x.assign(0);
+            y.assign(3);
+            when(c, () -> {
+                y.assign(x); // x's final value (1 when c), not the 0 assigned before
+                x.assign(1);
+            });
+            p.assign(0);
+            q.assign(0);
+            when(c, () -> {
+                p.assign(1);
+                q.assign(2);
+            });
+        }
+    }
+
+    @Test
+    void targetsThatReadEachOtherGetTheirOwnBlocks() {
+        String v = emitClean(new ReadsFinalValue(), "ReadsFinalValue.v");
+        assertTrue(v.contains("always @* begin\n    x = 2'd0;\n    if (c) begin\n      x = 2'd1;\n    end\n  end"), v);
+        assertTrue(v.contains("always @* begin\n    y = 2'd3;\n    if (c) begin\n      y = x;\n    end\n  end"), v);
+        assertTrue(v.contains("always @* begin\n    p = 2'd0;\n    q = 2'd0;\n    if (c) begin\n      p = 2'd1;\n      q = 2'd2;"), v);
+    }
+
     // ---- widths ----------------------------------------------------------------------------------
 
     static class Widths extends Module {
