@@ -190,9 +190,13 @@ public final class TcpBench {
         long bytes = 0;
         long t0 = System.nanoTime();
         long end = t0 + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            conn.getOutputStream().write(chunk);
-            bytes += chunk.length;
+        try {
+            while (System.nanoTime() < end) {
+                conn.getOutputStream().write(chunk);
+                bytes += chunk.length;
+            }
+        } catch (IOException e) {
+            throw new IOException("after " + bytes + " bytes: " + e.getMessage() + "; tcp " + t.counters() + " " + t.connections(), e);
         }
         conn.shutdownOutput();
         conn.setSoTimeout(20_000);
