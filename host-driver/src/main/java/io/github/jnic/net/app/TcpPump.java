@@ -29,6 +29,9 @@ public final class TcpPump {
         this.stack = stack;
         this.connection = connection;
         this.session = session;
+        // Sessions write whole messages (a response head, then its body): Nagle would hold the last
+        // piece until the peer's delayed ACK, 40 ms a request on a keep-alive connection.
+        connection.setNoDelay(true);
         connection.setEvents((c, what) -> pump(stack.now()));
         stack.addTimer(timer);
     }

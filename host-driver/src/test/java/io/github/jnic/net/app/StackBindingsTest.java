@@ -115,6 +115,31 @@ class StackBindingsTest {
     }
 
     @Test
+    void keepAliveRequestsDoNotWaitForDelayedAcks() throws Exception {
+        // A response goes out as head then body: with Nagle on, the body would wait for the ACK of
+        // the head, which the client delays 40 ms. In virtual time that shows as elapsed time.
+        HttpService.listen(server, serverTcp, 80, new HttpServer(new HttpRouter().route("GET", "/", r -> HttpResponse.text(200, "ok")), HttpLimits.defaults(), null));
+        HttpClientConnection connection = new HttpClientConnection(HttpLimits.defaults());
+        int[] done = {0};
+        HttpClientConnection.ResponseHandler next = new HttpClientConnection.ResponseHandler() {
+            @Override
+            public void response(HttpResponse response) {
+                if (++done[0] < 50) connection.send(HttpRequest.get("/", "10.0.0.1"), this, sim.now());
+            }
+
+            @Override
+            public void failed(String why) {
+                throw new AssertionError(why);
+            }
+        };
+        connection.send(HttpRequest.get("/", "10.0.0.1"), next, sim.now());
+        HttpService.connect(client, clientTcp, SERVER, 80, connection);
+        long start = sim.now();
+        assertTrue(sim.runUntil(() -> done[0] == 50, 60 * SECOND));
+        assertTrue(sim.now() - start < 40_000_000L, "50 requests took " + (sim.now() - start) / 1_000_000 + " ms of virtual time");
+    }
+
+    @Test
     void echoesOverUdpAndTcp() throws Exception {
         EchoService echo = EchoService.start(server, serverTcp, 7);
         List<String> udpEchoes = new ArrayList<>();
