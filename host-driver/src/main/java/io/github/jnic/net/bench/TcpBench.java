@@ -174,7 +174,7 @@ public final class TcpBench {
     }
 
     private static double send(NetworkNamespace ns, NetStack s, Tcp t, double seconds) throws Exception {
-        Process nc = ns.start("sh", "-c", "nc -l -w 10 5301 > /dev/null");
+        Process nc = ns.start("sh", "-c", "nc -l -w 30 5301 > /dev/null");
         TcpSocket conn = null;
         for (int i = 0; i < 100 && conn == null; i++) {
             TcpSocket c = new TcpSocket(s, t);
