@@ -129,4 +129,27 @@ class LibDesignsTest {
         assertEquals(1, r.blockRams(), r.cells()::toString);
         assertTrue(r.luts() > 100, r.cells()::toString);
     }
+
+    /** A payload that is a bundle of several signals. */
+    static class Beat extends io.github.jnic.jhdl.Bundle {
+        public final UInt data = Hdl.uint(32);
+        public final io.github.jnic.jhdl.Bits keep = Hdl.bits(4);
+    }
+
+    @Test
+    void bundlePayloadThroughFifoAndStage() {
+        VerilogDesign d = clean(new BundleStream());
+        String v = d.files().get("BundleStream.v");
+        assertTrue(v.contains("in_payload_keep") && v.contains("out_payload_data"), v);
+        ice40(d);
+    }
+
+    static class BundleStream extends Module {
+        final Stream<Beat> in = input(Stream.packets(new Beat()));
+        final Stream<Beat> out = output(Stream.packets(new Beat()));
+
+        BundleStream() {
+            in.fifo(4).stage().connectTo(out);
+        }
+    }
 }
