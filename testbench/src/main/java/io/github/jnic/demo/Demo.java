@@ -78,8 +78,6 @@ public final class Demo {
     private final Map<TcpConnection, TcpState> tcpStates = new HashMap<>();
     private final List<AutoCloseable> cables = new ArrayList<>();
     private MacCable macCable;
-    /** Host A's port when the MAC RTL could not be built. */
-    private Segment.Port unusedPort;
     private long frames;
 
     private Demo(Options options) {
@@ -147,31 +145,31 @@ public final class Demo {
             out.println("  root  192.0.2.2: DNS root zone (a.root-servers.test)");
             out.println("  tld   192.0.2.3: DNS zone test. (ns.nic.test)");
 
-            Host b = host("B", 1, B);
-            Host root = host("root", 2, ROOT);
-            Host tld = host("tld", 3, TLD);
+            NetDevice cableA = segment.port("A", MacAddress.local(4));
             if (options.macRtl()) {
-                Segment.Port port = segment.port("A", MacAddress.local(4));
                 try {
-                    macCable = MacCable.open(port);
+                    macCable = MacCable.open(cableA);
                     cables.add(macCable);
+                    cableA = macCable;
                 } catch (RuntimeException e) {
                     out.println("The MAC RTL cannot run here (" + e.getMessage() + "): host A gets a plain in-memory cable.");
-                    unusedPort = port;
                 }
             }
-            Host a = host("A", 4, 0);
             if (macCable != null) {
                 out.println("Host A's cable passes through the simulated MAC RTL: A's frames enter a jhdl GmiiMac (Verilator),");
                 out.println("leave on its GMII pins as bursts (preamble, SFD, FCS), enter the receive pins of a second GmiiMac");
                 out.println("on the switch side, and only the frames it passes as good reach the segment; the same way back.");
             } else {
-                out.println("Host A's cable is a plain in-memory link (--no-mac).");
+                out.println("Host A's cable is a plain in-memory link.");
             }
             out.println("Columns: virtual time (s), layer, who → whom, what. Every frame is also in " + options.pcap() + ".");
 
-            serve(b, root, tld);
             journal.heading("0. The servers come up: each announces its address with a gratuitous ARP.");
+            Host b = host("B", 1, B, null);
+            Host root = host("root", 2, ROOT, null);
+            Host tld = host("tld", 3, TLD, null);
+            Host a = host("A", 4, 0, cableA);
+            serve(b, root, tld);
             sim.runFor(10 * MILLISECOND);
 
             DhcpLease lease = dhcp(a);
@@ -193,21 +191,20 @@ public final class Demo {
         }
     }
 
-    /** A jnic host on the segment: its own stack, TCP, and (for a server) a fixed address. */
-    private Host host(String name, int index, int address) {
+    /** A jnic host on the segment (through {@code cable}, else a port of its own): its own stack, TCP, and (for a server) a fixed address. */
+    private Host host(String name, int index, int address, NetDevice cable) {
         NetStack.Config config = new NetStack.Config();
         config.seed = index;
         NetStack stack = sim.add(new NetStack(config));
         byte[] mac = MacAddress.local(index);
-        NetDevice device = !name.equals("A") ? segment.port(name, mac) : macCable != null ? macCable : unusedPort != null ? unusedPort : segment.port(name, mac);
-        NetInterface iface = stack.addInterface(device);
+        journal.name(mac, name);
+        NetInterface iface = stack.addInterface(cable != null ? cable : segment.port(name, mac));
         if (address != 0) {
-            stack.addAddress(iface, address, 24);
             journal.name(address, name);
+            stack.addAddress(iface, address, 24);
         }
         Tcp tcp = new Tcp(stack.ipv4());
         stack.register(tcp);
-        journal.name(mac, name);
         Host h = new Host(name, stack, tcp, iface);
         hosts.add(h);
         return h;
@@ -230,6 +227,7 @@ public final class Demo {
         journal.say("Before using the address, A checks with ARP probes that nobody else has it (RFC 5227).");
         List<DhcpLease> leases = new ArrayList<>();
         DhcpClientService.Prober prober = (iface, address, done) -> {
+            journal.name(address, "A");
             journal.event(sim.now(), "arp", "A", "timer: 3 probes 1 s apart, then 2 s of listening for " + Ipv4Address.toString(address));
             a.stack().arp().probe(iface, address, sim.now(), (probed, inUse) -> {
                 journal.event(sim.now(), "arp", "A", inUse ? "conflict: someone uses " + Ipv4Address.toString(probed)
@@ -240,11 +238,10 @@ public final class Demo {
         DhcpClientService.start(a.stack(), a.iface(), "host-a", new SplittableRandom(1), prober, leases::add, lost -> {});
         run("a DHCP lease", () -> !leases.isEmpty(), 60 * SECOND);
         DhcpLease lease = leases.get(0);
-        journal.name(lease.address(), "A");
         long now = sim.now();
         journal.event(now, "dhcp", "A", "bound: " + Ipv4Address.toString(lease.address()) + "/" + Integer.bitCount(lease.subnetMask())
                 + " on the interface, default route via " + Ipv4Address.toString(lease.routers().get(0)));
-        journal.event(now, "dhcp", "A", String.format("lease timers: renew (T1) in %d s, rebind (T2) in %d s, expiry in %d s",
+        journal.event(now, "dhcp", "A", String.format("lease timers (counted from the REQUEST): renew (T1) in %d s, rebind (T2) in %d s, expiry in %d s",
                 (lease.renewAt() - now) / SECOND, (lease.rebindAt() - now) / SECOND, (lease.expiresAt() - now) / SECOND));
         return lease;
     }

@@ -1,0 +1,134 @@
+package io.github.jnic.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jnic.net.wire.Ipv4Address;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the demo (on the in-memory cable, then through the MAC RTL) and has tshark, an independent
+ * reader, find every step of the journey in its pcap, with checksums verified and nothing malformed.
+ */
+class DemoTest {
+    static final String A = "192.0.2.100", B = "192.0.2.1", ROOT = "192.0.2.2", TLD = "192.0.2.3";
+
+    @Test
+    void journeyOnTheInMemoryCable(@TempDir Path dir) throws Exception {
+        Demo.Outcome outcome = runAndCheck(dir, false);
+        assertEquals(0, outcome.macFrames());
+    }
+
+    @Test
+    void journeyThroughTheMacRtl(@TempDir Path dir) throws Exception {
+        Demo.Outcome outcome = runAndCheck(dir, true);
+        assertTrue(outcome.journal().stream().noneMatch(l -> l.contains("cannot run here")), "the MAC RTL was built and used");
+        // The servers never talk to each other: every frame on the segment is from host A or reaches it
+        // (broadcasts included), so every one of them crossed the two MACs.
+        assertEquals(outcome.frames(), outcome.macFrames(), "frames through the RTL");
+    }
+
+    private Demo.Outcome runAndCheck(Path dir, boolean mac) throws Exception {
+        Assumptions.assumeTrue(new File("/usr/bin/tshark").canExecute(), "skipping: tshark is not installed (./nic test installs it)");
+        Path pcap = dir.resolve("demo.pcap");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Demo.Outcome outcome = Demo.run(new Demo.Options(pcap, mac, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        String text = printed.toString(StandardCharsets.UTF_8);
+
+        assertEquals(A, Ipv4Address.toString(outcome.leasedAddress()));
+        assertEquals(List.of(Ipv4Address.parse(B)), outcome.resolved());
+        assertEquals(200, outcome.page().status());
+        assertTrue(outcome.page().bodyText().contains("Hello from host B"));
+        assertTrue(text.contains(mac ? "passes through the simulated MAC RTL" : "plain in-memory link"), text);
+        for (String step : List.of("DISCOVER", "OFFER", "REQUEST", "ACK: " + A, "probe: is anyone using " + A, "who-has " + B,
+                "referral: ask test's servers", "referral: ask example.test's servers", "answer: www.example.test A " + B,
+                "[SYN]", "[SYN|ACK]", "state SYN_SENT → ESTABLISHED", "request: GET / HTTP/1.1", "response: HTTP/1.1 200 OK",
+                "[FIN|ACK]", "state FIN_WAIT_1 → TIME_WAIT", "TIME-WAIT over")) {
+            assertTrue(text.contains(step), "the journal shows " + step + "\n" + text);
+        }
+
+        List<Map<String, String>> packets = tshark(pcap, "frame", FIELDS);
+        assertEquals(outcome.frames(), packets.size(), "every frame is in the pcap");
+
+        // DHCP: the four messages, in order, for the address the client got.
+        assertEquals(List.of("1", "2 " + A, "3", "5 " + A), values(packets, p -> p.containsKey("dhcp.option.dhcp"),
+                p -> p.get("dhcp.option.dhcp") + (p.get("dhcp.ip.your").equals("0.0.0.0") ? "" : " " + p.get("dhcp.ip.your"))));
+        // ARP: A probes its new address three times, then asks for each server, and each answers.
+        assertEquals(3, values(packets, p -> "1".equals(p.get("arp.isprobe")), p -> "").size(), "three RFC 5227 probes");
+        for (String server : List.of(ROOT, TLD, B)) {
+            assertEquals(List.of("1"), values(packets, p -> A.equals(p.get("arp.src.proto_ipv4")) && server.equals(p.get("arp.dst.proto_ipv4")), p -> p.get("arp.opcode")), "who-has " + server);
+            assertEquals(List.of("2"), values(packets, p -> server.equals(p.get("arp.src.proto_ipv4")) && A.equals(p.get("arp.dst.proto_ipv4")), p -> p.get("arp.opcode")), server + " is-at");
+        }
+        // DNS: root, then the TLD, then the authoritative server, each asked without recursion;
+        // two referrals with glue, then the authoritative answer.
+        assertEquals(List.of(ROOT + " www.example.test 0", TLD + " www.example.test 0", B + " www.example.test 0"),
+                values(packets, p -> "0".equals(p.get("dns.flags.response")), p -> p.get("ip.dst") + " " + p.get("dns.qry.name") + " " + p.get("dns.flags.recdesired")));
+        assertEquals(List.of(ROOT + " 0 0 ns.nic.test " + TLD, TLD + " 0 0 ns.example.test " + B, B + " 1 1  " + B),
+                values(packets, p -> "1".equals(p.get("dns.flags.response")), p -> String.join(" ", p.get("ip.src"), p.get("dns.count.answers"),
+                        p.get("dns.flags.authoritative"), p.get("dns.ns"), p.get("dns.a"))));
+        // TCP and HTTP: handshake, GET and 200, the FIN from each side (A first), the last ACK; no reset.
+        List<String> tcp = values(packets, p -> p.containsKey("tcp.flags.str") && p.get("ip.addr").contains(A), p -> p.get("ip.src") + " "
+                + p.get("tcp.flags.str").replace("·", "").trim() + (p.get("http.request.method").isEmpty() ? "" : " " + p.get("http.request.method")
+                + " " + p.get("http.request.uri") + " " + p.get("http.host")) + (p.get("http.response.code").isEmpty() ? "" : " " + p.get("http.response.code")));
+        assertEquals(A + " S", tcp.get(0));
+        assertEquals(B + " AS", tcp.get(1));
+        assertTrue(tcp.contains(A + " AP GET / www.example.test"), tcp.toString());
+        assertTrue(tcp.stream().anyMatch(t -> t.startsWith(B + " AP") && t.endsWith(" 200")), tcp.toString());
+        assertEquals(List.of(A + " AF", B + " AF", A + " A"), tcp.subList(tcp.size() - 3, tcp.size()), "A's FIN, B's FIN, A's last ACK");
+        assertTrue(tcp.stream().noneMatch(t -> t.contains("R")), "no reset");
+        // Nothing malformed, no warnings, every checksum verified good.
+        assertEquals(List.of(), values(tshark(pcap, "_ws.malformed || _ws.expert.severity >= 6291456", "frame.number", "_ws.expert.message"), p -> true, Map::toString));
+        return outcome;
+    }
+
+    static final String[] FIELDS = {"frame.number", "arp.opcode", "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "arp.isprobe",
+            "dhcp.option.dhcp", "dhcp.ip.your", "ip.src", "ip.dst", "ip.addr", "dns.flags.response", "dns.flags.recdesired", "dns.qry.name",
+            "dns.count.answers", "dns.flags.authoritative", "dns.ns", "dns.a", "tcp.flags.str", "http.request.method", "http.request.uri",
+            "http.host", "http.response.code"};
+
+    private static List<String> values(List<Map<String, String>> packets, Predicate<Map<String, String>> which, Function<Map<String, String>, String> value) {
+        return packets.stream().filter(which).map(value).toList();
+    }
+
+    /**
+     * One map per packet matching {@code filter}, from field name to value; a field the packet does
+     * not have is absent, or empty when another field was asked in the same line. Checksums are verified.
+     */
+    private static List<Map<String, String>> tshark(Path file, String filter, String... fields) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-o", "ip.check_checksum:TRUE",
+                "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y", filter, "-T", "fields", "-E", "separator=|"));
+        for (String f : fields) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
+        Process t = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, t.waitFor(), "tshark accepts the filter " + filter);
+        List<Map<String, String>> packets = new ArrayList<>();
+        for (String line : lines) {
+            String[] v = line.split("\\|", -1);
+            Map<String, String> p = new HashMap<>();
+            for (int i = 0; i < fields.length; i++) {
+                String value = i < v.length ? v[i] : "";
+                p.put(fields[i], value);
+            }
+            // Absent means "not this protocol" for the fields the checks key on.
+            for (String key : List.of("dhcp.option.dhcp", "tcp.flags.str")) if ("".equals(p.get(key))) p.remove(key);
+            packets.add(p);
+        }
+        return packets;
+    }
+}
