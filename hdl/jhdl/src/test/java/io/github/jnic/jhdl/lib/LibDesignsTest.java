@@ -1,9 +1,13 @@
 package io.github.jnic.jhdl.lib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.ClockDomain;
+import io.github.jnic.jhdl.ElaborationException;
+import io.github.jnic.jhdl.Problem;
 import io.github.jnic.jhdl.Hdl;
 import io.github.jnic.jhdl.UInt;
 import io.github.jnic.jhdl.lib.examples.FifoCrc32;
@@ -151,5 +155,44 @@ class LibDesignsTest {
         BundleStream() {
             in.fifo(4).stage().connectTo(out);
         }
+    }
+
+    /** A bit of the write domain read in the read domain: rejected directly, accepted through a synchronizer. */
+    static class Crossing extends Module {
+        final Bool out = output(bool());
+
+        Crossing(boolean synchronized_) {
+            Bool[] flag = new Bool[1];
+            withDomain(WRITE, () -> {
+                flag[0] = reg(bool(), false).named("flag");
+                flag[0].next(flag[0].not());
+            });
+            withDomain(READ, () -> {
+                Bool seen = reg(bool(), false).named("seen");
+                seen.next(synchronized_ ? Synchronizer.sync(flag[0]) : flag[0]);
+                out.assign(seen);
+            });
+        }
+    }
+
+    @Test
+    void crossingCheckAcceptsTheSynchronizer() {
+        ElaborationException e = assertThrows(ElaborationException.class, () -> Verilog.emit(new Crossing(false)));
+        assertTrue(e.problems().stream().anyMatch(p -> p.kind() == Problem.Kind.CLOCK_DOMAIN_CROSSING), e::getMessage);
+        clean(new Crossing(true));
+    }
+
+    static class Mismatch extends Module {
+        Mismatch() {
+            Stream<UInt> a = wire(Stream.packets(Hdl.uint(8)));
+            Stream<UInt> b = wire(Stream.of(Hdl.uint(8)));
+            a.connectTo(b);
+        }
+    }
+
+    @Test
+    void streamsOfDifferentShapesDoNotConnect() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Mismatch::new);
+        assertTrue(e.getMessage().contains("different shapes"), e.getMessage());
     }
 }
