@@ -79,6 +79,7 @@ class LinuxPeerAppsTest {
         dns = new DnsServer(List.of(Zone.parse(zone.toString(), "jnic.test")));
         http = new HttpServer(new HttpRouter()
                 .route("GET", "/hello", r -> HttpResponse.text(200, "hello, " + r.headers().get("User-Agent").split("/")[0] + "\n"))
+                .route("GET", "/ok", r -> HttpResponse.text(200, "ok\n"))
                 .route("POST", "/echo", r -> HttpResponse.of(200, "application/octet-stream", r.body())), HttpLimits.defaults());
         int pool = ZoneFile.ipv4(subnet + ".100");
         DhcpServer dhcp = new DhcpServer(DhcpServer.Config.of(ZoneFile.ipv4(linux.stackAddress()), pool, pool + 10, 0xffffff00,
@@ -135,6 +136,19 @@ class LinuxPeerAppsTest {
         assertEquals(sha256(body) + "  -", echoed.strip());
         String missing = inLinux("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", base + "/nope");
         assertEquals("404", missing);
+    }
+
+    @Test
+    void wrkWithFiftyConnectionsGetsOnlyGoodAnswers() throws Exception {
+        Assumptions.assumeTrue(NetworkNamespace.onPath("wrk"), "wrk is not installed (./nic test installs it)");
+        long before = http.rejects().total();
+        String out = inLinux("wrk", "-t", "2", "-c", "50", "-d", "3s", "--timeout", "5s", "http://" + linux.stackAddress() + "/ok");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Long.parseLong(m.group(1)) > 50, out);
+        assertTrue(!out.contains("Socket errors") && !out.contains("Non-2xx"), out);
+        assertEquals(before, http.rejects().total());
+        System.out.println(out); // the figures, for whoever reads the test report
     }
 
     @Test
