@@ -145,4 +145,31 @@ class DnsServerTest {
         assertTrue(s.broken());
         assertEquals(1, rejects.get(DnsReject.BAD_FRAME));
     }
+
+    @Test
+    void tcpSessionAnswersEveryFramedQueryAndClosesWhenIdleOrBroken() {
+        DnsTcpSession session = new DnsTcpSession(server, 10_000_000_000L, 0);
+        byte[] a = DnsStream.frame(query("mail.example.com", DnsType.A, 0));
+        byte[] b = DnsStream.frame(query("big.example.com", DnsType.TXT, 0));
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        session.receive(both, 0, both.length, 1_000_000_000L);
+        Rejects unused = new Rejects();
+        DnsStream answers = new DnsStream(unused);
+        byte[] out;
+        while ((out = session.nextOutput()) != null) answers.feed(out, 0, out.length);
+        assertEquals(DnsType.A, DnsMessage.parse(answers.next()).record(Section.ANSWER, 0).type());
+        DnsMessage big = DnsMessage.parse(answers.next());
+        assertFalse(big.truncated(), "no size limit over TCP");
+        assertEquals(40, big.count(Section.ANSWER));
+        assertEquals(11_000_000_000L, session.poll(1_000_000_000L), "idle timeout counts from the last query");
+        assertFalse(session.shouldClose());
+        session.poll(11_000_000_000L);
+        assertTrue(session.shouldClose());
+
+        DnsTcpSession broken = new DnsTcpSession(server, 10_000_000_000L, 0);
+        broken.receive(new byte[] {0, 5, 1, 2, 3, 4, 5}, 0, 7, 0);
+        assertTrue(broken.shouldClose());
+        assertEquals(1, server.rejects().get(DnsReject.BAD_FRAME));
+    }
 }
