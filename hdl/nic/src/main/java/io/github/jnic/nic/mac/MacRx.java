@@ -53,7 +53,7 @@ public class MacRx extends Module {
     public final Bool doneOversize = output(reg(bool(), false));
     public final Bool doneFcsError = output(reg(bool(), false));
     /** Octets of the frame, FCS included (meaningful with {@code done}). */
-    public final UInt doneOctets = output(reg(uint(LENGTH_BITS), 0));
+    public final UInt doneOctets = output(uint(LENGTH_BITS));
 
     final UInt state = reg(uint(2), IDLE);
     final UInt length = reg(uint(LENGTH_BITS), 0);
@@ -61,19 +61,10 @@ public class MacRx extends Module {
     /** The last five bytes received; delay[4] is the oldest, delivered when the next byte arrives. */
     final UInt[] delay = new UInt[5];
     final UInt held = reg(uint(3), 0);
-    final UInt outData = reg(uint(8), 0);
-    final Bool outValid = reg(bool(), false);
-    final Bool outLast = reg(bool(), false);
-    final Bool outError = reg(bool(), false);
     final CrcGenerator crc32 = new CrcGenerator(Crc.CRC32, 8);
 
     public MacRx() {
         for (int i = 0; i < delay.length; i++) delay[i] = reg(uint(8), 0);
-        out.valid.assign(outValid);
-        out.payload.assign(outData);
-        out.last.assign(outLast);
-        out.user.assign(outError.asBits());
-
         Bool byteIn = ce.and(rxDv).and(state.eq(DATA)).named("byteIn");
         Bool frameEnd = ce.and(rxDv.not()).and(state.eq(DATA)).named("frameEnd");
         crc32.clear.assign(ce.and(state.eq(IDLE)));
@@ -85,25 +76,23 @@ public class MacRx extends Module {
         Bool fcsError = crc32.value.ne(CRC_RESIDUE).named("fcsError");
         Bool bad = phyError.or(oddNibble).or(runt).or(oversize).or(fcsError).named("bad");
 
-        outValid.next(false);
+        // the oldest byte leaves when a newer one arrives, or, as the last, when the frame ends
+        out.valid.assign(held.eq(5).and(byteIn.or(frameEnd)));
+        out.payload.assign(delay[4]);
+        out.last.assign(frameEnd);
+        out.user.assign(frameEnd.and(bad).asBits());
+        // the length stays put until the next frame's first byte, so the pulse can show it
+        doneOctets.assign(length);
+
         done.next(false);
         when(byteIn, () -> {
             length.next(mux(length.andR(), length, length.plus(1)));
             when(rxEr, () -> phyError.next(true));
             delay[0].next(rxd);
             for (int i = 1; i < delay.length; i++) delay[i].next(delay[i - 1]);
-            when(held.eq(5), () -> {
-                outValid.next(true);
-                outData.next(delay[4]);
-                outLast.next(false);
-                outError.next(false);
-            }).otherwise(() -> held.next(held.plus(1)));
+            when(held.ne(5), () -> held.next(held.plus(1)));
         });
         when(frameEnd, () -> {
-            outValid.next(held.eq(5));
-            outData.next(delay[4]);
-            outLast.next(true);
-            outError.next(bad);
             done.next(true);
             doneBad.next(bad);
             donePhyError.next(phyError);
@@ -111,7 +100,6 @@ public class MacRx extends Module {
             doneRunt.next(phyError.or(oddNibble).not().and(runt));
             doneOversize.next(phyError.or(oddNibble).or(runt).not().and(oversize));
             doneFcsError.next(phyError.or(oddNibble).or(runt).or(oversize).not().and(fcsError));
-            doneOctets.next(length);
         });
 
         when(ce, () -> switchOn(state)

@@ -54,9 +54,9 @@ public class MacTx extends Module {
     public final UInt doneOctets = output(uint(LENGTH_BITS));
 
     final UInt state = reg(uint(3), IDLE);
-    /** Position inside the preamble, the FCS or the gap. */
+    /** Position inside the preamble, the FCS or the gap (counted from 1 there). */
     final UInt step = reg(uint(8), 0);
-    /** Bytes sent after the SFD, saturating. */
+    /** Bytes sent after the SFD (FCS included once sent), saturating. */
     final UInt length = reg(uint(LENGTH_BITS), 0);
     final Bool bad = reg(bool(), false);
     final Bool underran = reg(bool(), false);
@@ -73,12 +73,12 @@ public class MacTx extends Module {
         crc32.enable.assign(ce.and(inData.and(in.valid).or(inPad)));
         crc32.data.assign(mux(inPad, U(8, 0), in.payload));
 
-        UInt gapEnd = mux(ifg.lt(12), U(8, 11), ifg.minus(1)).named("gapEnd");
-        UInt fcs = mux(bad, crc32.value.not(), crc32.value).named("fcs");
+        Bool gapDone = step.eq(mux(ifg.lt(12), U(8, 12), ifg)).named("gapDone");
+        UInt fcs = crc32.value;
         UInt fcsByte = mux(step.bit(1), mux(step.bit(0), fcs.slice(31, 24), fcs.slice(23, 16)),
                 mux(step.bit(0), fcs.slice(15, 8), fcs.slice(7, 0))).named("fcsByte");
         UInt lengthPlus1 = mux(length.andR(), length, length.plus(1)).named("lengthPlus1");
-        doneOctets.assign(length.plus(4));
+        doneOctets.assign(length);
 
         done.next(false);
         doneBad.next(false);
@@ -132,11 +132,13 @@ public class MacTx extends Module {
                         when(length.eq(MIN_DATA - 1), () -> state.next(FCS));
                     })
                     .is(FCS, () -> {
-                        txd.next(fcsByte);
+                        // a bad frame's FCS goes out complemented
+                        txd.next(fcsByte.xor(mux(bad, U(8, 0xFF), U(8, 0))));
                         txEr.next(bad);
+                        length.next(lengthPlus1);
                         step.next(step.plus(1));
                         when(step.eq(3), () -> {
-                            step.next(0);
+                            step.next(1);
                             state.next(GAP);
                             done.next(true);
                             doneBad.next(bad);
@@ -146,7 +148,7 @@ public class MacTx extends Module {
                     .is(GAP, () -> {
                         txEn.next(false);
                         step.next(step.plus(1));
-                        when(step.eq(gapEnd), () -> state.next(IDLE));
+                        when(gapDone, () -> state.next(IDLE));
                     })
                     .otherwise(() -> state.next(IDLE));
         });

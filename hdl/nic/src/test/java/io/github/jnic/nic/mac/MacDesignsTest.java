@@ -73,6 +73,12 @@ class MacDesignsTest {
     }
 
     @Test
+    void rmiiEchoBoardTopKeepsItsFifoInBlockRam() {
+        Yosys.Result r = synth(lintClean(() -> new RmiiEcho(2048)), Yosys.Target.ICE40);
+        assertTrue(r.blockRams() >= 1, r.cells()::toString);
+    }
+
+    @Test
     void mdioMaster() {
         VerilogDesign d = lintClean(() -> new MdioMaster(20));
         synth(d, Yosys.Target.ICE40);
