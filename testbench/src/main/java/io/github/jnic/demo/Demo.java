@@ -26,8 +26,6 @@ import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.Simulation;
 import io.github.jnic.net.tcp.Tcp;
-import io.github.jnic.net.tcp.TcpConnection;
-import io.github.jnic.net.tcp.TcpState;
 import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.MacAddress;
 import java.io.IOException;
@@ -37,9 +35,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
@@ -75,7 +71,7 @@ public final class Demo {
     private final Segment segment = new Segment(sim.clock(), 50_000);
     private final Journal journal;
     private final List<Host> hosts = new ArrayList<>();
-    private final Map<TcpConnection, TcpState> tcpStates = new HashMap<>();
+    private final TcpWatch tcpWatch;
     private final List<AutoCloseable> cables = new ArrayList<>();
     private MacCable macCable;
     private long frames;
@@ -83,15 +79,17 @@ public final class Demo {
     private Demo(Options options) {
         this.options = options;
         this.journal = new Journal(options.out(), sim.now());
+        this.tcpWatch = new TcpWatch(journal);
     }
 
     public static void main(String[] args) throws Exception {
         Path pcap = Path.of("jnic-demo.pcap");
-        boolean mac = true;
+        boolean mac = true, tap = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pcap" -> pcap = Path.of(args[++i]);
                 case "--no-mac" -> mac = false;
+                case "--tap" -> tap = true;
                 case "-h", "--help" -> {
                     System.out.println("usage: ./nic demo [--pcap FILE] [--no-mac] [--tap]");
                     System.out.println("  --pcap FILE  where the capture goes (default jnic-demo.pcap)");
@@ -105,6 +103,7 @@ public final class Demo {
                 }
             }
         }
+        if (tap) System.exit(TapDemo.run(pcap, System.out));
         try {
             run(new Options(pcap, mac, System.out));
         } catch (IllegalStateException e) {
@@ -135,8 +134,8 @@ public final class Demo {
             segment.observe((from, now, data, off, len) -> {
                 pcap.write(now, data, off, len);
                 frames++;
-                watchTcp();
-                journal.frame(from.name(), now, data, off, len);
+                tcpWatch.check(sim.now());
+                journal.frame(now, data, off, len);
             });
             out.println("jnic demo: the journey of a web page between jnic hosts, in virtual time.");
             out.println("Four jnic stacks share one Ethernet segment (an in-memory switch, 50 µs a hop):");
@@ -169,7 +168,7 @@ public final class Demo {
             Host root = host("root", 2, ROOT, null);
             Host tld = host("tld", 3, TLD, null);
             Host a = host("A", 4, 0, cableA);
-            serve(b, root, tld);
+            serve(b.stack(), b.tcp(), root.stack(), root.tcp(), tld.stack(), tld.tcp());
             sim.runFor(10 * MILLISECOND);
 
             DhcpLease lease = dhcp(a);
@@ -205,21 +204,25 @@ public final class Demo {
         }
         Tcp tcp = new Tcp(stack.ipv4());
         stack.register(tcp);
+        tcpWatch.add(name, tcp);
         Host h = new Host(name, stack, tcp, iface);
         hosts.add(h);
         return h;
     }
 
-    private void serve(Host b, Host root, Host tld) throws IOException {
-        DnsService.start(root.stack(), root.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("root.zone"), "."))));
-        DnsService.start(tld.stack(), tld.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("test.zone"), "test"))));
-        DnsService.start(b.stack(), b.tcp(), 53, new DnsServer(List.of(Zone.parse(resource("example.test.zone"), "example.test"))));
+    /** The servers: root and TLD zones on their hosts; DNS for example.test, the web site and DHCP on B. Each on its stack's thread. */
+    static void serve(NetStack b, Tcp bTcp, NetStack root, Tcp rootTcp, NetStack tld, Tcp tldTcp) throws IOException {
+        root.call(() -> DnsService.start(root, rootTcp, 53, new DnsServer(List.of(Zone.parse(resource("root.zone"), ".")))), 5000);
+        tld.call(() -> DnsService.start(tld, tldTcp, 53, new DnsServer(List.of(Zone.parse(resource("test.zone"), "test")))), 5000);
         byte[] index = resource("index.html").getBytes(StandardCharsets.UTF_8);
-        HttpService.listen(b.stack(), b.tcp(), 80, new HttpServer(new HttpRouter()
-                .route("GET", "/", request -> HttpResponse.of(200, "text/html; charset=utf-8", index)), HttpLimits.defaults()));
-        // No DNS server in the lease: host A resolves by itself, from the root down.
-        DhcpServerService.start(b.stack(), new DhcpServer(DhcpServer.Config.of(B, POOL_START, POOL_END, 0xffffff00,
-                List.of(B), List.of(), "example.test")));
+        b.call(() -> {
+            DnsService.start(b, bTcp, 53, new DnsServer(List.of(Zone.parse(resource("example.test.zone"), "example.test"))));
+            HttpService.listen(b, bTcp, 80, new HttpServer(new HttpRouter()
+                    .route("GET", "/", request -> HttpResponse.of(200, "text/html; charset=utf-8", index)), HttpLimits.defaults()));
+            // No DNS server in the lease: host A resolves by itself, from the root down.
+            return DhcpServerService.start(b, new DhcpServer(DhcpServer.Config.of(B, POOL_START, POOL_END, 0xffffff00,
+                    List.of(B), List.of(), "example.test")));
+        }, 5000);
     }
 
     private DhcpLease dhcp(Host a) throws IOException {
@@ -288,7 +291,7 @@ public final class Demo {
     }
 
     /** An HTTP client connection that host A closes as soon as its one request is answered, as a browser tab closing. */
-    private record CloseWhenAnswered(HttpClientConnection http, BooleanSupplier answered) implements StreamSession {
+    record CloseWhenAnswered(HttpClientConnection http, BooleanSupplier answered) implements StreamSession {
         @Override public int room() { return http.room(); }
         @Override public void receive(byte[] b, int off, int len, long now) { http.receive(b, off, len, now); }
         @Override public void peerClosed(long now) { http.peerClosed(now); }
@@ -301,52 +304,13 @@ public final class Demo {
     /** Runs the segment in virtual time until {@code done}, watching TCP states after every round. */
     private void run(String what, BooleanSupplier done, long maxNanos) {
         boolean finished = sim.runUntil(() -> {
-            watchTcp();
+            tcpWatch.check(sim.now());
             return done.getAsBoolean();
         }, maxNanos);
-        watchTcp();
+        tcpWatch.check(sim.now());
         if (!finished) {
             throw new IllegalStateException("no " + what + " after " + maxNanos / SECOND + " s of virtual time");
         }
-    }
-
-    /** Prints every TCP state change since the last look (and the connections that are gone). */
-    private void watchTcp() {
-        long now = sim.now();
-        Map<TcpConnection, TcpState> seen = new HashMap<>();
-        for (Host h : hosts) {
-            for (TcpConnection c : h.tcp().connections()) {
-                TcpState before = tcpStates.getOrDefault(c, TcpState.CLOSED), state = c.state();
-                seen.put(c, state);
-                if (state == before) continue;
-                String ends = journal.addr(c.localAddress()) + ":" + c.localPort() + " ↔ " + journal.addr(c.remoteAddress()) + ":" + c.remotePort();
-                // Both transitions in one step: a server that closes as soon as it reads the FIN passes CLOSE_WAIT at once.
-                String path = before == TcpState.ESTABLISHED && state == TcpState.LAST_ACK ? " → CLOSE_WAIT" : "";
-                journal.event(now, "tcp", h.name(), "state " + before + path + " → " + state + "  (" + ends + ")");
-                if (state == TcpState.TIME_WAIT) {
-                    journal.event(now, "tcp", h.name(), "timer: TIME-WAIT for " + h.tcp().config().timeWait / SECOND
-                            + " s, so no late segment of this connection can be taken for a new one");
-                }
-            }
-        }
-        for (Map.Entry<TcpConnection, TcpState> e : tcpStates.entrySet()) {
-            if (seen.containsKey(e.getKey())) continue;
-            String owner = hosts.stream().filter(h -> h.tcp() == tcpOf(e.getKey())).map(Host::name).findFirst().orElse("?");
-            journal.event(now, "tcp", owner, e.getValue() == TcpState.TIME_WAIT
-                    ? "timer fired: TIME-WAIT over, state TIME_WAIT → CLOSED, the connection is forgotten"
-                    : "state " + e.getValue() + " → CLOSED, the connection is forgotten");
-        }
-        tcpStates.clear();
-        tcpStates.putAll(seen);
-    }
-
-    private Tcp tcpOf(TcpConnection c) {
-        for (Host h : hosts) {
-            for (NetInterface i : h.stack().interfaces()) {
-                if (i.primaryAddress() == c.localAddress()) return h.tcp();
-            }
-        }
-        return null;
     }
 
     static String resource(String name) {

@@ -48,36 +48,37 @@ final class Journal {
         this.start = start;
     }
 
-    void name(byte[] mac, String name) { macNames.put(MacAddress.toString(mac), name); }
+    synchronized void name(byte[] mac, String name) { macNames.put(MacAddress.toString(mac), name); }
 
-    void name(int address, String name) { ipNames.put(address, name); }
+    synchronized void name(int address, String name) { ipNames.put(address, name); }
 
-    List<String> lines() { return List.copyOf(lines); }
+    synchronized List<String> lines() { return List.copyOf(lines); }
 
     /** A heading between the acts of the journey. */
-    void heading(String text) {
+    synchronized void heading(String text) {
         out.println();
         out.println(text);
     }
 
     /** Free text under the current heading (not an event). */
-    void say(String text) {
+    synchronized void say(String text) {
         out.println("            " + text);
     }
 
     /** One event: time, layer, who, what. */
-    void event(long now, String layer, String who, String what) {
+    synchronized void event(long now, String layer, String who, String what) {
         String line = String.format("%10.6f  %-5s %-13s %s", (now - start) / (double) SECOND, layer, who, what);
         lines.add(line);
         out.println(line);
     }
 
-    /** Decodes a frame entering the segment from {@code from}. */
-    void frame(String from, long now, byte[] b, int off, int len) {
+    /** Decodes a frame; the hosts are named after its MAC addresses. */
+    synchronized void frame(long now, byte[] b, int off, int len) {
         if (!eth.wrap(b, off, len)) {
-            event(now, "eth", from, "a frame too short for Ethernet (" + len + " bytes)");
+            event(now, "eth", "?", "a frame too short for Ethernet (" + len + " bytes)");
             return;
         }
+        String from = macNames.getOrDefault(MacAddress.toString(b, eth.sourceOffset()), MacAddress.toString(b, eth.sourceOffset()));
         String to = eth.isBroadcast() ? "all" : macNames.getOrDefault(MacAddress.toString(b, off), MacAddress.toString(b, off));
         String who = from + " → " + to;
         switch (eth.etherType()) {
@@ -260,7 +261,7 @@ final class Journal {
         return "";
     }
 
-    String addr(int address) {
+    synchronized String addr(int address) {
         String text = Ipv4Address.toString(address);
         String name = ipNames.get(address);
         return name == null ? text : text + " (" + name + ")";

@@ -3,6 +3,7 @@ package io.github.jnic.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.wire.Ipv4Address;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the demo (on the in-memory cable, then through the MAC RTL) and has tshark, an independent
+ * Runs the demo (on the in-memory cable, through the MAC RTL, and on TAP devices bridged by the
+ * Linux kernel) and has tshark, an independent
  * reader, find every step of the journey in its pcap, with checksums verified and nothing malformed.
  */
 class DemoTest {
@@ -60,8 +62,28 @@ class DemoTest {
             assertTrue(text.contains(step), "the journal shows " + step + "\n" + text);
         }
 
+        assertEquals(outcome.frames(), checkPcap(pcap), "every frame is in the pcap");
+        return outcome;
+    }
+
+    @Test
+    void journeyThroughTheLinuxKernelOnTap(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(new File("/usr/bin/tshark").canExecute(), "skipping: tshark is not installed (./nic test installs it)");
+        String why = NetworkNamespace.unavailableReason();
+        Assumptions.assumeTrue(why == null, () -> "skipping: " + why + " (CI runs as root with /dev/net/tun)");
+        Path pcap = dir.resolve("tap.pcap");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int status = TapDemo.run(pcap, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        Assumptions.assumeFalse(status == 2 && text.contains("not running as root"), "skipping: not root (CI runs as root)");
+        assertEquals(0, status, text);
+        assertTrue(text.contains("state FIN_WAIT_1 → TIME_WAIT") && text.contains("TIME-WAIT over"), text);
+        checkPcap(pcap);
+    }
+
+    /** Has tshark find every step of the journey in the capture; returns how many frames it holds. */
+    private static int checkPcap(Path pcap) throws Exception {
         List<Map<String, String>> packets = tshark(pcap, "frame", FIELDS);
-        assertEquals(outcome.frames(), packets.size(), "every frame is in the pcap");
 
         // DHCP: the four messages, in order, for the address the client got.
         assertEquals(List.of("1", "2 " + A, "3", "5 " + A), values(packets, p -> p.containsKey("dhcp.option.dhcp"),
@@ -91,7 +113,7 @@ class DemoTest {
         assertTrue(tcp.stream().noneMatch(t -> t.contains("R")), "no reset");
         // Nothing malformed, no warnings, every checksum verified good.
         assertEquals(List.of(), values(tshark(pcap, "_ws.malformed || _ws.expert.severity >= 6291456", "frame.number", "_ws.expert.message"), p -> true, Map::toString));
-        return outcome;
+        return packets.size();
     }
 
     static final String[] FIELDS = {"frame.number", "arp.opcode", "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "arp.isprobe",

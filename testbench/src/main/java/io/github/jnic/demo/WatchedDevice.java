@@ -1,0 +1,44 @@
+package io.github.jnic.demo;
+
+import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.dev.NetDevice;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/** Any device, with every frame it sends or receives shown to an observer first (on the stack's thread). */
+final class WatchedDevice implements NetDevice {
+    interface Observer {
+        void frame(long now, byte[] data, int off, int len);
+    }
+
+    private final NetDevice inner;
+    private final Observer observer;
+    private final LongSupplier clock;
+
+    WatchedDevice(NetDevice inner, Observer observer, LongSupplier clock) {
+        this.inner = inner;
+        this.observer = observer;
+        this.clock = clock;
+    }
+
+    @Override public boolean transmit(PacketBuffer frame) {
+        observer.frame(clock.getAsLong(), frame.data(), frame.start(), frame.length());
+        return inner.transmit(frame);
+    }
+
+    @Override public int receive(FrameSink sink, int budget) {
+        return inner.receive(frame -> {
+            observer.frame(clock.getAsLong(), frame.data(), frame.start(), frame.length());
+            sink.accept(frame);
+        }, budget);
+    }
+
+    @Override public String name() { return inner.name(); }
+    @Override public byte[] macAddress() { return inner.macAddress(); }
+    @Override public int mtu() { return inner.mtu(); }
+    @Override public boolean linkUp() { return inner.linkUp(); }
+    @Override public Set<Feature> features() { return inner.features(); }
+    @Override public long nextDeadline() { return inner.nextDeadline(); }
+    @Override public int pollDescriptor() { return inner.pollDescriptor(); }
+    @Override public void setReceiveWakeup(Runnable wakeup) { inner.setReceiveWakeup(wakeup); }
+}
