@@ -11,7 +11,6 @@ import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Bundle;
 import io.github.jnic.jhdl.Data;
 import io.github.jnic.jhdl.Signal;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,19 +61,18 @@ public class Flow<T extends Data> extends Bundle {
 
     /** Drives {@code sink} from this flow. */
     public void connectTo(Flow<T> sink) {
-        sink.valid.assign(valid);
-        List<Signal> from = beatSignals(), to = sink.beatSignals();
-        if (from.size() != to.size() || Stream.pack(from).width() != Stream.pack(to).width()) {
+        if (hasLast() != sink.hasLast() || userWidth() != sink.userWidth() || Stream.width(beatSignals()) != Stream.width(sink.beatSignals())) {
             throw new IllegalArgumentException("flows of different shapes");
         }
-        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
+        sink.valid.assign(valid);
+        Stream.drive(sink.beatSignals(), beatSignals());
     }
 
     /** This flow one clock later, through registers of the module being built. */
     public Flow<T> stage() {
         Flow<T> out = wire(cloneType());
         Bool v = reg(bool(), false).named("stagedValid");
-        Bits beat = reg(bits(Stream.pack(beatSignals()).width())).named("staged");
+        Bits beat = reg(bits(Stream.width(beatSignals()))).named("staged");
         v.next(valid);
         when(valid, () -> beat.next(Stream.pack(beatSignals())));
         out.valid.assign(v);
@@ -83,9 +81,6 @@ public class Flow<T extends Data> extends Bundle {
     }
 
     List<Signal> beatSignals() {
-        List<Signal> out = new ArrayList<>(payload.leaves());
-        if (last != null) out.add(last);
-        if (user != null) out.add(user);
-        return out;
+        return Stream.beatSignals(payload, last, user);
     }
 }

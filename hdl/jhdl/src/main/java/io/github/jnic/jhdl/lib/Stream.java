@@ -109,8 +109,7 @@ public class Stream<T extends Data> extends Bundle {
         Flow<T> flow = wire(new Flow<>((T) payload.cloneType(), hasLast(), userWidth()));
         ready.assign(true);
         flow.valid.assign(valid);
-        List<Signal> from = beatSignals(), to = flow.beatSignals();
-        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
+        drive(flow.beatSignals(), beatSignals());
         return flow;
     }
 
@@ -118,10 +117,20 @@ public class Stream<T extends Data> extends Bundle {
 
     /** What a beat carries, in declaration order: the payload's signals, then last and user. */
     List<Signal> beatSignals() {
+        return beatSignals(payload, last, user);
+    }
+
+    /** The signals of a beat of a stream or flow: the payload's, then last and user if present. */
+    static List<Signal> beatSignals(Data payload, Bool last, Bits user) {
         List<Signal> out = new ArrayList<>(payload.leaves());
         if (last != null) out.add(last);
         if (user != null) out.add(user);
         return out;
+    }
+
+    /** Drives each of {@code to} from the signal at the same place in {@code from} (lists of one shape). */
+    static void drive(List<Signal> to, List<Signal> from) {
+        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
     }
 
     /** The bits of a beat packed into one word, first signal in the low bits (for memories). */
@@ -130,8 +139,12 @@ public class Stream<T extends Data> extends Bundle {
     }
 
     int beatWidth() {
+        return width(beatSignals());
+    }
+
+    static int width(List<Signal> signals) {
         int w = 0;
-        for (Signal s : beatSignals()) w += s.width();
+        for (Signal s : signals) w += s.width();
         return w;
     }
 
@@ -143,8 +156,7 @@ public class Stream<T extends Data> extends Bundle {
     /** Drives the forward signals (valid and beat) of {@code sink} from this stream's. */
     void forwardTo(Stream<T> sink) {
         sink.valid.assign(valid);
-        List<Signal> from = beatSignals(), to = sink.beatSignals();
-        for (int i = 0; i < from.size(); i++) to.get(i).assignFrom(from.get(i));
+        drive(sink.beatSignals(), beatSignals());
     }
 
     void checkSameShape(Stream<?> other) {
