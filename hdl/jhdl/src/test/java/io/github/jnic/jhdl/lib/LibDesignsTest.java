@@ -87,6 +87,8 @@ class LibDesignsTest {
         assertTrue(v.contains("always @(posedge rclk)") && v.contains("always @(posedge wclk)"), v);
         Yosys.Result r = ice40(d);
         assertEquals(1, r.blockRams(), r.cells()::toString);
+        Yosys.Result ecp5 = Tools.synthClean(d, Yosys.Target.ECP5);
+        assertEquals(1, ecp5.blockRams(), ecp5.cells()::toString);
         clean(new AsyncFifo<>(Stream.of(Hdl.uint(16)), 2, WRITE, READ));
     }
 
