@@ -109,12 +109,12 @@ public final class Simulator implements AutoCloseable {
     /** Runs until {@code clock} has risen {@code cycles} more times; returns right after that edge. */
     public void step(String clock, long cycles) {
         if (cycles <= 0) return;
-        check(run(Long.MAX_VALUE, clockIndex(clock), cycles, null));
+        check(runNative(Long.MAX_VALUE, clockIndex(clock), cycles, null));
     }
 
     /** Advances simulation time by {@code ps}, every clock ticking on its own schedule. */
     public void run(long ps) {
-        check(run(time() + ps, -1, 0, null));
+        check(runNative(time() + ps, -1, 0, null));
     }
 
     /**
@@ -126,7 +126,7 @@ public final class Simulator implements AutoCloseable {
         if (condition.holds()) return 0;
         int c = clockIndex(clock);
         long before = Native.rises(handle(), c);
-        int result = run(Long.MAX_VALUE, c, maxCycles, condition);
+        int result = runNative(Long.MAX_VALUE, c, maxCycles, condition);
         check(result);
         long cycles = Native.rises(handle(), c) - before;
         if (result != Native.RUN_CONDITION)
@@ -176,7 +176,7 @@ public final class Simulator implements AutoCloseable {
         return c;
     }
 
-    private int run(long untilPs, int clock, long rises, Condition cond) {
+    private int runNative(long untilPs, int clock, long rises, Condition cond) {
         running = true;
         try {
             return cond == null ? Native.run(handle(), untilPs, clock, rises, -1, 0, 0, true)
