@@ -59,9 +59,12 @@ public final class TcpBench {
             System.out.println("TAP figures skipped: " + reason);
             return;
         }
-        double[] tap = tap(seconds);
+        double[] tap = tap(seconds, false);
         report("jnic -> Linux over TAP (jnic sockets, nc)", tap[0]);
         report("Linux -> jnic over TAP (nc, jnic sockets)", tap[1]);
+        double[] offloaded = tap(seconds, true);
+        report("jnic -> Linux, TAP offloads (TSO, checksums)", offloaded[0]);
+        report("Linux -> jnic, TAP offloads (GSO, checksums)", offloaded[1]);
         System.out.println();
         TapCeiling.main(new String[] {Double.toString(seconds)});
     }
@@ -157,9 +160,9 @@ public final class TcpBench {
         }
     }
 
-    /** {jnic -> Linux, Linux -> jnic} in Mbit/s over TAP. */
-    static double[] tap(double seconds) throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("10.214.2", MacAddress.local(4343), 1500)) {
+    /** {jnic -> Linux, Linux -> jnic} in Mbit/s over TAP, with or without the TAP's offloads. */
+    static double[] tap(double seconds, boolean offloads) throws Exception {
+        try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.5" : "10.214.2", MacAddress.local(offloads ? 4344 : 4343), 1500, offloads)) {
             NetStack s = new NetStack();
             NetInterface iface = s.addInterface(ns.tap());
             s.addAddress(iface, ns.stackAddress() + "/24");
