@@ -27,6 +27,7 @@ public final class IcmpLayer implements Ipv4Transport, Ipv4Layer.ErrorSender {
     private final IcmpMessage quotedIcmp = new IcmpMessage();
     private final Ipv4Header quoted = new Ipv4Header();
     private final Map<Integer, EchoListener> echoListeners = new HashMap<>();
+    private IcmpErrorListener[] errorListeners = new IcmpErrorListener[0];
     private boolean answerBroadcastEcho;
 
     // Token bucket for errors we send.
@@ -71,6 +72,17 @@ public final class IcmpLayer implements Ipv4Transport, Ipv4Layer.ErrorSender {
     public void addEchoListener(int identifier, EchoListener l) { echoListeners.put(identifier & 0xffff, l); }
 
     public void removeEchoListener(int identifier) { echoListeners.remove(identifier & 0xffff); }
+
+    /** Adds a listener that hears every received error with its reporter (traceroute). */
+    public void addErrorListener(IcmpErrorListener l) {
+        IcmpErrorListener[] a = java.util.Arrays.copyOf(errorListeners, errorListeners.length + 1);
+        a[errorListeners.length] = l;
+        errorListeners = a;
+    }
+
+    public void removeErrorListener(IcmpErrorListener l) {
+        errorListeners = java.util.Arrays.stream(errorListeners).filter(x -> x != l).toArray(IcmpErrorListener[]::new);
+    }
 
     // ---- receive ---------------------------------------------------------------------------
 
@@ -127,6 +139,7 @@ public final class IcmpLayer implements Ipv4Transport, Ipv4Layer.ErrorSender {
         }
         int proto = quoted.protocol();
         errorsReceived.increment();
+        for (IcmpErrorListener l : errorListeners) l.icmpError(reporter, type, code, quoted.destination(), proto, d, q + ihl, avail - ihl, now);
         Ipv4Transport t = ip.transport(proto);
         if (t == null) { dropBadQuote.increment(); return; }
         t.icmpError(type, code, quoted.source(), quoted.destination(), d, q + ihl, avail - ihl, now);
@@ -136,12 +149,17 @@ public final class IcmpLayer implements Ipv4Transport, Ipv4Layer.ErrorSender {
 
     /** Sends an echo request; the reply goes to the {@link EchoListener} registered for {@code identifier}. */
     public Ipv4Output.SendResult sendEcho(int dst, int identifier, int sequence, byte[] data, int off, int len) {
+        return sendEcho(dst, identifier, sequence, data, off, len, -1);
+    }
+
+    /** {@link #sendEcho} with a time to live ({@code -1}: the default), for traceroute's probes. */
+    public Ipv4Output.SendResult sendEcho(int dst, int identifier, int sequence, byte[] data, int off, int len, int ttl) {
         PacketBuffer b = ip.allocate(IcmpMessage.HEADER_LENGTH + len);
         int at = b.append(IcmpMessage.HEADER_LENGTH + len);
         IcmpMessage.writeHeader(b.data(), at, IcmpMessage.ECHO_REQUEST, 0, ((identifier & 0xffff) << 16) | (sequence & 0xffff));
         System.arraycopy(data, off, b.data(), at + IcmpMessage.HEADER_LENGTH, len);
         IcmpMessage.fillChecksum(b.data(), at, IcmpMessage.HEADER_LENGTH + len);
-        return ip.send(b, 0, dst, Ipv4Header.PROTO_ICMP, -1, 0, false);
+        return ip.send(b, 0, dst, Ipv4Header.PROTO_ICMP, ttl, 0, false);
     }
 
     @Override public void sendError(int type, int code, int info, byte[] data, int ipOff, int length, long now) {
