@@ -21,7 +21,10 @@ public final class SimOptions {
         return new SimOptions();
     }
 
-    /** Writes a VCD waveform to {@code file} (a separate build with tracing compiled in; ~10x slower). */
+    /**
+     * Writes a VCD waveform to {@code file}: loads a separate build with tracing compiled in, much
+     * slower than the plain one, so only when asked for.
+     */
     public SimOptions trace(Path file) {
         this.trace = file;
         return this;
