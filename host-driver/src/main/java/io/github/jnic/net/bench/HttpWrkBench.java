@@ -63,7 +63,7 @@ public final class HttpWrkBench {
         System.out.printf("%-58s %12s %12s%n", "server", "requests/s", "p99 latency");
         row("jnic HttpServer, jnic stack over TAP (wrk in a namespace)", jnic);
         row("JDK HttpServer, kernel TCP over loopback (reference)", jdk);
-        System.out.printf("%-58s %11.0f%% %11.1fx%n", "jnic / JDK", 100 * jnic.requestsPerSecond() / jdk.requestsPerSecond(),
+        System.out.printf("%-58s %11.0f%% %11.2fx%n", "jnic / JDK", 100 * jnic.requestsPerSecond() / jdk.requestsPerSecond(),
                 jnic.p99Micros() / jdk.p99Micros());
     }
 
