@@ -112,6 +112,26 @@ class TcpBulkTransferTest {
         assertEquals(0, r.retransmissions);
     }
 
+    @Test
+    void sequenceNumbersWrapMidTransferUnderFaults() throws Exception {
+        // Secrets chosen so both initial sequence numbers sit 200-300 KB below 2^32: every
+        // comparison, SACK block and window edge crosses the wrap during the transfer.
+        long start = 1_000_000_000L;
+        IsnGenerator isnA = nearWrap(A, 40000, B, PORT, start);
+        IsnGenerator isnB = nearWrap(B, PORT, A, 40000, start);
+        Result r = transfer(faults(5), faults(6), 1, 2 * 1024 * 1024, new TcpConfig(), isnA, isnB, 40000);
+        assertTrue(r.retransmissions > 0);
+    }
+
+    /** A generator whose ISN for this four-tuple at {@code now} is 200-300 KB below 2^32. */
+    static IsnGenerator nearWrap(int local, int localPort, int remote, int remotePort, long now) {
+        for (long k = 0; ; k++) {
+            IsnGenerator g = new IsnGenerator(k, 99);
+            long below = (1L << 32) - Integer.toUnsignedLong(g.isn(local, localPort, remote, remotePort, now));
+            if (below >= 200_000 && below < 300_000) return g;
+        }
+    }
+
     static FaultInjector faults(long seed) {
         return new FaultInjector(seed).loss(0.10).reorder(0.10, 3_000_000).duplicate(0.05).corrupt(0.05).delay(1_000_000, 500_000);
     }
@@ -119,6 +139,12 @@ class TcpBulkTransferTest {
     record Result(long retransmissions, long fastRecoveries, long badChecksums) {}
 
     static Result transfer(FaultInjector ab, FaultInjector ba, int connections, long bytesEachWay, TcpConfig cfg) throws Exception {
+        return transfer(ab, ba, connections, bytesEachWay, cfg, new IsnGenerator(1, 2), new IsnGenerator(3, 4), 0);
+    }
+
+    /** {@code clientPort} 0: ephemeral ports; otherwise connection i uses {@code clientPort + i}. */
+    static Result transfer(FaultInjector ab, FaultInjector ba, int connections, long bytesEachWay, TcpConfig cfg,
+                           IsnGenerator isnA, IsnGenerator isnB, int clientPort) throws Exception {
         Simulation sim = new Simulation();
         MemoryLink link = new MemoryLink(sim.clock(), ab, ba);
         NetStack a = sim.add(new NetStack());
@@ -127,10 +153,10 @@ class TcpBulkTransferTest {
         NetInterface ifB = b.addInterface(link.b());
         a.addAddress(ifA, "10.0.0.1/24");
         b.addAddress(ifB, "10.0.0.2/24");
-        cfg.isnGenerator = new IsnGenerator(1, 2);
+        cfg.isnGenerator = isnA;
         Tcp tcpA = new Tcp(a.ipv4(), cfg);
         TcpConfig cfgB = copy(cfg);
-        cfgB.isnGenerator = new IsnGenerator(3, 4);
+        cfgB.isnGenerator = isnB;
         Tcp tcpB = new Tcp(b.ipv4(), cfgB);
         a.register(tcpA);
         b.register(tcpB);
@@ -142,7 +168,7 @@ class TcpBulkTransferTest {
         List<Stream> up = new ArrayList<>();
         List<Stream> down = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            clients.add(tcpA.connect(B, PORT));
+            clients.add(clientPort == 0 ? tcpA.connect(B, PORT) : tcpA.connect(0, clientPort + i, B, PORT));
             up.add(new Stream(100 + i, bytesEachWay));
             down.add(new Stream(200 + i, bytesEachWay));
         }
