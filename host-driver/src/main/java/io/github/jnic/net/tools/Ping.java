@@ -73,7 +73,7 @@ public final class Ping {
                 throw e;
             } catch (IOException e) {
                 stats.failed();
-                lines.accept("From " + name + " icmp_seq=" + seq + " " + e.getMessage());
+                lines.accept("icmp_seq=" + seq + " " + e.getMessage());   // Pinger does not say which router answered
             }
             if (seq < options.count) sleepUntil(sentAt + options.intervalMillis * 1_000_000L);
         }
