@@ -45,7 +45,8 @@ import java.util.function.BooleanSupplier;
  * and the test. zone, so that host A's iterative resolver really walks root → TLD → authoritative.
  * Host A leases an address, resolves www.example.test, connects, fetches the page and closes.
  * Every frame is printed as an event and written to a pcap file; host A's cable can pass through
- * the simulated MAC RTL.
+ * the simulated MAC RTL ({@link MacCable}). {@code --tap} runs the same journey over TAP devices
+ * ({@link TapDemo}).
  */
 public final class Demo {
     static final long SECOND = 1_000_000_000L;
@@ -94,7 +95,7 @@ public final class Demo {
                     System.out.println("usage: ./nic demo [--pcap FILE] [--no-mac] [--tap]");
                     System.out.println("  --pcap FILE  where the capture goes (default jnic-demo.pcap)");
                     System.out.println("  --no-mac     host A's cable is a plain in-memory link instead of the simulated MAC RTL");
-                    System.out.println("  --tap        host A on a Linux TAP device, the Linux kernel in between (root)");
+                    System.out.println("  --tap        real time, each host on a TAP device bridged by the Linux kernel (needs root)");
                     return;
                 }
                 default -> {

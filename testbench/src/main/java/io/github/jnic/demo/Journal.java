@@ -6,6 +6,7 @@ import io.github.jnic.net.app.dns.DnsMessage;
 import io.github.jnic.net.app.dns.DnsType;
 import io.github.jnic.net.app.dns.ResourceRecord;
 import io.github.jnic.net.wire.ArpPacket;
+import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.EthernetFrame;
 import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.Ipv4Header;
@@ -112,7 +113,7 @@ final class Journal {
             case 17 -> udp(now, who, src, dst, b, payload, payloadLength);
             case 6 -> tcp(now, who, src, dst, b, payload, payloadLength);
             case 1 -> event(now, "icmp", who, "ICMP type " + (b[payload] & 0xff) + " code " + (b[payload + 1] & 0xff) + ", " + addr(src) + " → " + addr(dst));
-            case 2 -> event(now, "igmp", who, "IGMP type 0x" + Integer.toHexString(b[payload] & 0xff) + " for group " + addr(io.github.jnic.net.wire.Bytes.get32(b, payload + 4)));
+            case 2 -> event(now, "igmp", who, "IGMP type 0x" + Integer.toHexString(b[payload] & 0xff) + " for group " + addr(Bytes.get32(b, payload + 4)));
             default -> event(now, "ip", who, "IPv4 protocol " + ip.protocol() + ", " + addr(src) + " → " + addr(dst));
         }
     }
@@ -156,7 +157,7 @@ final class Journal {
         int lease = m.optionInt(DhcpMessage.LEASE_TIME, -1);
         if (lease >= 0) s.append(", lease ").append(lease).append(" s");
         byte[] mask = m.option(DhcpMessage.SUBNET_MASK);
-        if (mask != null) s.append(", /").append(Integer.bitCount(io.github.jnic.net.wire.Bytes.get32(mask, 0)));
+        if (mask != null) s.append(", /").append(Integer.bitCount(Bytes.get32(mask, 0)));
         List<Integer> routers = m.optionAddresses(DhcpMessage.ROUTER);
         if (!routers.isEmpty()) s.append(", router ").append(addrs(routers));
         return s.append(')').toString();
