@@ -33,6 +33,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,16 +85,23 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
-        Path pcap = Path.of("jnic-demo.pcap");
+        // ./nic runs from the repository's root, where target/ is ignored by git.
+        Path pcap = Path.of("target", "jnic-demo.pcap");
         boolean mac = true, tap = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--pcap" -> pcap = Path.of(args[++i]);
+                case "--pcap" -> {
+                    if (i + 1 == args.length) {
+                        System.err.println("demo: --pcap needs a file name");
+                        System.exit(2);
+                    }
+                    pcap = Path.of(args[++i]);
+                }
                 case "--no-mac" -> mac = false;
                 case "--tap" -> tap = true;
                 case "-h", "--help" -> {
                     System.out.println("usage: ./nic demo [--pcap FILE] [--no-mac] [--tap]");
-                    System.out.println("  --pcap FILE  where the capture goes (default jnic-demo.pcap)");
+                    System.out.println("  --pcap FILE  where the capture goes (default target/jnic-demo.pcap)");
                     System.out.println("  --no-mac     host A's cable is a plain in-memory link instead of the simulated MAC RTL");
                     System.out.println("  --tap        real time, each host on a TAP device bridged by the Linux kernel (needs root)");
                     return;
@@ -104,10 +112,12 @@ public final class Demo {
                 }
             }
         }
+        Path parent = pcap.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
         if (tap) System.exit(TapDemo.run(pcap, System.out));
         try {
             run(new Options(pcap, mac, System.out));
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IOException e) {
             System.err.println("demo: " + e.getMessage());
             System.exit(1);
         }
