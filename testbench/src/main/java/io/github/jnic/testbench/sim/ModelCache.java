@@ -203,6 +203,7 @@ public final class ModelCache {
         Path tmp = null;
         try {
             Files.createDirectories(root);
+            removeAbandonedBuilds();
             tmp = Files.createTempDirectory(root, "tmp-" + name + "-");
             build.into(tmp);
             rename(tmp, target);
@@ -212,6 +213,21 @@ public final class ModelCache {
             throw new BuildException("cannot build " + name + " in " + root + ": " + e, e);
         } finally {
             if (tmp != null) deleteTree(tmp);
+        }
+    }
+
+    /** Temporary directories of builds whose JVM was killed: anything a day old is abandoned. */
+    private void removeAbandonedBuilds() throws IOException {
+        long dayAgo = System.currentTimeMillis() - 24 * 3600 * 1000L;
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (!p.getFileName().toString().startsWith("tmp-")) continue;
+                try {
+                    if (Files.getLastModifiedTime(p).toMillis() < dayAgo) deleteTree(p);
+                } catch (IOException | UncheckedIOException e) {
+                    // another JVM removed it first
+                }
+            }
         }
     }
 
