@@ -112,13 +112,17 @@ public final class Demo {
                 }
             }
         }
-        Path parent = pcap.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        if (tap) System.exit(TapDemo.run(pcap, System.out));
         try {
+            Path parent = pcap.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            if (tap) System.exit(TapDemo.run(pcap, System.out));
             run(new Options(pcap, mac, System.out));
-        } catch (IllegalStateException | IOException e) {
+        } catch (IllegalStateException e) {
             System.err.println("demo: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            // the capture file; with --tap also the ip commands, the TAP devices, a step that timed out
+            System.err.println("demo: " + e);
             System.exit(1);
         }
     }
