@@ -29,13 +29,14 @@ import java.util.regex.Pattern;
  *       namespace, its requests cross the kernel's TCP, the TAP and jnic's TCP/IP on one stack thread;</li>
  *   <li>the reference: the JDK's {@code com.sun.net.httpserver.HttpServer} in this same JVM on the
  *       kernel's TCP over loopback (default executor: one dispatcher thread, as jnic's one stack
- *       thread), with the same wrk command from the root namespace against 127.0.0.1.</li>
+ *       thread), with the same wrk command from the root namespace against 127.0.0.1; and, for
+ *       context, the same server with a pool of handler threads, one per core.</li>
  * </ul>
  * Both servers run one thread in one JVM with the same JIT and the same wrk client; what differs is
  * the path: jnic pays for the TAP (a read and a write system call per frame) and its own TCP/IP in
  * Java, where the reference uses the kernel's TCP over loopback. Run as root (namespaces, TAP).
  *
- * <pre>./nic bench http [seconds] [body bytes]</pre>
+ * <pre>./nic bench http [seconds per run] [rounds] [body bytes]</pre>
  */
 public final class HttpWrkBench {
     private static final int CONNECTIONS = 64;
@@ -46,8 +47,9 @@ public final class HttpWrkBench {
     private HttpWrkBench() {}
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int bodyBytes = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int bodyBytes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         String reason = NetworkNamespace.unavailableReason();
         if (reason == null && !NetworkNamespace.onPath("wrk")) reason = "'wrk' is not installed (apt-get install wrk)";
         if (reason != null) {
@@ -56,59 +58,113 @@ public final class HttpWrkBench {
         }
         byte[] body = new byte[bodyBytes];
         java.util.Arrays.fill(body, (byte) 'x');
-        System.out.printf("HTTP/1.1 keep-alive under wrk: %d connections, 1 wrk thread, %d s per run after a 2 s warm-up, %d-byte body (%d cores, %s %s)%n",
-                CONNECTIONS, seconds, bodyBytes, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        WrkResult jnic = jnicOverTap(body, seconds);
-        WrkResult jdk = jdkOverLoopback(body, seconds);
-        System.out.printf("%-58s %12s %12s%n", "server", "requests/s", "p99 latency");
-        row("jnic HttpServer, jnic stack over TAP (wrk in a namespace)", jnic);
-        row("JDK HttpServer, kernel TCP over loopback (reference)", jdk);
-        System.out.printf("%-58s %11.0f%% %11.2fx%n", "jnic / JDK", 100 * jnic.requestsPerSecond() / jdk.requestsPerSecond(),
-                jnic.p99Micros() / jdk.p99Micros());
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("HTTP/1.1 keep-alive under wrk: %d connections, 1 wrk thread, %d rounds of %d s per server (servers alternate, a 2 s warm-up first), %d-byte body%n"
+                + "(%d cores, %s %s)%n", CONNECTIONS, rounds, seconds, bodyBytes, cores, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        String[] names = {"jnic HttpServer, jnic stack over TAP (wrk in a namespace)", "JDK HttpServer, kernel TCP over loopback (reference)",
+                "  the same with a pool of " + cores + " handler threads"};
+        List<List<WrkResult>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (JnicTarget jnic = new JnicTarget(body); JdkTarget jdk = new JdkTarget(body, 0); JdkTarget jdkPool = new JdkTarget(body, cores)) {
+            Target[] targets = {jnic, jdk, jdkPool};
+            for (Target t : targets) t.run(2); // warm-up
+            // Rounds alternate the servers, so that the load others put on the machine falls on all of them.
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < targets.length; i++) results.get(i).add(targets[i].run(seconds));
+            }
+            jnic.check();
+        }
+        System.out.printf("%-58s %12s %12s   (medians; each round's requests/s)%n", "server", "requests/s", "p99 latency");
+        WrkResult[] medians = new WrkResult[names.length];
+        for (int i = 0; i < names.length; i++) {
+            medians[i] = median(results.get(i));
+            System.out.printf("%-58s %12.0f %9.0f us   %s%s%n", names[i], medians[i].requestsPerSecond(), medians[i].p99Micros(),
+                    results.get(i).stream().map(r -> String.format("%.0f", r.requestsPerSecond())).toList(),
+                    results.get(i).stream().map(WrkResult::errors).filter(e -> !e.isEmpty()).findFirst().map(e -> " (" + e + ")").orElse(""));
+        }
+        System.out.printf("%-58s %11.0f%% %11.2fx%n", "jnic / JDK (one thread each)", 100 * medians[0].requestsPerSecond() / medians[1].requestsPerSecond(),
+                medians[0].p99Micros() / medians[1].p99Micros());
     }
 
-    private static void row(String what, WrkResult r) {
-        System.out.printf("%-58s %12.0f %9.0f us%s%n", what, r.requestsPerSecond(), r.p99Micros(), r.errors().isEmpty() ? "" : "   (" + r.errors() + ")");
+    /** The median requests/s and, separately, the median p99. */
+    private static WrkResult median(List<WrkResult> rs) {
+        double[] rates = rs.stream().mapToDouble(WrkResult::requestsPerSecond).sorted().toArray();
+        double[] p99s = rs.stream().mapToDouble(WrkResult::p99Micros).sorted().toArray();
+        return new WrkResult(rates[rates.length / 2], p99s[p99s.length / 2], "");
     }
 
-    static WrkResult jnicOverTap(byte[] body, int seconds) throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("10.214.9", MacAddress.local(4349), 1500)) {
-            NetStack stack = new NetStack();
-            stack.addAddress(stack.addInterface(ns.tap()), ns.stackAddress() + "/24");
-            Tcp tcp = new Tcp(stack.ipv4());
-            stack.register(tcp);
-            HttpServer server = new HttpServer(new HttpRouter().route("GET", "/", r -> HttpResponse.of(200, "application/octet-stream", body)),
-                    HttpLimits.defaults());
-            try (StackRunner runner = StackRunner.start(stack, "jnic-http-bench")) {
+    /** A server under test: one wrk run against it. */
+    private interface Target extends AutoCloseable {
+        WrkResult run(int seconds) throws Exception;
+    }
+
+    /** jnic's server on a jnic stack, wrk in the namespace on the TAP's kernel side. */
+    private static final class JnicTarget implements Target {
+        private final NetworkNamespace ns;
+        private final StackRunner runner;
+
+        JnicTarget(byte[] body) throws Exception {
+            ns = NetworkNamespace.create("10.214.9", MacAddress.local(4349), 1500);
+            try {
+                NetStack stack = new NetStack();
+                stack.addAddress(stack.addInterface(ns.tap()), ns.stackAddress() + "/24");
+                Tcp tcp = new Tcp(stack.ipv4());
+                stack.register(tcp);
+                HttpServer server = new HttpServer(new HttpRouter().route("GET", "/", r -> HttpResponse.of(200, "application/octet-stream", body)),
+                        HttpLimits.defaults());
+                runner = StackRunner.start(stack, "jnic-http-bench");
                 stack.call(() -> HttpService.listen(stack, tcp, 80, server), 5000);
-                String url = "http://" + ns.stackAddress() + "/";
-                wrk(ns, url, 2); // warm-up
-                WrkResult r = wrk(ns, url, seconds);
-                if (runner.failure() != null) throw new IllegalStateException("the stack thread threw", runner.failure());
-                return r;
+            } catch (Exception e) {
+                ns.close();
+                throw e;
+            }
+        }
+
+        @Override public WrkResult run(int seconds) throws Exception {
+            return wrk(ns, "http://" + ns.stackAddress() + "/", seconds);
+        }
+
+        void check() {
+            if (runner.failure() != null) throw new IllegalStateException("the stack thread threw", runner.failure());
+        }
+
+        @Override public void close() throws Exception {
+            try {
+                runner.close();
+            } finally {
+                ns.close();
             }
         }
     }
 
-    static WrkResult jdkOverLoopback(byte[] body, int seconds) throws Exception {
-        // Without TCP_NODELAY each small response waits for the delayed ACK of the previous one
-        // (40 ms); jnic's server sends at once too (TcpPump turns Nagle off).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS);
-        server.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-            wrk(null, url, 2); // warm-up
-            return wrk(null, url, seconds);
-        } finally {
+    /** The JDK's server on 127.0.0.1, on its dispatcher thread ({@code handlerThreads} 0) or with a pool; wrk here. */
+    private static final class JdkTarget implements Target {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.concurrent.ExecutorService pool;
+
+        JdkTarget(byte[] body, int handlerThreads) throws IOException {
+            // Without TCP_NODELAY each small response waits for the delayed ACK of the previous one
+            // (40 ms); jnic's server sends at once too (TcpPump turns Nagle off).
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+            server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS);
+            server.createContext("/", exchange -> {
+                exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            pool = handlerThreads > 0 ? java.util.concurrent.Executors.newFixedThreadPool(handlerThreads) : null;
+            server.setExecutor(pool);
+            server.start();
+        }
+
+        @Override public WrkResult run(int seconds) throws Exception {
+            return wrk(null, "http://127.0.0.1:" + server.getAddress().getPort() + "/", seconds);
+        }
+
+        @Override public void close() {
             server.stop(0);
+            if (pool != null) pool.shutdown();
         }
     }
 
