@@ -152,6 +152,13 @@ final class TapDemo {
             }) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            journal.heading("The kernel's bridge learned where each jnic host is (bridge fdb, in " + namespace + "):");
+            for (Host h : hosts) {
+                String mac = MacAddress.toString(h.tap().macAddress());
+                String port = inside("bridge", "fdb", "show", "br", "br0").lines()
+                        .filter(line -> line.startsWith(mac + " ") && !line.contains("permanent")).findFirst().orElse(mac + " (not learned)");
+                journal.say(h.name() + ": " + port);
+            }
             journal.heading("Done: host A's view of the journey is in " + pcapFile.toAbsolutePath() + " (tshark -r " + pcapFile + ").");
         }
     }
@@ -201,17 +208,19 @@ final class TapDemo {
         }
     }
 
-    private void inside(String... cmd) throws IOException, InterruptedException {
+    /** Runs a command in the demo's namespace; returns its output. */
+    private String inside(String... cmd) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         full.addAll(List.of(cmd));
-        sh(full.toArray(new String[0]));
+        return sh(full.toArray(new String[0]));
     }
 
-    private static void sh(String... cmd) throws IOException, InterruptedException {
+    private static String sh(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed: " + output.trim());
         }
+        return output;
     }
 }

@@ -78,6 +78,7 @@ class DemoTest {
         Assumptions.assumeFalse(status == 2 && text.contains("not running as root"), "skipping: not root (CI runs as root)");
         assertEquals(0, status, text);
         assertTrue(text.contains("state FIN_WAIT_1 → TIME_WAIT") && text.contains("TIME-WAIT over"), text);
+        assertEquals(4, text.lines().filter(l -> l.contains("master br0")).count(), "the kernel's bridge learned the four hosts\n" + text);
         checkPcap(pcap);
     }
 
