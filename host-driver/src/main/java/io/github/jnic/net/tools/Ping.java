@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  * {@code interval}, each waiting up to {@code timeout} for its reply, then iputils' statistics
  * ({@link PingStatistics}). Each request is one {@link Pinger#ping} (the stack's echo path), so
  * requests do not overlap: when a reply takes longer than the interval, the next request goes
- * when it arrives or times out. Round-trip times are on the stack's clock. For application
- * threads (it blocks); {@link #main} is the command line.
+ * when it arrives or times out. Round-trip times are measured on this thread, around each
+ * {@code Pinger.ping}, as iputils measures in its process: they include the hand-over to the
+ * stack thread and back (the stack's own clock advances once per poll, too coarse when a kernel
+ * peer answers within the poll that sent the request). For application threads (it blocks);
+ * {@link #main} is the command line.
  */
 public final class Ping {
 
@@ -63,7 +66,8 @@ public final class Ping {
             long sentAt = System.nanoTime();
             stats.sent();
             try {
-                long rtt = Pinger.ping(stack, target, options.size, options.timeoutMillis);
+                Pinger.ping(stack, target, options.size, options.timeoutMillis);
+                long rtt = System.nanoTime() - sentAt;
                 stats.replied(rtt);
                 lines.accept(String.format(Locale.ROOT, "%d bytes from %s: icmp_seq=%d time=%.3f ms",
                         options.size + IcmpMessage.HEADER_LENGTH, name, seq, rtt / 1e6));
