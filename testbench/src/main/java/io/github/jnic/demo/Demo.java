@@ -74,7 +74,6 @@ public final class Demo {
     private final Journal journal;
     private final List<Host> hosts = new ArrayList<>();
     private final TcpWatch tcpWatch;
-    private final List<AutoCloseable> cables = new ArrayList<>();
     private MacCable macCable;
     private long frames;
 
@@ -133,13 +132,7 @@ public final class Demo {
         try {
             return demo.journey();
         } finally {
-            for (AutoCloseable c : demo.cables) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing a simulator model: nothing left to save
-                }
-            }
+            if (demo.macCable != null) demo.macCable.close();
         }
     }
 
@@ -163,7 +156,6 @@ public final class Demo {
             if (options.macRtl()) {
                 try {
                     macCable = MacCable.open(cableA);
-                    cables.add(macCable);
                     cableA = macCable;
                 } catch (RuntimeException e) {
                     out.println("The MAC RTL cannot run here (" + e.getMessage() + "): host A gets a plain in-memory cable.");
