@@ -167,6 +167,39 @@ class LinuxRoutersTest {
         assertEquals("3 3 0", theirs.group(1) + " " + theirs.group(2) + " " + theirs.group(3));
     }
 
+    @Test
+    void theCommandLinesRunTheirOwnStackOnATap() throws Exception {
+        // A second, persistent TAP in router 1 (10.214.4.0/24), which a JVM started inside that
+        // namespace opens by name: main() as a user runs it, with nothing outside the namespaces.
+        in(router1.name(), "ip", "tuntap", "add", "jnic-cli", "mode", "tap");
+        address(router1.name(), "jnic-cli", "10.214.4.1/24");
+        in(router2, "ip", "route", "replace", "10.214.4.0/24", "via", B + ".1");
+        String java = System.getProperty("java.home") + "/bin/java";
+        String cp = System.getProperty("java.class.path");
+        List<String> host = List.of("--tap", "jnic-cli", "--address", "10.214.4.2/24", "--gateway", "10.214.4.1");
+        try {
+            List<String> trace = new ArrayList<>(List.of(java, "-cp", cp, "io.github.jnic.net.tools.Traceroute"));
+            trace.addAll(host);
+            trace.addAll(List.of("-q", "1", "-w", "3", TARGET));
+            NetworkNamespace.Result t = execIn(router1.name(), trace.toArray(String[]::new));
+            assertEquals(0, t.exit(), t.output());
+            assertTrue(t.output().matches("(?s).*\n 1  10\\.214\\.4\\.1  [\\d.]+ ms\n 2  10\\.214\\.2\\.2  [\\d.]+ ms\n 3  10\\.214\\.3\\.2  [\\d.]+ ms\n"), t.output());
+
+            List<String> ping = new ArrayList<>(List.of(java, "-cp", cp, "io.github.jnic.net.tools.Ping"));
+            ping.addAll(host);
+            ping.addAll(List.of("-c", "2", "-i", "0.2", TARGET));
+            NetworkNamespace.Result p = execIn(router1.name(), ping.toArray(String[]::new));
+            assertEquals(0, p.exit(), p.output());
+            assertTrue(p.output().contains("2 packets transmitted, 2 received, 0% packet loss"), p.output());
+
+            NetworkNamespace.Result usage = execIn(router1.name(), java, "-cp", cp, "io.github.jnic.net.tools.Ping", TARGET);
+            assertEquals(2, usage.exit(), usage.output());
+            assertTrue(usage.output().contains("--tap and --address are required"), usage.output());
+        } finally {
+            in(router1.name(), "ip", "link", "del", "jnic-cli");
+        }
+    }
+
     private static NetworkNamespace.Result execIn(String ns, String... cmd) throws Exception {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(cmd));
