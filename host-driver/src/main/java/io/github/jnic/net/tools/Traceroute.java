@@ -5,6 +5,7 @@ import io.github.jnic.net.icmp.IcmpErrorListener;
 import io.github.jnic.net.ip.Ipv4Output;
 import io.github.jnic.net.socket.SocketError;
 import io.github.jnic.net.stack.NetStack;
+import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.udp.UdpSocket;
 import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.IcmpMessage;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -55,6 +57,7 @@ public final class Traceroute {
         long waitMillis = 5000;
         int port = 33434;
         int packetLength = 60;
+        LongSupplier clock;
 
         public Options mode(Mode m) { this.mode = m; return this; }
         /** The TTL of the first hop probed ({@code -f}). */
@@ -69,6 +72,14 @@ public final class Traceroute {
         public Options port(int p) { this.port = check(p, 1, 65535, "port"); return this; }
         /** The whole IP datagram's length ({@code packetlen}, 60); at least the headers. */
         public Options packetLength(int len) { this.packetLength = check(len, 28, 1500, "packet length"); return this; }
+
+        /**
+         * The clock round trips are timed with (nanoseconds); by default the stack's, which advances
+         * once per poll. A program on a {@code StackRunner} passes {@code StackRunner.CLOCK} for
+         * finer times: an answer handled in the poll that sent its probe then does not read 0.
+         * Waits are always on the stack's clock.
+         */
+        public Options clock(LongSupplier c) { this.clock = c; return this; }
 
         public Mode mode() { return mode; }
         public int maxTtl() { return maxTtl; }
@@ -103,6 +114,7 @@ public final class Traceroute {
         @Override public void reply(int from, int sequence, byte[] data, int off, int len, long now) { echoReply(from, sequence, now); }
     };
     private final LongUnaryOperator timer = this::poll;
+    private final LongSupplier clock;
 
     // Stack thread only.
     private UdpSocket socket;
@@ -110,7 +122,7 @@ public final class Traceroute {
     private List<TraceProbe> probes = new ArrayList<>();
     private int sequence = -1;          // of the outstanding probe; probes are numbered from 0
     private boolean outstanding;
-    private long sentAt, deadline;
+    private long sentAt, deadline;   // sentAt on the round-trip clock, deadline on the stack's
 
     private Traceroute(NetStack stack, int target, Options options, Consumer<TraceHop> onHop) {
         this.stack = stack;
@@ -118,6 +130,7 @@ public final class Traceroute {
         this.options = options;
         this.onHop = onHop;
         this.ttl = options.firstTtl;
+        this.clock = options.clock != null ? options.clock : stack::now;
         int headers = Ipv4Header.MIN_LENGTH + (options.mode == Mode.UDP ? UdpHeader.LENGTH : IcmpMessage.HEADER_LENGTH);
         this.payload = new byte[options.packetLength - headers];
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) (0x40 + i);
@@ -170,7 +183,7 @@ public final class Traceroute {
 
     private void sendProbe(long now) {
         sequence++;
-        sentAt = now;
+        sentAt = clock.getAsLong();
         deadline = now + options.waitMillis * 1_000_000L;
         outstanding = true;
         boolean noRoute;
@@ -205,11 +218,11 @@ public final class Traceroute {
         else if (type != IcmpMessage.DEST_UNREACHABLE) return;   // source quench, parameter problem: keep waiting
         else if (code == IcmpMessage.CODE_PORT_UNREACHABLE && reporter == target) answer = TraceProbe.Answer.REACHED;
         else answer = TraceProbe.Answer.UNREACHABLE;
-        answered(new TraceProbe(ttl, reporter, answer, code, now - sentAt), now);
+        answered(new TraceProbe(ttl, reporter, answer, code, clock.getAsLong() - sentAt), now);
     }
 
     private void echoReply(int from, int seq, long now) {
-        if (outstanding && from == target && seq == (sequence & 0xffff)) answered(new TraceProbe(ttl, from, TraceProbe.Answer.REACHED, -1, now - sentAt), now);
+        if (outstanding && from == target && seq == (sequence & 0xffff)) answered(new TraceProbe(ttl, from, TraceProbe.Answer.REACHED, -1, clock.getAsLong() - sentAt), now);
     }
 
     /** Records the outstanding probe's answer, then sends the next probe or finishes. */
@@ -273,7 +286,7 @@ public final class Traceroute {
 
     /** The command line's work on a running stack (application thread): returns the exit status. */
     static int run(List<String> args, NetStack stack, PrintStream out, PrintStream err) throws IOException {
-        Options o = new Options();
+        Options o = new Options().clock(StackRunner.CLOCK);
         List<String> positional = new ArrayList<>();
         InetAddress target;
         try {

@@ -110,6 +110,7 @@ class LinuxRoutersTest {
         int exit = Traceroute.run(new ArrayList<>(List.of("-w", "3", "-m", "8", TARGET)), stack,
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         String text = out.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
         assertEquals(0, exit, text);
         String ms = "  \\d+\\.\\d{3} ms";
         assertTrue(text.matches("traceroute to 10\\.214\\.3\\.2 \\(10\\.214\\.3\\.2\\), 8 hops max, 60 byte packets\n"

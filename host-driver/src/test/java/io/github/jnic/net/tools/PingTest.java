@@ -84,7 +84,7 @@ class PingTest {
         NetStack stack = stackOn(path);
         List<String> lines = new ArrayList<>();
         PingStatistics s = Ping.run(stack, InetAddress.getByName("10.3.0.9"),
-                new Ping.Options().count(4).intervalMillis(20).timeoutMillis(300).size(100), lines::add);
+                new Ping.Options().count(4).intervalMillis(20).timeoutMillis(1500).size(100), lines::add);
         assertEquals(4, s.transmitted());
         assertEquals(3, s.received());
         assertEquals(0, s.errors());
