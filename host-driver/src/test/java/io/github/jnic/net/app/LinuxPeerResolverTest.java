@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Our iterative resolver against a real authoritative hierarchy: four NSD servers in a network
  * namespace, each on its own address, serve the root, the TLD {@code test.}, and the zones
- * {@code example.test.} and {@code other.test.}. The resolver, on a jnic stack over TAP, knows
+ * {@code example.test.}, {@code other.test.} and {@code glueless.test.} (delegated without glue). The resolver, on a jnic stack over TAP, knows
  * only the root server's address: every answer comes from following NSD's referrals (NSD does
  * not recurse). Needs root, /dev/net/tun and nsd (./nic test installs it); elsewhere it is skipped
  * with the reason.
@@ -78,6 +78,7 @@ class LinuxPeerResolverTest {
                 ns.example.test. A %s
                 other.test. NS ns.other.test.
                 ns.other.test. A %s
+                glueless.test. NS ns.glueless-host.example.test.
                 """.formatted(tld, example, other));
         serve(example, "example.test.", """
                 example.test. SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
@@ -86,7 +87,12 @@ class LinuxPeerResolverTest {
                 www.example.test. A 192.0.2.80
                 alias.example.test. CNAME www.example.test.
                 far.example.test. CNAME alias.other.test.
-                """.formatted(example));
+                ns.glueless-host.example.test. A %1$s
+                """.formatted(example), "glueless.test.", """
+                glueless.test. SOA ns.glueless-host.example.test. hostmaster.example.test. 1 3600 600 86400 60
+                glueless.test. NS ns.glueless-host.example.test.
+                www.glueless.test. A 192.0.2.100
+                """);
         serve(other, "other.test.", """
                 other.test. SOA ns.other.test. hostmaster.other.test. 1 3600 600 86400 60
                 other.test. NS ns.other.test.
@@ -106,11 +112,18 @@ class LinuxPeerResolverTest {
         resolver = stack.callQuietly(() -> new ResolverService(stack, tcp, iterative));
     }
 
-    /** Starts NSD in the foreground on {@code address}:53, authoritative for {@code zone} only. */
-    private static void serve(String address, String zone, String records) throws IOException, InterruptedException {
+    /**
+     * Starts NSD in the foreground on {@code address}:53, authoritative for the zones given as
+     * pairs of origin and records, and for nothing else.
+     */
+    private static void serve(String address, String... zonesAndRecords) throws IOException, InterruptedException {
         linux.run("ip", "addr", "add", address + "/24", "dev", linux.tap().name());
         Path home = Files.createDirectory(dir.resolve(address));
-        Files.writeString(home.resolve("zone"), "$TTL 300\n" + records);
+        StringBuilder zones = new StringBuilder();
+        for (int i = 0; i < zonesAndRecords.length; i += 2) {
+            Files.writeString(home.resolve("zone" + i), "$TTL 300\n" + zonesAndRecords[i + 1]);
+            zones.append("zone:\n  name: \"").append(zonesAndRecords[i]).append("\"\n  zonefile: \"zone").append(i).append("\"\n");
+        }
         Files.writeString(home.resolve("nsd.conf"), """
                 server:
                   ip-address: %1$s
@@ -129,10 +142,7 @@ class LinuxPeerResolverTest {
                   hide-version: yes
                 remote-control:
                   control-enable: no
-                zone:
-                  name: "%3$s"
-                  zonefile: "zone"
-                """.formatted(address, home, zone));
+                """.formatted(address, home) + zones);
         servers.add(new Nsd(linux.start("nsd", "-d", "-c", home.resolve("nsd.conf").toString()), home.resolve("nsd.log")));
     }
 
@@ -205,6 +215,16 @@ class LinuxPeerResolverTest {
         assertEquals("www.other.test", far.canonicalName());
         assertEquals(List.of(ZoneFile.ipv4("192.0.2.90")), far.ipv4Addresses());
         assertTrue(far.records().stream().filter(r -> r.type() == DnsType.CNAME).count() == 2, far.records().toString());
+    }
+
+    @Test
+    void resolvesTheNameOfAServerThatCameWithoutGlue() throws Exception {
+        // The TLD delegates glueless.test. to a server named inside example.test., with no address:
+        // the resolver first resolves that name (a walk of its own), then asks the server.
+        DnsResult www = lookup("www.glueless.test", DnsType.A);
+        assertEquals(DnsResult.Status.ANSWER, www.status(), www.detail());
+        assertEquals(List.of(ZoneFile.ipv4("192.0.2.100")), www.ipv4Addresses());
+        assertNotNull(cached("ns.glueless-host.example.test", DnsType.A), "the server's address was resolved and cached");
     }
 
     @Test
