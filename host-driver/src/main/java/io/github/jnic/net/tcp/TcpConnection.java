@@ -509,8 +509,10 @@ public final class TcpConnection {
             sndWl1 = irs;
             sndWl2 = ack;
             rtoAt = NEVER;
-            establish(now);
+            // Owed before the application hears of the connection: data it writes from the
+            // callback then carries this ACK, instead of a pure ACK trailing behind it.
             ackNow = true;
+            establish(now);
         } else {
             // Simultaneous open.
             state = TcpState.SYN_RECEIVED;

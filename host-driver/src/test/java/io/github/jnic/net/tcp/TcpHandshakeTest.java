@@ -43,6 +43,25 @@ class TcpHandshakeTest extends TcpTestBase {
     }
 
     @Test
+    void dataWrittenOnConnectCarriesTheHandshakeAckAlone() throws Exception {
+        TcpConnection c = tcp().connect(PEER, PORT);
+        Segment syn = out(SYN);
+        c.setEvents((conn, what) -> {
+            if ((what & TcpConnection.Events.CONNECTED) == 0) return;
+            try {
+                conn.write(bytes(42, 1), 0, 42);
+            } catch (TcpException e) {
+                throw new AssertionError(e);
+            }
+        });
+        deliver(to(c).seq(PISN).ack(syn.seq() + 1).flags(SYN).synOptions(1460, 3, true, 777, syn.o.tsVal, true));
+        Segment d = out(ACK | PSH);
+        assertEquals(PISN + 1, d.ack(), "the request acknowledges the SYN-ACK");
+        assertEquals(42, d.payloadLength());
+        nothingSent();
+    }
+
+    @Test
     void optionsThePeerDoesNotOfferAreOff() throws Exception {
         TcpConnection c = connect(-1, false, false);
         assertEquals(1460, c.sendMss());
