@@ -143,21 +143,28 @@ public final class Traceroute {
      * the stack has no route to the target.
      */
     public static CompletableFuture<Result> start(NetStack stack, InetAddress target, Options options, Consumer<TraceHop> onHop) {
+        return launch(stack, target, options, onHop).result;
+    }
+
+    private static Traceroute launch(NetStack stack, InetAddress target, Options options, Consumer<TraceHop> onHop) {
         if (options.firstTtl > options.maxTtl) throw new IllegalArgumentException("first TTL " + options.firstTtl + " beyond max TTL " + options.maxTtl);
         Traceroute t = new Traceroute(stack, Ipv4Address.of(target), options, onHop == null ? h -> {} : onHop);
         stack.execute(t::begin);
-        return t.result;
+        return t;
     }
 
     /** Traces to {@code target} and waits for the whole trace (an application thread, not the stack's). */
     public static Result trace(NetStack stack, InetAddress target, Options options, Consumer<TraceHop> onHop) throws IOException {
         long hopsLeft = options.maxTtl - options.firstTtl + 1;
         long limit = hopsLeft * options.probes * options.waitMillis + 10_000;
+        Traceroute t = launch(stack, target, options, onHop);
         try {
-            return start(stack, target, options, onHop).get(limit, TimeUnit.MILLISECONDS);
+            return t.result.get(limit, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            stack.execute(t::cancel);
             throw new IOException("the trace to " + target.getHostAddress() + " did not finish in " + limit + " ms (is the stack running?)");
         } catch (InterruptedException e) {
+            stack.execute(t::cancel);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while tracing");
         } catch (ExecutionException e) {
@@ -250,6 +257,14 @@ public final class Traceroute {
         outstanding = false;
         finish();
         result.completeExceptionally(e.toException(Ipv4Address.toString(target)));
+    }
+
+    /** Stops a trace nobody waits for any more. */
+    private void cancel() {
+        if (result.isDone()) return;
+        outstanding = false;
+        finish();
+        result.cancel(false);
     }
 
     private void finish() {

@@ -165,4 +165,21 @@ class TracerouteTest {
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: traceroute"), args.toString());
         }
     }
+
+    @Test
+    void optionsOutOfRangeAreRefused() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> new Traceroute.Options().maxTtl(0));
+        assertThrows(IllegalArgumentException.class, () -> new Traceroute.Options().probes(11));
+        assertThrows(IllegalArgumentException.class, () -> new Traceroute.Options().packetLength(27));
+        assertThrows(IllegalArgumentException.class, () -> Traceroute.start(stack, InetAddress.getByName(TARGET), new Traceroute.Options().firstTtl(5).maxTtl(4), null));
+    }
+
+    @Test
+    void hostOptionsAreTakenOutOfTheCommandLine() {
+        List<String> args = new ArrayList<>(List.of("-q", "1", "--tap", "jnic0", "--address", "10.9.0.2/24", "--gateway", "10.9.0.1", "10.9.3.2"));
+        assertEquals(List.of("--tap", "jnic0", "--address", "10.9.0.2/24", "--gateway", "10.9.0.1"), ToolHost.takeHostOptions(args));
+        assertEquals(List.of("-q", "1", "10.9.3.2"), args);
+        assertThrows(IllegalArgumentException.class, () -> ToolHost.takeHostOptions(new ArrayList<>(List.of("--tap", "jnic0", "10.9.3.2"))));
+        assertThrows(IllegalArgumentException.class, () -> ToolHost.takeHostOptions(new ArrayList<>(List.of("--address", "10.9.0.2/24", "--tap"))));
+    }
 }
