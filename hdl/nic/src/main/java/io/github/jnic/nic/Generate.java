@@ -48,7 +48,7 @@ public final class Generate {
         DESIGNS.put("mac-rgmii", new Design("Ethernet MAC on RGMII, 1000 Mb/s, generic DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.GENERIC)));
         DESIGNS.put("mac-rgmii-ecp5", new Design("Ethernet MAC on RGMII, ECP5 DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.ECP5)));
         DESIGNS.put("mac-rgmii-ice40", new Design("Ethernet MAC on RGMII, iCE40 DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.ICE40)));
-        DESIGNS.put("mac-rmii-echo", new Design("RMII MAC echoing frames through a 2 KiB FIFO: a board top for iCE40 timing", () -> new io.github.jnic.nic.mac.RmiiEcho(2048)));
+        DESIGNS.put("mac-rmii-echo", new Design("RMII MAC echoing frames through 32 bytes of FIFO: a board top for iCE40 timing", () -> new io.github.jnic.nic.mac.RmiiEcho(32)));
         DESIGNS.put("mdio", new Design("MDIO clause 22 management master, MDC = clk / 40", () -> new io.github.jnic.nic.mdio.MdioMaster(20)));
     }
 

@@ -101,7 +101,7 @@ public final class MacBench {
     }
 
     static void timing() throws IOException, InterruptedException {
-        VerilogDesign design = Verilog.emit(new RmiiEcho(2048));
+        VerilogDesign design = Verilog.emit(new RmiiEcho(32));
         Path dir = Files.createTempDirectory("jnic-mac-timing-");
         try {
             List<Path> files = design.writeTo(dir);

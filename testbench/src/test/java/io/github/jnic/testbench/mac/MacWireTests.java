@@ -170,13 +170,19 @@ abstract class MacWireTests {
     }
 
     @Test
-    void acceptsJumboFramesWhenAsked() {
+    void receivesAndSendsJumboFramesWhenAsked() {
         Random random = new Random(5);
         List<Burst> bursts = new ArrayList<>();
         for (int len : new int[] {9014, 1515, 9015, 4000, 60}) bursts.add(MacReference.transmit(frame(random, len)));
         try (MacTestbench tb = bench(5, 0)) {
             tb.sim().port("jumbo").set(1);
             checkReceived(tb, bursts, tb.receive(bursts), EthernetMac.MAX_JUMBO_FRAME);
+            // and sent: a jumbo frame goes out whole, back to back with a small one
+            byte[] big = frame(random, 9014), small = frame(random, 20);
+            List<Burst> sent = tb.transmit(stream(List.of(big, small)));
+            assertArrayEquals(MacReference.transmit(big).bytes(), sent.get(0).bytes());
+            assertArrayEquals(MacReference.transmit(small).bytes(), sent.get(1).bytes());
+            assertEquals(12, sent.get(1).idleBefore());
         }
     }
 

@@ -58,6 +58,9 @@ public class MacRx extends Module {
     final UInt state = reg(uint(2), IDLE);
     final UInt length = reg(uint(LENGTH_BITS), 0);
     final Bool phyError = reg(bool(), false);
+    /** Length flags, set as the bytes arrive so that the verdict at the end is quick. */
+    final Bool longEnough = reg(bool(), false);
+    final Bool tooLong = reg(bool(), false);
     /** The last five bytes received; delay[4] is the oldest, delivered when the next byte arrives. */
     final UInt[] delay = new UInt[5];
     final UInt held = reg(uint(3), 0);
@@ -71,8 +74,8 @@ public class MacRx extends Module {
         crc32.enable.assign(byteIn);
         crc32.data.assign(rxd);
 
-        Bool runt = length.lt(MIN_FRAME).named("runt");
-        Bool oversize = length.gt(maxLength).named("oversize");
+        Bool runt = longEnough.not().named("runt");
+        Bool oversize = tooLong;
         Bool fcsError = crc32.value.ne(CRC_RESIDUE).named("fcsError");
         Bool bad = phyError.or(oddNibble).or(runt).or(oversize).or(fcsError).named("bad");
 
@@ -88,6 +91,8 @@ public class MacRx extends Module {
         when(byteIn, () -> {
             length.next(mux(length.andR(), length, length.plus(1)));
             when(rxEr, () -> phyError.next(true));
+            when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
+            when(length.eq(maxLength), () -> tooLong.next(true));
             delay[0].next(rxd);
             for (int i = 1; i < delay.length; i++) delay[i].next(delay[i - 1]);
             when(held.ne(5), () -> held.next(held.plus(1)));
@@ -107,6 +112,8 @@ public class MacRx extends Module {
                     length.next(0);
                     held.next(0);
                     phyError.next(false);
+                    longEnough.next(false);
+                    tooLong.next(false);
                     when(rxd.eq(0xD5), () -> state.next(DATA)).elseWhen(rxd.ne(0x55), () -> state.next(SKIP));
                 }))
                 .is(DATA, () -> when(rxDv.not(), () -> state.next(IDLE)))

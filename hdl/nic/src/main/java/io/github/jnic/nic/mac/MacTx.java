@@ -58,6 +58,8 @@ public class MacTx extends Module {
     final UInt step = reg(uint(8), 0);
     /** Bytes sent after the SFD (FCS included once sent), saturating. */
     final UInt length = reg(uint(LENGTH_BITS), 0);
+    /** At least MIN_DATA - 1 bytes sent: with one more the frame needs no padding (kept as a flag, off the critical path). */
+    final Bool longEnough = reg(bool(), false);
     final Bool bad = reg(bool(), false);
     final Bool underran = reg(bool(), false);
     /** Taking and dropping the rest of a frame that went bad. */
@@ -95,6 +97,7 @@ public class MacTx extends Module {
                             txEn.next(true);
                             step.next(1);
                             length.next(0);
+                            longEnough.next(false);
                             bad.next(false);
                             underran.next(false);
                             state.next(PREAMBLE);
@@ -109,6 +112,7 @@ public class MacTx extends Module {
                     .is(DATA, () -> {
                         step.next(0);
                         length.next(lengthPlus1);
+                        when(length.eq(MIN_DATA - 2), () -> longEnough.next(true));
                         when(in.valid, () -> {
                             txd.next(in.payload);
                             when(in.user.bit(0), () -> {
@@ -116,7 +120,7 @@ public class MacTx extends Module {
                                 bad.next(true);
                                 dropping.next(in.last.not());
                                 state.next(FCS);
-                            }).elseWhen(in.last, () -> state.next(mux(length.lt(MIN_DATA - 1), PAD, FCS)));
+                            }).elseWhen(in.last, () -> state.next(mux(longEnough, FCS, PAD)));
                         }).otherwise(() -> {
                             txd.next(0);
                             txEr.next(true);
@@ -129,7 +133,8 @@ public class MacTx extends Module {
                     .is(PAD, () -> {
                         txd.next(0);
                         length.next(lengthPlus1);
-                        when(length.eq(MIN_DATA - 1), () -> state.next(FCS));
+                        when(length.eq(MIN_DATA - 2), () -> longEnough.next(true));
+                        when(longEnough, () -> state.next(FCS));
                     })
                     .is(FCS, () -> {
                         // a bad frame's FCS goes out complemented
