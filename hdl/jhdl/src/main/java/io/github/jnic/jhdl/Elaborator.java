@@ -335,6 +335,21 @@ final class Elaborator {
                 }
             }
         }
+        // an internal domain's clock, reset and enable are read where the clock is
+        for (var e : m.domainSignals.entrySet()) {
+            ClockDomain d = e.getKey();
+            if (!d.isInternal() || home(d) != m) continue;
+            SourceLocation at = m.signals.stream().filter(s -> d.equals(s.domain)).map(s -> s.location).findFirst().orElse(m.location);
+            for (Signal s : e.getValue()) {
+                if (s == null) continue;
+                for (Signal leaf : leaves(List.of(s))) {
+                    if (!visible(leaf, m) && reported.add(leaf)) {
+                        problems.add(new Problem(Problem.Kind.HIERARCHY, leaf.path(), at, "drives clock domain " + d + " in "
+                                + m.path() + " but belongs to " + leaf.owner.path() + "; bring it through a port"));
+                    }
+                }
+            }
+        }
     }
 
     private void checkDrivers(Module m) {
@@ -377,11 +392,24 @@ final class Elaborator {
         for (Module c : m.children) {
             for (Signal p : c.ports) {
                 if (p.dir == Signal.Dir.IN && p.assignments.isEmpty()) {
-                    problems.add(new Problem(Problem.Kind.UNDRIVEN, p.path(), c.location,
-                            "input of " + c.path() + " is not connected in " + m.path()));
+                    SourceLocation read = firstRead(m, p);
+                    problems.add(new Problem(Problem.Kind.UNDRIVEN, p.path(), c.location, "input of " + c.path()
+                            + " is not connected in " + m.path() + (read != null ? ", yet read at " + read : "")));
                 }
             }
         }
+    }
+
+    /** Where a statement of {@code m} first reads {@code s} (in a condition or an operand), or null. */
+    private static SourceLocation firstRead(Module m, Signal s) {
+        SourceLocation[] at = {null};
+        forEachLeaf(m.body, List.of(), (st, conds) -> {
+            if (at[0] != null) return;
+            List<Signal> roots = new ArrayList<>(conds);
+            roots.addAll(operands(st));
+            if (leaves(roots).contains(s)) at[0] = st.at;
+        });
+        return at[0];
     }
 
     private void checkLatches(Module m) {

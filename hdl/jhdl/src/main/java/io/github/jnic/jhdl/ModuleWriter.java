@@ -281,6 +281,9 @@ final class ModuleWriter {
                 roots.add(d[0]);
                 roots.add(d[0]);
             }
+            // an internal domain's reset and enable are read in the always headers (a submodule input among them needs its wire)
+            if (d[1] != null) roots.add(d[1]);
+            if (d[2] != null) roots.add(d[2]);
         }
         Set<Signal> read = Elaborator.leaves(roots);
         for (Group g : groups) {

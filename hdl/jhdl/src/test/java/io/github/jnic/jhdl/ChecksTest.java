@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.jhdl.lib.Stream;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,71 @@ class ChecksTest {
     void unconnectedSubmoduleInputIsUndriven() {
         Problem p = only(UnconnectedChild::new);
         assertAt(p, Problem.Kind.UNDRIVEN, "UnconnectedChild.child.in", UnconnectedChild.C);
+    }
+
+    static class ReadsUnconnectedChild extends Module {
+        final UInt y = output(uint(8));
+        final UInt z = output(uint(8));
+        final Child child = new Child(); static final int C = line();
+
+        ReadsUnconnectedChild() {
+            y.assign(child.out);
+            z.assign(child.in.plus(1)); at = line();
+        }
+    }
+
+    @Test
+    void readingAnUnconnectedSubmoduleInputIsUndrivenNotInvalidVerilog() {
+        Problem p = only(ReadsUnconnectedChild::new);
+        assertAt(p, Problem.Kind.UNDRIVEN, "ReadsUnconnectedChild.child.in", ReadsUnconnectedChild.C);
+        assertTrue(p.explanation().endsWith("yet read at ChecksTest.java:" + at), p::toString);
+    }
+
+    static class FiresWithoutReady extends Module {
+        final Stream<UInt> in = input(Stream.of(uint(8)));
+        final UInt taken = output(reg(uint(8), 0));
+
+        FiresWithoutReady() {
+            Stream<UInt> queued = in.fifo(4);
+            when(queued.fire(), () -> taken.next(taken.plus(1))); at = line();
+        }
+    }
+
+    @Test
+    void firingAStreamWhoseReadyIsNotDrivenIsUndriven() {
+        Problem p = only(FiresWithoutReady::new);
+        assertEquals(Problem.Kind.UNDRIVEN, p.kind(), p::toString);
+        assertEquals("FiresWithoutReady.streamFifo.out_ready", p.subject(), p::toString);
+        assertTrue(p.explanation().endsWith("yet read at ChecksTest.java:" + at), p::toString);
+    }
+
+    static class DomainFromInternals extends Module {
+        final Bool clock = input(bool());
+        final Bool y = output(bool());
+        final Inner inner = new Inner();
+
+        static class Inner extends Module {
+            final Bool hidden = reg(bool(), false);
+
+            Inner() {
+                hidden.next(hidden.not());
+            }
+        }
+
+        DomainFromInternals() {
+            withDomain(ClockDomain.internal("clock", clock).withSyncReset("clear", inner.hidden), () -> {
+                Bool r = reg(bool(), false).named("r"); at = line();
+                r.next(r.not());
+                y.assign(r);
+            });
+        }
+    }
+
+    @Test
+    void aDomainResetFromAnotherModulesInternalsIsAHierarchyError() {
+        Problem p = only(DomainFromInternals::new);
+        assertAt(p, Problem.Kind.HIERARCHY, "DomainFromInternals.inner.hidden", at);
+        assertTrue(p.explanation().contains("drives clock domain clock"), p::toString);
     }
 
     static class ReachesIntoChild extends Module {

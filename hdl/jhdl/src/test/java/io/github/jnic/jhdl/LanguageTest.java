@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.jhdl.examples.Counter;
 import io.github.jnic.jhdl.flow.Yosys;
+import io.github.jnic.jhdl.lib.Stream;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +151,83 @@ class LanguageTest {
         assertTrue(v.contains("assign counter_enable = |a;"), v);
         assertTrue(v.contains(".enable(counter_enable)"), v);
         assertTrue(v.contains("assign z = counter_enable ? a : 8'd0;"), v);
+    }
+
+    /** Reads fire() (valid & ready) of a FIFO's output stream whose ready it drives: ready is the FIFO's input. */
+    static class FiresFromAFifo extends Module {
+        final Stream<UInt> in = input(Stream.of(uint(8)));
+        final Bool drain = input(bool());
+        final Bool valid = output(bool());
+        final Bool fired = output(bool());
+        final UInt payload = output(uint(8));
+        final UInt taken = output(reg(uint(8), 0));
+
+        FiresFromAFifo() {
+            Stream<UInt> queued = in.fifo(4);
+            queued.ready.assign(drain);
+            valid.assign(queued.valid);
+            fired.assign(queued.fire());
+            payload.assign(queued.payload);
+            when(queued.fire(), () -> taken.next(taken.plus(1)));
+        }
+    }
+
+    @Test
+    void aStreamsFireReadsTheReadyNetDrivenIntoTheSubmodule() {
+        String v = emitClean(new FiresFromAFifo(), "FiresFromAFifo.v");
+        assertFalse(v.contains("not visible"), v);
+        assertTrue(v.contains("assign streamFifo_out_ready = drain;"), v);
+        assertTrue(v.contains(".out_ready(streamFifo_out_ready)"), v);
+        assertTrue(v.contains("streamFifo_out_valid & streamFifo_out_ready"), v);
+    }
+
+    /** The same read when ready is driven inside a when: the net becomes a reg of an always block. */
+    static class FiresProcedurally extends Module {
+        final Stream<UInt> in = input(Stream.of(uint(8)));
+        final Bool drain = input(bool());
+        final UInt taken = output(reg(uint(8), 0));
+
+        FiresProcedurally() {
+            Stream<UInt> queued = in.fifo(4);
+            queued.ready.assign(false);
+            when(drain, () -> queued.ready.assign(queued.payload.ne(0)));
+            when(queued.fire(), () -> taken.next(taken.plus(queued.payload)));
+        }
+    }
+
+    @Test
+    void aSubmoduleInputDrivenInAWhenAndReadIsAReg() {
+        String v = emitClean(new FiresProcedurally(), "FiresProcedurally.v");
+        assertFalse(v.contains("not visible"), v);
+        assertTrue(v.contains("reg  streamFifo_out_ready;"), v);
+        assertTrue(v.contains("if (streamFifo_out_valid & streamFifo_out_ready) begin"), v);
+    }
+
+    /** An internal domain reset and enabled by a submodule's input, read in the always header. */
+    static class DomainFromChildInput extends Module {
+        final Bool clock = input(bool());
+        final Bool go = input(bool());
+        final UInt y = output(uint(8));
+        final Counter counter = new Counter(8);
+
+        DomainFromChildInput() {
+            counter.enable.assign(go);
+            withDomain(ClockDomain.internal("clock", clock).withSyncReset("clear", counter.enable).withClockEnable("ce", counter.enable.not()),
+                    () -> {
+                        UInt ticks = reg(uint(8), 0).named("ticks");
+                        ticks.next(ticks.plus(1));
+                        y.assign(ticks.xor(counter.count));
+                    });
+        }
+    }
+
+    @Test
+    void aDomainResetOrEnableThatIsASubmoduleInputReadsItsNet() {
+        String v = emitClean(new DomainFromChildInput(), "DomainFromChildInput.v");
+        assertFalse(v.contains("not visible"), v);
+        assertTrue(v.contains("assign counter_enable = go;"), v);
+        assertTrue(v.contains("always @(posedge clock) begin\n    if (counter_enable) begin"), v);
+        assertTrue(v.contains("end else if (~counter_enable) begin"), v);
     }
 
     static class ConstantsClash extends Module {
