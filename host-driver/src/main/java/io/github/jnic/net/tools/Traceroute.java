@@ -111,7 +111,7 @@ public final class Traceroute {
     private final List<TraceHop> hops = new ArrayList<>();
     private final IcmpErrorListener errorListener = this::icmpError;
     private final EchoListener echoListener = new EchoListener() {
-        @Override public void reply(int from, int sequence, byte[] data, int off, int len, long now) { echoReply(from, sequence, now); }
+        @Override public void reply(int from, int sequence, byte[] data, int off, int len, long now) { echoReply(from, sequence); }
     };
     private final LongUnaryOperator timer = this::poll;
     private final LongSupplier clock;
@@ -122,6 +122,7 @@ public final class Traceroute {
     private List<TraceProbe> probes = new ArrayList<>();
     private int sequence = -1;          // of the outstanding probe; probes are numbered from 0
     private boolean outstanding;
+    private boolean stepDue;            // the timer moves on, never the delivery of an answer (the UDP layer still reads the socket)
     private long sentAt, deadline;   // sentAt on the round-trip clock, deadline on the stack's
 
     private Traceroute(NetStack stack, int target, Options options, Consumer<TraceHop> onHop) {
@@ -185,7 +186,7 @@ public final class Traceroute {
         }
         stack.icmp().addErrorListener(errorListener);
         stack.addTimer(timer);
-        sendProbe(stack.now());
+        stepDue = true;   // the timer runs later in this same poll
     }
 
     private void sendProbe(long now) {
@@ -195,8 +196,12 @@ public final class Traceroute {
         outstanding = true;
         boolean noRoute;
         if (options.mode == Mode.UDP) {
+            // Connected to this probe's port, the socket also takes the answer as its error (the UDP
+            // layer counts it as delivered rather than as an error for no socket).
             socket.setTtl(ttl);
-            noRoute = stack.udp().send(socket, payload, 0, payload.length, target, probePort(sequence)) == SocketError.NETWORK_UNREACHABLE;
+            SocketError e = stack.udp().connect(socket, target, probePort(sequence));
+            if (e == null) e = stack.udp().send(socket, payload, 0, payload.length, 0, 0);
+            noRoute = e == SocketError.NETWORK_UNREACHABLE;
         } else {
             noRoute = stack.icmp().sendEcho(target, echoId, sequence, payload, 0, payload.length, ttl) == Ipv4Output.SendResult.NO_ROUTE;
         }
@@ -206,9 +211,11 @@ public final class Traceroute {
     private int probePort(int seq) { return (options.port + seq - 1) % 65535 + 1; }
 
     private long poll(long now) {
-        if (!outstanding) return Long.MAX_VALUE;
-        if (now < deadline) return deadline;
-        answered(TraceProbe.timeout(ttl), now);
+        if (outstanding && now >= deadline) answered(TraceProbe.timeout(ttl));
+        if (stepDue) {
+            stepDue = false;
+            step(now);
+        }
         return outstanding ? deadline : Long.MAX_VALUE;
     }
 
@@ -225,31 +232,34 @@ public final class Traceroute {
         else if (type != IcmpMessage.DEST_UNREACHABLE) return;   // source quench, parameter problem: keep waiting
         else if (code == IcmpMessage.CODE_PORT_UNREACHABLE && reporter == target) answer = TraceProbe.Answer.REACHED;
         else answer = TraceProbe.Answer.UNREACHABLE;
-        answered(new TraceProbe(ttl, reporter, answer, code, clock.getAsLong() - sentAt), now);
+        answered(new TraceProbe(ttl, reporter, answer, code, clock.getAsLong() - sentAt));
     }
 
-    private void echoReply(int from, int seq, long now) {
-        if (outstanding && from == target && seq == (sequence & 0xffff)) answered(new TraceProbe(ttl, from, TraceProbe.Answer.REACHED, -1, clock.getAsLong() - sentAt), now);
+    private void echoReply(int from, int seq) {
+        if (outstanding && from == target && seq == (sequence & 0xffff)) answered(new TraceProbe(ttl, from, TraceProbe.Answer.REACHED, -1, clock.getAsLong() - sentAt));
     }
 
-    /** Records the outstanding probe's answer, then sends the next probe or finishes. */
-    private void answered(TraceProbe probe, long now) {
+    /** Records the outstanding probe's answer; the timer moves on in this poll (timers run after received frames). */
+    private void answered(TraceProbe probe) {
         outstanding = false;
         probes.add(probe);
-        if (probes.size() < options.probes) {
-            sendProbe(now);
-            return;
+        stepDue = true;
+    }
+
+    /** Closes the hop when its probes are done, then finishes or sends the next probe. */
+    private void step(long now) {
+        if (probes.size() == options.probes) {
+            TraceHop hop = new TraceHop(ttl, List.copyOf(probes));
+            hops.add(hop);
+            probes = new ArrayList<>();
+            onHop.accept(hop);
+            if (hop.isFinal() || ttl >= options.maxTtl) {
+                finish();
+                result.complete(new Result(target, List.copyOf(hops), hop.reached()));
+                return;
+            }
+            ttl++;
         }
-        TraceHop hop = new TraceHop(ttl, List.copyOf(probes));
-        hops.add(hop);
-        probes = new ArrayList<>();
-        onHop.accept(hop);
-        if (hop.isFinal() || ttl >= options.maxTtl) {
-            finish();
-            result.complete(new Result(target, List.copyOf(hops), hop.reached()));
-            return;
-        }
-        ttl++;
         sendProbe(now);
     }
 
@@ -262,7 +272,7 @@ public final class Traceroute {
     /** Stops a trace nobody waits for any more. */
     private void cancel() {
         if (result.isDone()) return;
-        outstanding = false;
+        outstanding = stepDue = false;
         finish();
         result.cancel(false);
     }
