@@ -22,7 +22,7 @@ public class CrcOverFifo extends Module {
         Stream<UInt> queued = in.fifo(depth);
         queued.ready.assign(true);
         UInt running = reg(uint(32), Crc.CRC32.initialValue()).named("running");
-        Bool take = queued.valid; // always ready: every valid beat is taken
+        Bool take = queued.fire();
         UInt next = Crc.CRC32.next(running, queued.payload).named("next");
         when(take, () -> running.next(mux(queued.last, Crc.CRC32.initialValue(), next)));
         when(take.and(queued.last), () -> {
