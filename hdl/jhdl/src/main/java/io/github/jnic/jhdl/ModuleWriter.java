@@ -634,7 +634,10 @@ final class ModuleWriter {
             }
             return literal(s);
         }
-        if (s.kind != Signal.Kind.EXPR) return "/* " + s.path() + " is not visible here */";
+        if (s.kind != Signal.Kind.EXPR) {
+            // the checks rule out reading what a module cannot see: this is an emitter bug, not a design error
+            throw new IllegalStateException(s.path() + " is read in " + m.path() + " but has no name there");
+        }
         Signal[] a = s.args;
         boolean signed = a.length > 0 && a[0].shape() == Signal.Shape.SINT;
         return switch (s.op) {
