@@ -106,18 +106,7 @@ public final class Ping {
      * ping; exits 0 when a reply came, 1 when none did, 2 on bad arguments.
      */
     public static void main(String[] args) throws Exception {
-        List<String> rest = new ArrayList<>(List.of(args));
-        List<String> hostOptions;
-        try {
-            hostOptions = ToolHost.takeHostOptions(rest);
-        } catch (IllegalArgumentException e) {
-            System.err.println("ping: " + e.getMessage() + "\nusage: " + USAGE + " " + ToolHost.USAGE);
-            System.exit(2);
-            return;
-        }
-        try (ToolHost host = ToolHost.open(hostOptions)) {
-            System.exit(run(rest, host.stack(), System.out, System.err));
-        }
+        ToolHost.runTool("ping", USAGE, args, Ping::run);
     }
 
     /** The command line's work on a running stack (application thread): returns the exit status. */

@@ -5,6 +5,7 @@ import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.wire.MacAddress;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +19,31 @@ import java.util.List;
  */
 final class ToolHost implements AutoCloseable {
     static final String USAGE = "--tap NAME --address A.B.C.D/LEN [--gateway A.B.C.D] [--mtu N]";
+
+    /** A tool's work on a running stack (application thread): returns the exit status. */
+    @FunctionalInterface
+    interface Tool {
+        int run(List<String> args, NetStack stack, PrintStream out, PrintStream err) throws IOException;
+    }
+
+    /**
+     * A tool's {@code main}: takes the host options out of {@code args}, opens the host, runs the
+     * tool on what is left and exits with its status (2, with the usage, on bad host options).
+     */
+    static void runTool(String name, String usage, String[] args, Tool tool) throws IOException {
+        List<String> rest = new ArrayList<>(List.of(args));
+        List<String> hostOptions;
+        try {
+            hostOptions = takeHostOptions(rest);
+        } catch (IllegalArgumentException e) {
+            System.err.println(name + ": " + e.getMessage() + "\nusage: " + usage + " " + USAGE);
+            System.exit(2);
+            return;
+        }
+        try (ToolHost host = open(hostOptions)) {
+            System.exit(tool.run(rest, host.stack(), System.out, System.err));
+        }
+    }
 
     private final TapDevice tap;
     private final NetStack stack;

@@ -295,18 +295,7 @@ public final class Traceroute {
      * when the target answered, 1 when not, 2 on bad arguments.
      */
     public static void main(String[] args) throws Exception {
-        List<String> rest = new ArrayList<>(List.of(args));
-        List<String> hostOptions;
-        try {
-            hostOptions = ToolHost.takeHostOptions(rest);
-        } catch (IllegalArgumentException e) {
-            System.err.println("traceroute: " + e.getMessage() + "\nusage: " + USAGE + " " + ToolHost.USAGE);
-            System.exit(2);
-            return;
-        }
-        try (ToolHost host = ToolHost.open(hostOptions)) {
-            System.exit(run(rest, host.stack(), System.out, System.err));
-        }
+        ToolHost.runTool("traceroute", USAGE, args, Traceroute::run);
     }
 
     /** The command line's work on a running stack (application thread): returns the exit status. */
