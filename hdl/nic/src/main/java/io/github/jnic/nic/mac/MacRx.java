@@ -89,7 +89,7 @@ public class MacRx extends Module {
 
         done.next(false);
         when(byteIn, () -> {
-            length.next(mux(length.andR(), length, length.plus(1)));
+            length.next(MacTx.plus1Saturating(length));
             when(rxEr, () -> phyError.next(true));
             when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
             when(length.eq(maxLength), () -> tooLong.next(true));
