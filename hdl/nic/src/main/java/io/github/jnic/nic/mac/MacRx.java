@@ -89,7 +89,8 @@ public class MacRx extends Module {
 
         done.next(false);
         when(byteIn, () -> {
-            length.next(MacTx.plus1Saturating(length));
+            // saturating: adding !(&length) rides on the increment's carry chain, a mux costs a LUT a bit
+            length.next(length.plus(length.andR().not().asUInt().resize(LENGTH_BITS)));
             when(rxEr, () -> phyError.next(true));
             when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
             when(length.eq(maxLength), () -> tooLong.next(true));
