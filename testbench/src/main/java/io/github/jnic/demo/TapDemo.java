@@ -14,6 +14,7 @@ import io.github.jnic.net.app.http.HttpResponse;
 import io.github.jnic.net.capture.CapturingDevice;
 import io.github.jnic.net.capture.PcapWriter;
 import io.github.jnic.net.dev.NetworkNamespace;
+import io.github.jnic.net.dev.ObservedDevice;
 import io.github.jnic.net.dev.TapDevice;
 import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.stack.NetStack;
@@ -179,7 +180,7 @@ final class TapDemo {
         if (pcap != null) {
             // Host A: the journal and the capture see every frame it sends and receives, on its own thread.
             // Times are the stack's (the instant of the poll), as for every other event of host A.
-            iface = stack.addInterface(new WatchedDevice(new CapturingDevice(tap, pcap, stack::now), (now, b, off, len) -> {
+            iface = stack.addInterface(new ObservedDevice(new CapturingDevice(tap, pcap, stack::now), (now, b, off, len) -> {
                 tcpWatch.check(now);
                 journal.frame(now, b, off, len);
             }, stack::now));

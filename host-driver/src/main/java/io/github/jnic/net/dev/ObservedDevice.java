@@ -1,21 +1,29 @@
-package io.github.jnic.demo;
+package io.github.jnic.net.dev;
 
 import io.github.jnic.net.buf.PacketBuffer;
-import io.github.jnic.net.dev.NetDevice;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-/** Any device, with every frame it sends or receives shown to an observer first (on the stack's thread). */
-final class WatchedDevice implements NetDevice {
-    interface Observer {
+/**
+ * Any device, with every frame it sends or receives shown to an {@link Observer} first, on the
+ * stack's thread: the one hook for captures, journals and traces.
+ */
+public class ObservedDevice implements NetDevice {
+
+    /** Sees each frame's bytes, timestamped with the clock given to the device. */
+    @FunctionalInterface
+    public interface Observer {
         void frame(long now, byte[] data, int off, int len);
     }
 
     private final NetDevice inner;
     private final Observer observer;
     private final LongSupplier clock;
+    private FrameSink sink;
+    private final FrameSink observing = this::observe;
 
-    WatchedDevice(NetDevice inner, Observer observer, LongSupplier clock) {
+    /** {@code clock}: timestamps in nanoseconds (the stack's clock, so virtual-time runs make sense). */
+    public ObservedDevice(NetDevice inner, Observer observer, LongSupplier clock) {
         this.inner = inner;
         this.observer = observer;
         this.clock = clock;
@@ -27,10 +35,13 @@ final class WatchedDevice implements NetDevice {
     }
 
     @Override public int receive(FrameSink sink, int budget) {
-        return inner.receive(frame -> {
-            observer.frame(clock.getAsLong(), frame.data(), frame.start(), frame.length());
-            sink.accept(frame);
-        }, budget);
+        this.sink = sink;
+        return inner.receive(observing, budget);
+    }
+
+    private void observe(PacketBuffer frame) {
+        observer.frame(clock.getAsLong(), frame.data(), frame.start(), frame.length());
+        sink.accept(frame);
     }
 
     @Override public String name() { return inner.name(); }
