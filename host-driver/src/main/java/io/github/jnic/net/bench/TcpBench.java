@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *       jnic through its sockets), next to the raw TAP ceiling ({@link TapCeiling}).</li>
  * </ul>
  *
- * <pre>./nic bench tcp [seconds]</pre>
+ * <pre>./nic bench tcp [seconds] [all|memory|tap]</pre>
  */
 public final class TcpBench {
     private static final int A = 0x0a000001;
@@ -45,13 +45,17 @@ public final class TcpBench {
         System.out.println("TCP throughput (" + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
                 + " " + System.getProperty("java.version") + ")");
         System.out.printf("%-52s %10s%n", "what", "Mbit/s");
-        double memory = memoryLink(seconds, 1500);
-        double jumbo = memoryLink(seconds, 65535);
-        double kernel = iperfLoopback(seconds);
-        report("jnic <-> jnic, in-memory link, MTU 1500, one thread", memory);
-        report("jnic <-> jnic, in-memory link, MTU 65535 (as lo)", jumbo);
-        report("Linux kernel TCP over loopback (iperf3 127.0.0.1)", kernel);
-        if (kernel > 0) System.out.printf("%-52s %9.0f%%%n", "jnic (MTU 65535) / kernel", 100 * jumbo / kernel);
+        String only = args.length > 1 ? args[1] : "all";
+        if (!only.equals("tap")) {
+            double memory = memoryLink(seconds, 1500);
+            double jumbo = memoryLink(seconds, 65535);
+            double kernel = iperfLoopback(seconds);
+            report("jnic <-> jnic, in-memory link, MTU 1500, one thread", memory);
+            report("jnic <-> jnic, in-memory link, MTU 65535 (as lo)", jumbo);
+            report("Linux kernel TCP over loopback (iperf3 127.0.0.1)", kernel);
+            if (kernel > 0) System.out.printf("%-52s %9.0f%%%n", "jnic (MTU 65535) / kernel", 100 * jumbo / kernel);
+        }
+        if (only.equals("memory")) return;
 
         String reason = NetworkNamespace.unavailableReason();
         if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
@@ -225,6 +229,7 @@ public final class TcpBench {
                 while ((n = in.read(buf)) > 0) got += n;
                 double secs = (System.nanoTime() - t0) / 1e9;
                 nc.waitFor(10, TimeUnit.SECONDS);
+                if (System.getenv("JNIC_BENCH_VERBOSE") != null) System.out.println("  (receive: " + got + " bytes in " + secs + " s; tcp " + t.counters() + ")");
                 return got * 8 / secs / 1e6;
             }
         }

@@ -38,7 +38,12 @@ public final class Readiness {
 
     public int state() { return state; }
 
-    /** Turns bits on (stack thread); wakes waiters and tells listeners about bits that were off. */
+    /**
+     * Turns bits on (stack thread); wakes waiters and tells listeners about bits that were off. A
+     * stack side that derives the bits from buffers guarded by {@link #lock()} must call this with the
+     * lock still held, so the bits never lag the buffers; listeners then run under the lock and must
+     * not block.
+     */
     public void set(int bits) {
         int rising;
         lock.lock();

@@ -145,11 +145,14 @@ public final class TcpSocket implements Closeable {
                 rising |= Readiness.READABLE | Readiness.WRITABLE;
                 if (closing) rising |= Readiness.CLOSED;
             }
+            // Still under the lock: bits computed here and applied after unlocking could be stale by
+            // then (the application drained the ring and cleared READABLE meanwhile), and a stale bit
+            // hides the next rising edge from a thread that went on to wait: a lost wake-up.
+            if (failed != null) readiness.fail(socketError(failed), failed.message());
+            readiness.set(rising);
         } finally {
             readiness.lock().unlock();
         }
-        if (failed != null) readiness.fail(socketError(failed), failed.message());
-        readiness.set(rising);
     }
 
     private void schedulePump() {
