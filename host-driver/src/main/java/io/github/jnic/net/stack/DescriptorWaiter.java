@@ -5,7 +5,8 @@ import io.github.jnic.net.dev.Posix;
 
 /**
  * Waits in ppoll(2) on the devices' descriptors (TAP) plus an eventfd that other threads write to
- * wake the stack. Sub-millisecond timeouts, no busy loop.
+ * wake the stack (a system call, so only while the runner is {@linkplain #arm armed}).
+ * Sub-millisecond timeouts, no busy loop.
  */
 final class DescriptorWaiter implements Waiter {
     private final int eventFd;
@@ -14,6 +15,7 @@ final class DescriptorWaiter implements Waiter {
     private final Memory timeout = new Memory(16);
     private final byte[] drain = new byte[8];
     private final Memory one = new Memory(8);
+    private volatile boolean armed;
 
     DescriptorWaiter(int[] deviceFds) {
         this.eventFd = Posix.eventfd(0, Posix.EFD_NONBLOCK | Posix.EFD_CLOEXEC);
@@ -38,8 +40,13 @@ final class DescriptorWaiter implements Waiter {
         if ((fds.getShort(6) & Posix.POLLIN) != 0) Posix.read(eventFd, drain, 8);
     }
 
+    @Override public void arm() { armed = true; }
+
+    @Override public void disarm() { armed = false; }
+
+    /** Writes the eventfd only when the runner may sleep: a busy runner sees the request at its next poll. */
     @Override public void wake() {
-        Posix.write(eventFd, one, 8);
+        if (armed) Posix.write(eventFd, one, 8);
     }
 
     @Override public void close() {

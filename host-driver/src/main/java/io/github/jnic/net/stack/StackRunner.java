@@ -43,10 +43,13 @@ public final class StackRunner implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                long now = CLOCK.getAsLong();
-                long next = stack.poll(now);
-                long wait = next - CLOCK.getAsLong();
-                if (wait > 0) waiter.await(Math.min(wait, 1_000_000_000L));
+                stack.poll(CLOCK.getAsLong());
+                // Armed before the last look at the request queue: a request queued after that look
+                // finds the waiter armed and wakes it; one queued before is seen by the look.
+                waiter.arm();
+                long wait = stack.nextDeadline() - CLOCK.getAsLong();
+                if (wait > 0 && running) waiter.await(Math.min(wait, 1_000_000_000L));
+                waiter.disarm();
             } catch (Throwable t) {
                 // A bug must not silently stop the network: remember it, report it, keep going.
                 failure = t;

@@ -39,6 +39,11 @@ public final class TcpSocket implements Closeable {
     private final ByteRing in = new ByteRing(STAGING);
     private final ByteRing out = new ByteRing(STAGING);
     private boolean eof;
+    // Why the last pump stopped, so each side asks for another only when one can help: the reader
+    // when the `in` ring was full (no more engine events will come for data already received), the
+    // writer unless the engine was full (its next ACK pumps anyway). Cross-thread wake-ups cost.
+    private boolean inBlocked;
+    private boolean outBlocked;
     private boolean outputShut;
     private boolean closing;
 
@@ -121,11 +126,13 @@ public final class TcpSocket implements Closeable {
                     if (n <= 0) break;
                     in.commit(n);
                 }
+                inBlocked = !eof && in.free() == 0;
                 while (out.length() > 0 && c.writable() > 0) {
                     int n = c.write(out.array(), out.head(), out.headRun());
                     if (n == 0) break;
                     out.consume(n);
                 }
+                outBlocked = out.length() > 0;
                 if (out.length() == 0) {
                     if (closing) {
                         if (in.length() > 0) c.abort();
@@ -139,7 +146,8 @@ public final class TcpSocket implements Closeable {
             }
             if (c.error() != null && c.error() != TcpError.CLOSED) failed = c.error();
             if (in.length() > 0 || eof) rising |= Readiness.READABLE;
-            if (out.free() > 0 && !outputShut) rising |= Readiness.WRITABLE;
+            // Writers wake once half the ring is free, not for every ACK's worth of room.
+            if (out.free() >= out.capacity() / 2 && !outputShut) rising |= Readiness.WRITABLE;
             if (c.isConnected() || c.peerClosed() || eof) rising |= Readiness.CONNECTED;
             if (c.state() == TcpState.CLOSED) {
                 rising |= Readiness.READABLE | Readiness.WRITABLE;
@@ -196,18 +204,21 @@ public final class TcpSocket implements Closeable {
         if (closed) throw new SocketException("Socket is closed");
         int n;
         boolean end;
+        boolean refill = false;
         readiness.lock().lock();
         try {
             n = in.take(b, off, len);
             end = n == 0 && eof;
             if (in.length() == 0 && !eof) readiness.clear(Readiness.READABLE);
+            if (inBlocked && in.free() >= in.capacity() / 4) {
+                inBlocked = false;
+                refill = true;   // the engine holds more: move it and let the window open
+            }
         } finally {
             readiness.lock().unlock();
         }
-        if (n > 0) {
-            schedulePump(); // room in the ring: let the connection's window open
-            return n;
-        }
+        if (refill) schedulePump();
+        if (n > 0) return n;
         if (end) return -1;
         throwError();
         if (connectionGone()) return -1;
@@ -243,14 +254,16 @@ public final class TcpSocket implements Closeable {
         if (outputShut) throw new SocketException("Socket output is shutdown");
         if (connectionGone()) throw new SocketException("Connection closed");
         int n;
+        boolean flush;
         readiness.lock().lock();
         try {
             n = out.write(b, off, len);
             if (out.free() == 0) readiness.clear(Readiness.WRITABLE);
+            flush = n > 0 && !outBlocked;
         } finally {
             readiness.lock().unlock();
         }
-        if (n > 0) schedulePump();
+        if (flush) schedulePump();
         return n;
     }
 
