@@ -51,8 +51,12 @@ public final class TcpConfig {
 
     /** RFC 5961 section 7: challenge ACKs sent per second, at most, across all connections. */
     public int challengeAcksPerSecond = 1000;
-    /** Largest segment handed to a device that segments TCP itself (TSO); 0 disables TSO use. */
-    public int tsoMaxBytes = 16 * 1024;
+    /**
+     * Largest payload handed at once to a device that segments TCP itself (TSO); 0 disables TSO use.
+     * By default as much as one IPv4 packet holds behind the largest headers (Linux's GSO limit is
+     * 64 KB too): every hand-over costs the device the same, whatever its size.
+     */
+    public int tsoMaxBytes = 0xffff - 20 - 60;
 
     /** Seeded ISNs, ports and timestamp offsets for reproducible tests; null for a secure random secret. */
     public IsnGenerator isnGenerator;
