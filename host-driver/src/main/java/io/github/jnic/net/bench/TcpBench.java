@@ -53,7 +53,7 @@ public final class TcpBench {
             double jumbo = memoryLink(seconds, 65535);
             double kernel = iperfLoopback(seconds);
             report("jnic <-> jnic, in-memory link, MTU 1500, one thread", memory);
-            report("jnic <-> jnic, in-memory link, MTU 65535 (as lo)", jumbo);
+            report("jnic <-> jnic, in-memory link, MTU 65535 (as lo: checksums offloaded)", jumbo);
             report("Linux kernel TCP over loopback (iperf3 127.0.0.1)", kernel);
             if (kernel > 0) System.out.printf("%-52s %9.0f%%%n", "jnic (MTU 65535) / kernel", 100 * jumbo / kernel);
         }
@@ -118,7 +118,8 @@ public final class TcpBench {
     /** Bulk data from A to B over a fault-free MemoryLink; returns Mbit/s of payload after a warm-up. */
     static double memoryLink(double seconds, int mtu) throws Exception {
         long[] clock = {System.nanoTime()};
-        MemoryLink link = new MemoryLink(() -> clock[0], FaultInjector.none(), FaultInjector.none(), mtu);
+        // Checksums offloaded, as on the kernel's loopback it is compared with.
+        MemoryLink link = new MemoryLink(() -> clock[0], FaultInjector.none(), FaultInjector.none(), mtu).offloadChecksums();
         NetStack.Config config = new NetStack.Config();
         config.bufferSize = Math.max(config.bufferSize, mtu + 512);
         config.preallocatedBuffers = mtu > 9000 ? 64 : config.preallocatedBuffers;

@@ -1,5 +1,9 @@
 package io.github.jnic.net.buf;
 
+import io.github.jnic.net.wire.Bytes;
+import io.github.jnic.net.wire.Checksum;
+import io.github.jnic.net.wire.UdpHeader;
+
 /**
  * One packet: a window {@code [start, end)} over a byte array that leaves headroom in front, so each
  * layer on the way down prepends its header in place and each layer on the way up trims its header
@@ -138,6 +142,18 @@ public final class PacketBuffer {
     public int checksumStart() { return checksumStart; }
     public int checksumOffset() { return checksumOffset; }
     public void clearChecksumRequest() { checksumStart = -1; checksumOffset = 0; }
+
+    /**
+     * Does what was {@linkplain #requestChecksum requested}, in software: what a device with
+     * {@code TX_CHECKSUM} does, and the stack's fallback for devices without it. A UDP checksum
+     * (field at offset 6) that comes out zero is sent as 0xffff, zero meaning "none" (RFC 768).
+     */
+    public void completeChecksum() {
+        int sum = Checksum.finish(Checksum.add(0, data, checksumStart, end - checksumStart));
+        if (sum == 0 && checksumOffset == UdpHeader.CHECKSUM_OFFSET) sum = 0xffff;
+        Bytes.put16(data, checksumStart + checksumOffset, sum);
+        clearChecksumRequest();
+    }
 
     /** Asks for TCP segmentation: payload cut into pieces of {@code mss} bytes (0: none). */
     public void requestSegmentation(int mss) { this.segmentSize = mss; }

@@ -154,6 +154,8 @@ public final class FaultInjector {
     public synchronized long lost() { return lost; }
     public synchronized long duplicated() { return duplicated; }
     public synchronized long corrupted() { return corrupted; }
+    /** Whether this injector may corrupt frames (a checksum must then be real to catch it). */
+    public synchronized boolean corrupts() { return corrupt > 0; }
     public synchronized long reordered() { return reordered; }
     public synchronized long overflowed() { return overflowed; }
     public synchronized long delivered() { return delivered; }

@@ -295,7 +295,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         boolean local = isLocalAddress(dst);
         boolean fits = local || total <= iface.mtu() || segment.segmentSize() > 0;   // loopback has no MTU
         if (segment.checksumRequested() && (local || !fits || !dev.features().contains(NetDevice.Feature.TX_CHECKSUM))) {
-            softwareChecksum(segment, protocol);
+            segment.completeChecksum();
         }
         if (!fits) {
             if (dontFragment) { drop(segment, dropFragNeeded); return SendResult.DROPPED; }
@@ -352,15 +352,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     }
 
     /** The checksum a device would have filled in (UDP's zero is sent as 0xffff, RFC 768). */
-    static void softwareChecksum(PacketBuffer b, int protocol) {
-        int start = b.checksumStart();
-        int field = start + b.checksumOffset();
-        int sum = Checksum.finish(Checksum.add(0, b.data(), start, b.end() - start));
-        if (sum == 0 && protocol == Ipv4Header.PROTO_UDP) sum = 0xffff;
-        Bytes.put16(b.data(), field, sum);
-        b.clearChecksumRequest();
-    }
-
     /** The route toward {@code dst}; the limited broadcast and multicast go out of the first interface with an address. */
     public RoutingTable.Route route(int dst) {
         RoutingTable.Route r = routes.lookup(dst);

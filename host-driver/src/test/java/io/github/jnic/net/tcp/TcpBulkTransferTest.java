@@ -95,6 +95,23 @@ class TcpBulkTransferTest {
     }
 
     @Test
+    void overALinkThatOffloadsChecksumsCorruptionIsStillCaught() throws Exception {
+        FaultInjector ab = faults(41);
+        FaultInjector ba = faults(42);
+        Result r = transfer(ab, ba, 4, 256 * 1024, new TcpConfig(), new IsnGenerator(1, 2), new IsnGenerator(3, 4), 0, true);
+        assertTrue(ab.corrupted() > 0 && ba.corrupted() > 0);
+        assertTrue(r.badChecksums > 0, "the ends filled real checksums in, and the receivers checked them");
+    }
+
+    @Test
+    void overACleanLinkThatOffloadsChecksumsEveryByteArrives() throws Exception {
+        Result r = transfer(FaultInjector.none(), FaultInjector.none(), 2, 1024 * 1024, new TcpConfig(),
+                new IsnGenerator(1, 2), new IsnGenerator(3, 4), 0, true);
+        assertEquals(0, r.retransmissions);
+        assertEquals(0, r.badChecksums);
+    }
+
+    @Test
     void withoutSackTimestampsOrWindowScalingToo() throws Exception {
         TcpConfig cfg = new TcpConfig();
         cfg.sack = false;
@@ -119,7 +136,7 @@ class TcpBulkTransferTest {
         long start = 1_000_000_000L;
         IsnGenerator isnA = nearWrap(A, 40000, B, PORT, start);
         IsnGenerator isnB = nearWrap(B, PORT, A, 40000, start);
-        Result r = transfer(faults(5), faults(6), 1, 2 * 1024 * 1024, new TcpConfig(), isnA, isnB, 40000);
+        Result r = transfer(faults(5), faults(6), 1, 2 * 1024 * 1024, new TcpConfig(), isnA, isnB, 40000, false);
         assertTrue(r.retransmissions > 0);
     }
 
@@ -139,14 +156,15 @@ class TcpBulkTransferTest {
     record Result(long retransmissions, long fastRecoveries, long badChecksums) {}
 
     static Result transfer(FaultInjector ab, FaultInjector ba, int connections, long bytesEachWay, TcpConfig cfg) throws Exception {
-        return transfer(ab, ba, connections, bytesEachWay, cfg, new IsnGenerator(1, 2), new IsnGenerator(3, 4), 0);
+        return transfer(ab, ba, connections, bytesEachWay, cfg, new IsnGenerator(1, 2), new IsnGenerator(3, 4), 0, false);
     }
 
     /** {@code clientPort} 0: ephemeral ports; otherwise connection i uses {@code clientPort + i}. */
     static Result transfer(FaultInjector ab, FaultInjector ba, int connections, long bytesEachWay, TcpConfig cfg,
-                           IsnGenerator isnA, IsnGenerator isnB, int clientPort) throws Exception {
+                           IsnGenerator isnA, IsnGenerator isnB, int clientPort, boolean offloadChecksums) throws Exception {
         Simulation sim = new Simulation();
         MemoryLink link = new MemoryLink(sim.clock(), ab, ba);
+        if (offloadChecksums) link.offloadChecksums();
         NetStack a = sim.add(new NetStack());
         NetStack b = sim.add(new NetStack());
         NetInterface ifA = a.addInterface(link.a());
