@@ -58,7 +58,16 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     private int deliveringHeader = -1;
     private int deliveringLength;
 
-    private final Counter rxDatagrams, txDatagrams, fragmentsSent, delivered;
+    private final Counter rxDatagrams, txDatagrams, fragmentsSent, delivered, pathMtuLowered;
+
+    /** How long a learned path MTU holds before the route's own is tried again (RFC 1191 section 6.3). */
+    public static final long PATH_MTU_AGE_NANOS = 600_000_000_000L;
+    /** The smallest path MTU believed, as Linux's min_pmtu: a forged tiny one must not shred every segment. */
+    public static final int MIN_PATH_MTU = 552;
+    /** RFC 1191 section 7: the plateaus tried when a router does not name the next-hop MTU. */
+    private static final int[] MTU_PLATEAUS = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
+    // Destination -> {path MTU, when learned}. Touched on errors and when connections start, never per packet.
+    private final java.util.Map<Integer, long[]> pathMtus = new java.util.HashMap<>();
     private final Counter dropTruncated, dropVersion, dropHeaderLength, dropLength, dropChecksum, dropOptions,
             dropSource, dropNotForUs, dropProtocol, dropNoRoute, dropFragNeeded, dropTooBig;
 
@@ -74,6 +83,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         rxDatagrams = counters.stat(l, "rx-datagrams", "datagrams received");
         txDatagrams = counters.stat(l, "tx-datagrams", "datagrams sent (before fragmentation)");
         fragmentsSent = counters.stat(l, "tx-fragments", "fragments sent");
+        pathMtuLowered = counters.stat(l, "path-mtu-lowered", "path MTUs lowered by fragmentation-needed errors (RFC 1191)");
         delivered = counters.stat(l, "delivered", "datagrams delivered to a transport");
         dropTruncated = counters.drop(l, "truncated", "shorter than its header or its total length");
         dropVersion = counters.drop(l, "bad-version", "version field not 4");
@@ -380,9 +390,39 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         return r == null ? 0 : r.iface().sourceFor(r.nextHop(dst));
     }
 
+    /** The route's MTU toward {@code dst}, or the smaller path MTU learned for it (RFC 1191); 0 without a route. */
     @Override public int mtuFor(int dst) {
         RoutingTable.Route r = route(dst);
-        return r == null ? 0 : r.iface().mtu();
+        if (r == null) return 0;
+        int mtu = r.iface().mtu();
+        if (pathMtus.isEmpty()) return mtu;
+        long[] learned = pathMtus.get(dst);
+        if (learned == null) return mtu;
+        if (clock.getAsLong() - learned[1] >= PATH_MTU_AGE_NANOS) {
+            pathMtus.remove(dst);   // aged out: the next large segment finds out whether the path grew
+            return mtu;
+        }
+        return Math.min(mtu, (int) learned[0]);
+    }
+
+    /**
+     * A router toward {@code dst} could not forward a datagram of {@code datagramLength} bytes with
+     * Don't Fragment set and named {@code nextHopMtu}, or 0 if it predates RFC 1191 (then the next
+     * plateau below the datagram's length is assumed). Returns whether the path MTU went down. A
+     * next-hop MTU the datagram would have fitted is no reason to shrink anything: it is ignored.
+     */
+    public boolean learnPathMtu(int dst, int nextHopMtu, int datagramLength) {
+        if (nextHopMtu != 0 && nextHopMtu >= datagramLength) return false;
+        int mtu = Math.max(nextHopMtu == 0 ? plateauBelow(datagramLength) : nextHopMtu, MIN_PATH_MTU);
+        if (mtu >= mtuFor(dst)) return false;
+        pathMtus.put(dst, new long[] {mtu, clock.getAsLong()});
+        pathMtuLowered.increment();
+        return true;
+    }
+
+    static int plateauBelow(int length) {
+        for (int p : MTU_PLATEAUS) if (p < length) return p;
+        return 68;
     }
 
     @Override public boolean segmentationOffloadFor(int dst) {

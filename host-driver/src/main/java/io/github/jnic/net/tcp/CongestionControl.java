@@ -10,6 +10,9 @@ public interface CongestionControl {
     /** Called once the connection's sending MSS is known (after the handshake). */
     void init(int mss, int initialWindowSegments);
 
+    /** Path MTU discovery made the sending MSS smaller (RFC 1191); cwnd is left as it is, in bytes. */
+    default void mssChanged(int mss) {}
+
     /** Congestion window. */
     int cwnd();
 

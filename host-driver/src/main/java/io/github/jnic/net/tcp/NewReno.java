@@ -14,6 +14,11 @@ public final class NewReno implements CongestionControl {
     private long avoidanceAcked;
 
     @Override
+    public void mssChanged(int mss) {
+        this.mss = mss;
+    }
+
+    @Override
     public void init(int mss, int initialWindowSegments) {
         this.mss = mss;
         // RFC 6928: IW = min(10*MSS, max(2*MSS, 14600)) for ten segments; generalised for others.

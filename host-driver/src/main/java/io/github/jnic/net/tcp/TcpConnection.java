@@ -5,6 +5,7 @@ import io.github.jnic.net.ip.Ipv4Output;
 import io.github.jnic.net.tcp.TcpCounters.Drop;
 import io.github.jnic.net.tcp.TcpCounters.Event;
 import io.github.jnic.net.wire.Checksum;
+import io.github.jnic.net.wire.Ipv4Header;
 import io.github.jnic.net.wire.TcpHeader;
 
 /**
@@ -748,6 +749,10 @@ public final class TcpConnection {
             counters.drop(Drop.ICMP_UNMATCHED);
             return;
         }
+        if (type == 3 && code == 4) {
+            pathMtuShrank(now);
+            return;
+        }
         boolean portOrProtocol = type == 3 && (code == 2 || code == 3);
         if (state == TcpState.SYN_SENT && portOrProtocol) {
             counters.count(Event.CONNECT_FAILED);
@@ -757,6 +762,31 @@ public final class TcpConnection {
         // RFC 5461: in other cases these are soft errors, reported if the connection times out.
         if (type == 3 && code != 4) softError = portOrProtocol ? TcpError.REFUSED : TcpError.UNREACHABLE;
         else if (type == 11) softError = TcpError.UNREACHABLE;
+    }
+
+    /**
+     * "Fragmentation needed" for a segment in flight (RFC 1191; the IP layer has lowered the path
+     * MTU already): segments shrink to the new MSS, and what was in flight, too big to pass, is
+     * sent again at once, cut to size. Not a sign of congestion, so cwnd stays (as Linux's
+     * tcp_simple_retransmit); nor a soft error, since nothing is wrong with the peer.
+     */
+    private void pathMtuShrank(long now) {
+        int base = ip.mtuFor(remoteAddr) - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        if (base < 64 || base >= mssBase) return;   // nothing new: an older report, or an absurd MTU
+        mssBase = base;
+        sndMss = mssBase - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0);
+        cc.mssChanged(sndMss);
+        counters.count(Event.PATH_MTU_REDUCTIONS);
+        if (!state.isSynchronized() || sndMax == sndUna) return;
+        inRecovery = false;
+        recoveryPoint = sndMax;
+        dupAcks = 0;
+        scoreboard.clear();
+        highRxt = sndUna;
+        forcedLossEnd = sndUna;
+        sndNxt = sndUna;
+        counters.count(Event.RETRANSMITTED_SEGMENTS);
+        output(now);
     }
 
     // =========================================================================================

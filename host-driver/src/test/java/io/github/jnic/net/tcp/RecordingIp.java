@@ -2,7 +2,6 @@ package io.github.jnic.net.tcp;
 
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.ip.Ipv4Output;
-import io.github.jnic.net.wire.Checksum;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -33,14 +32,7 @@ final class RecordingIp implements Ipv4Output {
     @Override
     public SendResult send(PacketBuffer segment, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment) {
         if (protocol != 6) throw new AssertionError("protocol " + protocol);
-        if (segment.checksumRequested()) {
-            int at = segment.checksumStart() + segment.checksumOffset();
-            byte[] d = segment.data();
-            // The field holds the pseudo-header sum: fold the rest over it, as the IP fallback does.
-            int sum = Checksum.finish(Checksum.add(0, d, segment.checksumStart(), segment.end() - segment.checksumStart()));
-            d[at] = (byte) (sum >>> 8);
-            d[at + 1] = (byte) sum;
-        }
+        if (segment.checksumRequested()) segment.completeChecksum();   // as the IP layer's fallback does
         Segment s = new Segment(src, dst, segment.toByteArray(), segment.segmentSize());
         segment.release();
         if (forward != null) forward.accept(s);

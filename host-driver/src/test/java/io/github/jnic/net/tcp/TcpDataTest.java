@@ -311,10 +311,4 @@ class TcpDataTest extends TcpTestBase {
         assertEquals(1460, s.tsoSize);
         assertFalse(ip.sent.size() > 0);
     }
-
-    Segment[] drain() {
-        Segment[] all = new Segment[ip.sent.size()];
-        for (int i = 0; i < all.length; i++) all[i] = out();
-        return all;
-    }
 }

@@ -108,6 +108,13 @@ abstract class TcpTestBase {
         return c;
     }
 
+    /** Every segment sent and not yet taken. */
+    Segment[] drain() {
+        Segment[] all = new Segment[ip.sent.size()];
+        for (int i = 0; i < all.length; i++) all[i] = out();
+        return all;
+    }
+
     /** A segment from the peer to an active connection {@code c}. */
     Segment.Builder to(TcpConnection c) {
         return Segment.build(PORT, c.localPort());

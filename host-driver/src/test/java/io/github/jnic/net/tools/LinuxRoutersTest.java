@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
+import io.github.jnic.net.tcp.Tcp;
+import io.github.jnic.net.tcp.TcpCounters;
+import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.MacAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,6 +202,52 @@ class LinuxRoutersTest {
             assertTrue(usage.output().contains("--tap and --address are required"), usage.output());
         } finally {
             in(router1.name(), "ip", "link", "del", "jnic-cli");
+        }
+    }
+
+    @Test
+    void tcpLearnsTheSmallerMtuOfTheMiddleLinkFromTheRouterAndDeliversEveryByte() throws Exception {
+        // Router 1 to router 2 becomes a 1000-byte link. The target still offers MSS 1460, so our
+        // full-size segments (DF set) stop at router 1, which answers "fragmentation needed, MTU 1000".
+        in(router1.name(), "ip", "link", "set", "to-r2", "mtu", "1000");
+        in(router2, "ip", "link", "set", "to-r1", "mtu", "1000");
+        Process nc = new ProcessBuilder("ip", "netns", "exec", target, "sh", "-c", "nc -l -w 20 5400 | sha256sum").redirectErrorStream(true).start();
+        try {
+            Tcp tcp = stack.call(() -> {
+                Tcp t = new Tcp(stack.ipv4());
+                stack.register(t);
+                return t;
+            }, 5000);
+            byte[] data = new byte[3 << 20];
+            new java.util.Random(1191).nextBytes(data);
+            TcpSocket s = null;
+            for (int i = 0; i < 100 && s == null; i++) {   // nc needs a moment to listen
+                TcpSocket attempt = new TcpSocket(stack, tcp);
+                try {
+                    attempt.connect(new InetSocketAddress(InetAddress.getByName(TARGET), 5400), 5000);
+                    s = attempt;
+                } catch (java.net.ConnectException e) {
+                    Thread.sleep(50);
+                }
+            }
+            assertNotNull(s, "nc did not listen");
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(data);
+            s.shutdownOutput();
+            assertEquals(-1, s.getInputStream().read(), "the target closes after taking everything");
+            TcpSocket conn = s;
+            int mss = stack.call(() -> conn.connection().sendMss(), 5000);
+            s.close();
+            assertTrue(nc.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            String hash = new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")[0];
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data)), hash);
+            assertTrue(mss <= 1000 - 40, "segments were cut to the path MTU: MSS " + mss);
+            assertTrue(stack.call(() -> tcp.counters().get(TcpCounters.Event.PATH_MTU_REDUCTIONS), 5000) >= 1);
+            assertEquals(1000, (int) stack.call(() -> stack.ipv4().mtuFor(addr(TARGET)), 5000));
+        } finally {
+            nc.destroyForcibly();
+            in(router1.name(), "ip", "link", "set", "to-r2", "mtu", "1500");
+            in(router2, "ip", "link", "set", "to-r1", "mtu", "1500");
         }
     }
 
