@@ -142,8 +142,11 @@ public final class TapDevice implements NetDevice, Closeable {
             txScratch.write(at, frame.data(), frame.start(), len);
             len += at;
             long n = Posix.write(fd, txScratch, len);
-            if (n == len) txFrames++;
-            else txErrors++;   // kernel queue full or interface down: the frame is lost, as on a wire
+            if (n != len) {
+                txErrors++;
+                return false;   // refused (interface down, no buffer): the caller counts the drop
+            }
+            txFrames++;
         }
         frame.release();
         return true;

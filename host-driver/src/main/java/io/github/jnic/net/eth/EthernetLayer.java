@@ -24,7 +24,7 @@ public final class EthernetLayer {
     private Protocol ipv4;
 
     private final Counter rxFrames, txFrames;
-    private final Counter dropTruncated, dropNotForUs, dropVlan, dropEtherType, dropTxFull, dropLinkDown, dropOversize;
+    private final Counter dropTruncated, dropNotForUs, dropVlan, dropEtherType, dropTxRefused, dropLinkDown, dropOversize;
 
     public EthernetLayer(Counters counters) {
         String l = "eth";
@@ -34,7 +34,7 @@ public final class EthernetLayer {
         dropNotForUs = counters.drop(l, "not-for-us", "destination MAC neither ours, broadcast, nor a joined group");
         dropVlan = counters.drop(l, "wrong-vlan", "VLAN tag does not match the interface");
         dropEtherType = counters.drop(l, "unknown-ethertype", "EtherType other than IPv4 and ARP");
-        dropTxFull = counters.drop(l, "tx-queue-full", "device refused the frame (queue full)");
+        dropTxRefused = counters.drop(l, "tx-refused", "device refused the frame (queue full, interface down)");
         dropLinkDown = counters.drop(l, "link-down", "frame sent while the link was down");
         dropOversize = counters.drop(l, "tx-oversize", "frame larger than the device MTU allows");
     }
@@ -81,7 +81,7 @@ public final class EthernetLayer {
         int hdr = EthernetFrame.headerLength(iface.vlanId());
         int at = packet.prepend(hdr);
         EthernetFrame.write(packet.data(), at, dst, dstOff, iface.mac(), iface.vlanId(), etherType);
-        if (!dev.transmit(packet)) { drop(packet, dropTxFull); return false; }
+        if (!dev.transmit(packet)) { drop(packet, dropTxRefused); return false; }
         txFrames.increment();
         return true;
     }

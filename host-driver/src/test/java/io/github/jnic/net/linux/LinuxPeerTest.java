@@ -9,7 +9,9 @@ import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.socket.DatagramSocket;
 import io.github.jnic.net.socket.Pinger;
 import io.github.jnic.net.stack.NetStack;
+import io.github.jnic.net.stack.Simulation;
 import io.github.jnic.net.stack.StackRunner;
+import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.MacAddress;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
@@ -126,6 +128,22 @@ class LinuxPeerTest {
         linux.exec(10, "sh", "-c", "printf x | nc -u -w1 " + linux.stackAddress() + " 7999");
         assertTrue(stack.counters().get("udp.drop.no-socket") > before);
         assertTrue(stack.counters().get("icmp.errors-sent") >= 1);
+    }
+
+    @Test
+    void framesTheKernelRefusesAreCountedAsDropsNotSent() throws Exception {
+        // A TAP of its own whose Linux side is down: the kernel refuses every write.
+        try (NetworkNamespace down = NetworkNamespace.create(subnet(7), MacAddress.local(ProcessHandle.current().pid() + 7), 1500)) {
+            down.run("ip", "link", "set", down.tap().name(), "down");
+            Simulation sim = new Simulation();
+            NetStack s = sim.add(new NetStack());
+            s.addAddress(s.addInterface(down.tap()), down.stackAddress() + "/24");
+            s.udp().send(s.udp().newSocket(), new byte[10], 0, 10, Ipv4Address.parse(down.linuxAddress()), 9);   // starts with an ARP request
+            sim.runFor(1_000_000L);
+            assertTrue(s.counters().get("eth.drop.tx-refused") >= 1, s.counters().toString());
+            assertTrue(down.tap().txErrors() >= 1);
+            assertEquals(0, down.tap().txFrames());
+        }
     }
 
     @Test
