@@ -26,13 +26,19 @@ public final class TapCeiling {
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
+        String reason = unavailableReason();
         if (reason != null) {
             System.err.println("tap-ceiling: cannot run: " + reason);
             System.exit(2);
         }
         measure(seconds);
+    }
+
+    /** Why the TAP benchmarks cannot run here (no root, no TAP, no ip or nc), or null if they can. */
+    static String unavailableReason() {
+        String reason = NetworkNamespace.unavailableReason();
+        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
+        return reason;
     }
 
     /** Measures both directions for about {@code seconds} each, printing the table; needs root, ip and nc. */

@@ -41,8 +41,7 @@ public final class TapTcpCeiling {
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
+        String reason = TapCeiling.unavailableReason();
         if (reason != null) {
             System.err.println("tap-tcp-ceiling: cannot run: " + reason);
             System.exit(2);

@@ -59,8 +59,7 @@ public final class TcpBench {
         }
         if (only.equals("memory")) return;
 
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' (netcat-openbsd) is not installed";
+        String reason = TapCeiling.unavailableReason();
         if (reason != null) {
             System.out.println("TAP figures skipped: " + reason);
             return;

@@ -778,13 +778,7 @@ public final class TcpConnection {
         cc.mssChanged(sndMss);
         counters.count(Event.PATH_MTU_REDUCTIONS);
         if (!state.isSynchronized() || sndMax == sndUna) return;
-        inRecovery = false;
-        recoveryPoint = sndMax;
-        dupAcks = 0;
-        scoreboard.clear();
-        highRxt = sndUna;
-        forcedLossEnd = sndUna;
-        sndNxt = sndUna;
+        goBackToSndUna();
         counters.count(Event.RETRANSMITTED_SEGMENTS);
         output(now);
     }
@@ -1145,8 +1139,17 @@ public final class TcpConnection {
         cc.onRetransmissionTimeout(sndMax - sndUna, retries > 1, now);
         rtt.backOff();
         timing = false;
-        // RFC 6582 and 6675 section 5.1: no new recovery until what was sent is acknowledged;
-        // RFC 2018 section 8: SACK information is dropped after a timeout. Go back to SND.UNA.
+        goBackToSndUna();
+        sendNextSegment(now, true);
+        rtoAt = now + rtt.rto();
+    }
+
+    /**
+     * Everything in flight is to be sent again from SND.UNA: recovery ends, and no new one starts
+     * until what was sent is acknowledged (RFC 6582, RFC 6675 section 5.1); SACK information is
+     * dropped (RFC 2018 section 8).
+     */
+    private void goBackToSndUna() {
         inRecovery = false;
         recoveryPoint = sndMax;
         dupAcks = 0;
@@ -1154,8 +1157,6 @@ public final class TcpConnection {
         highRxt = sndUna;
         forcedLossEnd = sndUna;
         sndNxt = sndUna;
-        sendNextSegment(now, true);
-        rtoAt = now + rtt.rto();
     }
 
     private void onPersist(long now) {
