@@ -40,6 +40,11 @@ public final class Posix {
     public static native int close(int fd);
     /** Returns bytes read, or -1 (EAGAIN when non-blocking and empty). */
     public static native long read(int fd, byte[] buf, long count);
+    /**
+     * Into native memory: for the data path, since a {@code byte[]} argument costs JNA a malloc and
+     * a copy of the whole array each way.
+     */
+    public static native long read(int fd, Pointer buf, long count);
     public static native long write(int fd, Pointer buf, long count);
     public static native long write(int fd, byte[] buf, long count);
     public static native int eventfd(int initval, int flags) throws LastErrorException;

@@ -47,6 +47,7 @@ public final class TapDevice implements NetDevice, Closeable {
     private final int mtu;
     private final BufferPool rxPool;
     private final Memory txScratch;
+    private final Memory rxScratch;
     private final boolean offloads;
     private final Set<Feature> features;
     private volatile boolean closed;
@@ -61,6 +62,7 @@ public final class TapDevice implements NetDevice, Closeable {
         this.features = offloads ? java.util.EnumSet.of(Feature.TX_CHECKSUM, Feature.RX_CHECKSUM, Feature.TSO) : Set.of();
         this.rxPool = new BufferPool(offloads ? MAX_FRAME : mtu + 64, offloads ? 32 : 128);
         this.txScratch = new Memory(MAX_FRAME + VNET_HDR);
+        this.rxScratch = new Memory(offloads ? MAX_FRAME : mtu + 64);
     }
 
     /** Why TAP devices cannot be used here, or null if they probably can (for tests to skip with a reason). */
@@ -177,9 +179,10 @@ public final class TapDevice implements NetDevice, Closeable {
     @Override public int receive(FrameSink sink, int budget) {
         int n = 0;
         while (n < budget && !closed) {
+            long got = Posix.read(fd, rxScratch, rxScratch.size());
+            if (got <= 0 || (offloads && got < VNET_HDR)) break;
             PacketBuffer b = rxPool.take(0);
-            long got = Posix.read(fd, b.data(), b.capacity());
-            if (got <= 0 || (offloads && got < VNET_HDR)) { b.release(); break; }
+            rxScratch.read(0, b.data(), 0, (int) got);   // only the bytes that came
             b.append((int) got);
             if (offloads) {
                 // A partial checksum or one the kernel vouches for: the frame never crossed a wire.
