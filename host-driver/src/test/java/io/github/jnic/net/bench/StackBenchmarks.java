@@ -5,7 +5,6 @@ import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.icmp.EchoListener;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.udp.UdpSocket;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,11 +18,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * The steady-state data path of the stack below TCP, per packet: time and bytes allocated (target:
@@ -90,17 +84,6 @@ public class StackBenchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(StackBenchmarks.class.getName())
-                .addProfiler(GCProfiler.class)
-                .build()).run();
-        System.out.println();
-        System.out.printf("%-36s %12s %14s %10s%n", "benchmark (payload bytes)", "ns/packet", "bytes/packet", "target");
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "") + " (" + r.getParams().getParam("size") + ")";
-            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            System.out.printf("%-36s %12.0f %14.2f %10s%n", name, r.getPrimaryResult().getScore(),
-                    alloc == null ? Double.NaN : alloc.getScore(), "0");
-        }
+        AllocationReport.run(StackBenchmarks.class, "packet", "payload bytes");
     }
 }

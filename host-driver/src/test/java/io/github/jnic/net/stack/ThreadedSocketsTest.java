@@ -2,7 +2,6 @@ package io.github.jnic.net.stack;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.jnic.net.dev.MemoryLink;
 import io.github.jnic.net.socket.DatagramSocket;
 import io.github.jnic.net.socket.Poller;
 import io.github.jnic.net.socket.Readiness;
@@ -20,28 +19,21 @@ import org.junit.jupiter.api.Test;
 
 /** Sockets used from application threads while {@link StackRunner}s drive two stacks with the real clock. */
 class ThreadedSocketsTest {
+    private RunningHosts hosts;
     private NetStack a, b;
-    private StackRunner runA, runB;
     private InetAddress addrB;
 
     @BeforeEach
     void start() throws Exception {
-        MemoryLink link = new MemoryLink(StackRunner.CLOCK);
-        a = new NetStack();
-        b = new NetStack();
-        a.addAddress(a.addInterface(link.a()), "10.0.0.1/24");
-        b.addAddress(b.addInterface(link.b()), "10.0.0.2/24");
-        runA = StackRunner.start(a, "stack-a");
-        runB = StackRunner.start(b, "stack-b");
-        addrB = InetAddress.getByName("10.0.0.2");
+        hosts = new RunningHosts(false);
+        a = hosts.a;
+        b = hosts.b;
+        addrB = hosts.addressB;
     }
 
     @AfterEach
     void stop() {
-        runA.close();
-        runB.close();
-        assertNull(runA.failure());
-        assertNull(runB.failure());
+        hosts.close();
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.github.jnic.net.tcp;
 
+import io.github.jnic.net.bench.AllocationReport;
 import io.github.jnic.net.dev.MemoryLink;
 import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.stack.NetStack;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,11 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * The steady-state TCP data path, per data segment: time and bytes allocated (target: zero). Two
@@ -93,17 +88,6 @@ public class TcpBenchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(TcpBenchmarks.class.getName())
-                .addProfiler(GCProfiler.class)
-                .build()).run();
-        System.out.println();
-        System.out.printf("%-36s %12s %14s %10s%n", "benchmark (bytes per write)", "ns/op", "bytes/op", "target");
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "") + " (" + r.getParams().getParam("size") + ")";
-            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            System.out.printf("%-36s %12.0f %14.2f %10s%n", name, r.getPrimaryResult().getScore(),
-                    alloc == null ? Double.NaN : alloc.getScore(), "0");
-        }
+        AllocationReport.run(TcpBenchmarks.class, "op", "bytes per write");
     }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.jnic.net.dev.MemoryLink;
 import io.github.jnic.net.socket.Readiness;
 import io.github.jnic.net.stack.NetStack;
-import io.github.jnic.net.stack.StackRunner;
+import io.github.jnic.net.stack.RunningHosts;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -31,36 +30,26 @@ import org.junit.jupiter.api.Timeout;
 /** TCP sockets used from application threads while two stacks run on their own threads, on the real clock. */
 @Timeout(60)
 class TcpSocketTest {
+    private RunningHosts hosts;
     private NetStack a;
     private NetStack b;
     private Tcp tcpA;
     private Tcp tcpB;
-    private StackRunner runA;
-    private StackRunner runB;
     private InetAddress addrB;
 
     @BeforeEach
     void start() throws Exception {
-        MemoryLink link = new MemoryLink(StackRunner.CLOCK);
-        a = new NetStack();
-        b = new NetStack();
-        a.addAddress(a.addInterface(link.a()), "10.0.0.1/24");
-        b.addAddress(b.addInterface(link.b()), "10.0.0.2/24");
-        tcpA = new Tcp(a.ipv4());
-        tcpB = new Tcp(b.ipv4());
-        a.register(tcpA);
-        b.register(tcpB);
-        runA = StackRunner.start(a, "stack-a");
-        runB = StackRunner.start(b, "stack-b");
-        addrB = InetAddress.getByName("10.0.0.2");
+        hosts = new RunningHosts(true);
+        a = hosts.a;
+        b = hosts.b;
+        tcpA = hosts.tcpA;
+        tcpB = hosts.tcpB;
+        addrB = hosts.addressB;
     }
 
     @AfterEach
     void stop() {
-        runA.close();
-        runB.close();
-        assertNull(runA.failure());
-        assertNull(runB.failure());
+        hosts.close();
     }
 
     @Test
@@ -108,8 +97,8 @@ class TcpSocketTest {
             try {
                 for (int off = 0; off < size; off += 100_000) client.getOutputStream().write(data, off, Math.min(100_000, size - off));
             } catch (SocketTimeoutException e) {
-                if (runA.failure() != null) runA.failure().printStackTrace();
-                if (runB.failure() != null) runB.failure().printStackTrace();
+                if (hosts.runA.failure() != null) hosts.runA.failure().printStackTrace();
+                if (hosts.runB.failure() != null) hosts.runB.failure().printStackTrace();
                 throw new AssertionError("stalled: A " + tcpA.connections() + " " + tcpA.counters() + " B " + tcpB.connections() + " " + tcpB.counters(), e);
             }
             client.shutdownOutput();
