@@ -32,8 +32,10 @@ import java.util.regex.Pattern;
  *   <li>two jnic stacks over the in-memory link in one JVM (one thread drives both stacks and the
  *       application, which reads and writes on the stack thread) next to the kernel's TCP over
  *       loopback ({@code iperf3} against 127.0.0.1);</li>
- *   <li>jnic to Linux and Linux to jnic over a TAP device ({@code nc} in a network namespace,
- *       jnic through its sockets), next to the raw TAP ceiling ({@link TapCeiling}).</li>
+ *   <li>jnic to Linux and Linux to jnic over a TAP device ({@code nc} in a network namespace),
+ *       with and without the TAP's offloads, jnic once through the engine API on the stack's
+ *       thread and once through its sockets from an application thread, next to the TCP-shaped
+ *       TAP ceiling ({@link TapTcpCeiling}); then the frames-only ceiling ({@link TapCeiling}).</li>
  * </ul>
  *
  * <pre>./nic bench tcp [seconds] [all|memory|tap]</pre>
