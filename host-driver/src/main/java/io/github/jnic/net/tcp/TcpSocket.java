@@ -53,7 +53,11 @@ public final class TcpSocket implements Closeable {
         pumpQueued.set(false);
         pump();
     };
-    private final TcpConnection.Events events = (c, what) -> pump();
+    // The engine's events (a segment in, an ACK) come one by one while the stack works through a
+    // batch of frames: one pump after the batch moves their bytes and wakes the application once,
+    // instead of a wake-up per segment (the socket layer's interrupt coalescing). The engine's send
+    // buffer holds far more than one batch's ACKs free, so the sender's pipeline does not wait.
+    private final TcpConnection.Events events = (c, what) -> pumpAfterThisBatch();
     private volatile int soTimeout;
     private volatile boolean closed;
     private volatile InetSocketAddress local;
@@ -161,6 +165,11 @@ public final class TcpSocket implements Closeable {
         } finally {
             readiness.lock().unlock();
         }
+    }
+
+    /** Stack thread: a pump once the frames at hand are processed (the task runs at the next poll, at once). */
+    private void pumpAfterThisBatch() {
+        if (pumpQueued.compareAndSet(false, true)) stack.execute(pumpTask);
     }
 
     private void schedulePump() {
