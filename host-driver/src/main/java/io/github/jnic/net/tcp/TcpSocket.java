@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TcpSocket implements Closeable {
     static final long CONTROL_TIMEOUT_MILLIS = 10_000;
     private static final int STAGING = 64 * 1024;
+    /** Writes from this size on lend their array instead of going through the staging ring. */
+    private static final int LEND_AT = STAGING / 2;
 
     private final StackExecutor stack;
     private final Tcp tcp;
@@ -44,6 +46,10 @@ public final class TcpSocket implements Closeable {
     // writer unless the engine was full (its next ACK pumps anyway). Cross-thread wake-ups cost.
     private boolean inBlocked;
     private boolean outBlocked;
+    // A large write lends its array: the stack thread copies from it straight into the engine
+    // (after what is staged), and the writer waits until it is taken, saving the staging copy.
+    private byte[] lent;
+    private int lentOff, lentEnd;
     private boolean outputShut;
     private boolean closing;
 
@@ -136,8 +142,19 @@ public final class TcpSocket implements Closeable {
                     if (n == 0) break;
                     out.consume(n);
                 }
-                outBlocked = out.length() > 0;
-                if (out.length() == 0) {
+                if (out.length() == 0 && lent != null) {
+                    while (lentOff < lentEnd && c.writable() > 0) {
+                        int n = c.write(lent, lentOff, lentEnd - lentOff);
+                        if (n == 0) break;
+                        lentOff += n;
+                    }
+                    if (lentOff == lentEnd) {
+                        lent = null;
+                        readiness.signal();   // the writer lending them waits for this
+                    }
+                }
+                outBlocked = out.length() > 0 || lent != null;
+                if (out.length() == 0 && lent == null) {
                     if (closing) {
                         if (in.length() > 0) c.abort();
                         else c.close();
@@ -236,6 +253,10 @@ public final class TcpSocket implements Closeable {
 
     /** Writes all of {@code b[off, off+len)}, blocking up to the timeout whenever the buffers are full. */
     public void write(byte[] b, int off, int len) throws IOException {
+        if (len >= LEND_AT && !stack.inStackThread()) {
+            writeLent(b, off, len);
+            return;
+        }
         long left = Readiness.nanosFor(soTimeout);
         while (len > 0) {
             int n = tryWrite(b, off, len);
@@ -254,6 +275,36 @@ public final class TcpSocket implements Closeable {
             }
             if (left <= 0) throw new SocketTimeoutException("Write timed out after " + soTimeout + " ms");
         }
+    }
+
+    /** {@link #write} of a large array: lends it to the stack thread and waits until all of it is in the engine. */
+    private void writeLent(byte[] b, int off, int len) throws IOException {
+        if (closed) throw new SocketException("Socket is closed");
+        throwError();
+        if (outputShut) throw new SocketException("Socket output is shutdown");
+        if (connectionGone()) throw new SocketException("Connection closed");
+        long left = Readiness.nanosFor(soTimeout);
+        boolean taken;
+        readiness.lock().lock();
+        try {
+            lent = b;
+            lentOff = off;
+            lentEnd = off + len;
+            schedulePump();
+            while (lent != null && (readiness.state() & (Readiness.ERROR | Readiness.CLOSED)) == 0 && !connectionGone() && left > 0) {
+                left = readiness.awaitChange(left);
+            }
+            taken = lent == null;
+            lent = null;   // whatever is left is not sent: the caller gets an exception
+        } finally {
+            readiness.lock().unlock();
+        }
+        if (taken) return;
+        schedulePump();   // a close or shutdown may have waited for the lent bytes
+        if (closed) throw new SocketException("Socket is closed");
+        throwError();
+        if (connectionGone()) throw new SocketException("Connection closed");
+        throw new SocketTimeoutException("Write timed out after " + soTimeout + " ms");
     }
 
     /** Queues as much of {@code b[off, off+len)} as fits without blocking; returns how much. */

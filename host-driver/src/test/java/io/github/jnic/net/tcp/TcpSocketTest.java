@@ -2,6 +2,7 @@ package io.github.jnic.net.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +138,57 @@ class TcpSocketTest {
             client.setSoTimeout(5000);
             assertEquals(42, client.getInputStream().read());
             client.close();
+            accepted.close();
+        }
+    }
+
+    @Test
+    void aLargeWriteThePeerDoesNotTakeTimesOutAndTheSocketStillCloses() throws Exception {
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 83, 4)) {
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 83), 5000);
+            server.setSoTimeout(5000);
+            TcpSocket accepted = server.accept();   // and never reads: windows and buffers fill up
+            client.setSoTimeout(300);
+            byte[] big = new byte[4 << 20];   // far more than both ends buffer: the lent array is never all taken
+            assertThrows(SocketTimeoutException.class, () -> client.getOutputStream().write(big));
+            client.close();   // the bytes taken still go out, then the FIN
+            accepted.setSoTimeout(10_000);
+            long got = 0;
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = accepted.getInputStream().read(buf)) > 0) got += n;
+            assertEquals(-1, n, "the close arrived after what was taken");
+            assertTrue(got > 0 && got < big.length, "part of the write was taken before the timeout: " + got);
+            accepted.close();
+        }
+    }
+
+    @Test
+    void aLargeWriteBlockedInAnotherThreadEndsWhenTheSocketIsClosed() throws Exception {
+        try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 84, 4)) {
+            TcpSocket client = new TcpSocket(a, tcpA);
+            client.connect(new InetSocketAddress(addrB, 84), 5000);
+            server.setSoTimeout(5000);
+            TcpSocket accepted = server.accept();
+            CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    client.getOutputStream().write(new byte[4 << 20]);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(writer.isDone(), "the write waits for a peer that does not read");
+            client.close();
+            Throwable t = writer.get(5, TimeUnit.SECONDS);
+            assertTrue(t instanceof SocketException, String.valueOf(t));
+            accepted.setSoTimeout(10_000);
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = accepted.getInputStream().read(buf)) > 0) { }
+            assertEquals(-1, n, "the closed socket's FIN arrives after what was taken");
             accepted.close();
         }
     }
