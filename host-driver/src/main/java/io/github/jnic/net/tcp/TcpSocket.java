@@ -30,16 +30,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TcpSocket implements Closeable {
     static final long CONTROL_TIMEOUT_MILLIS = 10_000;
-    private static final int STAGING = 64 * 1024;
+    // The receive side stages as much as the engine's default receive buffer, so one pump can take
+    // a whole window's worth off it; large writes bypass the send side (they lend their array).
+    private static final int IN_STAGING = 256 * 1024;
+    private static final int OUT_STAGING = 64 * 1024;
     /** Writes from this size on lend their array instead of going through the staging ring. */
-    private static final int LEND_AT = STAGING / 2;
+    private static final int LEND_AT = OUT_STAGING / 2;
 
     private final StackExecutor stack;
     private final Tcp tcp;
     private final Readiness readiness = new Readiness();
     // Guarded by readiness.lock():
-    private final ByteRing in = new ByteRing(STAGING);
-    private final ByteRing out = new ByteRing(STAGING);
+    private final ByteRing in = new ByteRing(IN_STAGING);
+    private final ByteRing out = new ByteRing(OUT_STAGING);
     private boolean eof;
     // Why the last pump stopped, so each side asks for another only when one can help: the reader
     // when the `in` ring was full (no more engine events will come for data already received), the
