@@ -26,6 +26,7 @@ import io.github.jnic.net.app.http.HttpRouter;
 import io.github.jnic.net.app.http.HttpServer;
 import io.github.jnic.net.app.http.HttpService;
 import io.github.jnic.net.dev.NetworkNamespace;
+import io.github.jnic.net.linux.StackOnLinux;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.tcp.Tcp;
@@ -54,25 +55,18 @@ class LinuxPeerAppsTest {
     private static NetworkNamespace linux;
     private static NetStack stack;
     private static Tcp tcp;
-    private static StackRunner runner;
+    private static StackOnLinux host;
     private static DnsServer dns;
     private static HttpServer http;
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = NetworkNamespace.unavailableReason();
-        for (String tool : new String[] {"dig", "curl", "nc", "busybox"}) {
-            if (reason == null && !NetworkNamespace.onPath(tool)) reason = "'" + tool + "' is not installed (./nic test installs it)";
-        }
-        String why = reason;
-        Assumptions.assumeTrue(why == null, () -> "skipping the Linux peer application tests: " + why);
+        StackOnLinux.skipUnless("the Linux peer application tests", "dig", "curl", "nc", "busybox");
         String subnet = "10.214." + (1 + (ProcessHandle.current().pid() * 2) % 250);
-        linux = NetworkNamespace.create(subnet, MacAddress.local(ProcessHandle.current().pid() + 7), 1500);
-        stack = new NetStack();
-        stack.addAddress(stack.addInterface(linux.tap()), linux.stackAddress() + "/24");
-        tcp = new Tcp(stack.ipv4());
-        stack.register(tcp);
-        runner = StackRunner.start(stack, "jnic-apps");
+        host = new StackOnLinux(subnet, MacAddress.local(ProcessHandle.current().pid() + 7), false, true, "jnic-apps");
+        linux = host.linux;
+        stack = host.stack;
+        tcp = host.tcp;
 
         StringBuilder zone = new StringBuilder("$TTL 300\n@ SOA ns hostmaster 7 3600 600 86400 60\n@ NS ns\nns A " + linux.stackAddress() + "\nwww A 192.0.2.80\nalias CNAME www\n");
         for (int i = 0; i < 40; i++) zone.append("big TXT \"").append("z".repeat(60)).append(i).append("\"\n");
@@ -95,9 +89,7 @@ class LinuxPeerAppsTest {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (runner != null) runner.close();
-        if (linux != null) linux.close();
-        if (runner != null) assertNull(runner.failure(), "the stack thread threw");
+        if (host != null) host.close();
     }
 
     private static String inLinux(String... cmd) throws Exception {

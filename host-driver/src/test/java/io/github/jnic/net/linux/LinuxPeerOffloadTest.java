@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.NetDevice;
 import io.github.jnic.net.dev.NetworkNamespace;
-import io.github.jnic.net.eth.NetInterface;
 import io.github.jnic.net.socket.DatagramSocket;
 import io.github.jnic.net.socket.Pinger;
 import io.github.jnic.net.stack.NetStack;
-import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.Ipv4Address;
@@ -18,7 +16,6 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,25 +23,20 @@ import org.junit.jupiter.api.Test;
 class LinuxPeerOffloadTest {
     private static NetworkNamespace linux;
     private static NetStack stack;
-    private static StackRunner runner;
+    private static StackOnLinux host;
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = LinuxPeerTest.unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "skipping the Linux peer tests: " + reason);
-        linux = NetworkNamespace.create(LinuxPeerTest.subnet(2), MacAddress.local(77), 1500, true);
+        StackOnLinux.skipUnless("the Linux peer offload tests", "ping", "nc");
+        host = new StackOnLinux(StackOnLinux.subnet(2), MacAddress.local(77), true, false, "jnic-offload");
+        linux = host.linux;
+        stack = host.stack;
         assertTrue(linux.tap().features().contains(NetDevice.Feature.TSO));
-        stack = new NetStack();
-        NetInterface iface = stack.addInterface(linux.tap());
-        stack.addAddress(iface, linux.stackAddress() + "/24");
-        runner = StackRunner.start(stack, "jnic-offload");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (runner != null) runner.close();
-        if (linux != null) linux.close();
-        if (runner != null) assertNull(runner.failure(), "the stack thread threw");
+        if (host != null) host.close();
     }
 
     @Test

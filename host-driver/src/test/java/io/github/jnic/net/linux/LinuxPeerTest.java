@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,39 +30,23 @@ import org.junit.jupiter.api.Test;
 class LinuxPeerTest {
     private static NetworkNamespace linux;
     private static NetStack stack;
-    private static StackRunner runner;
+    private static StackOnLinux host;
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = unavailableReason();
-        Assumptions.assumeTrue(reason == null, () -> "skipping the Linux peer tests: " + reason);
-        byte[] mac = MacAddress.local(ProcessHandle.current().pid());
-        linux = NetworkNamespace.create(subnet(0), mac, 1500);
-        stack = new NetStack();
-        NetInterface iface = stack.addInterface(linux.tap());
-        stack.addAddress(iface, linux.stackAddress() + "/24");
-        runner = StackRunner.start(stack, "jnic-stack");
+        StackOnLinux.skipUnless("the Linux peer tests", "ping", "nc");
+        host = new StackOnLinux(subnet(0), MacAddress.local(ProcessHandle.current().pid()), false, false, "jnic-stack");
+        linux = host.linux;
+        stack = host.stack;
     }
 
-    static String unavailableReason() {
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason != null) return reason;
-        for (String tool : new String[]{"ping", "nc"}) {
-            if (!NetworkNamespace.onPath(tool)) return "'" + tool + "' is not installed (./nic test installs it)";
-        }
-        return null;
-    }
-
-    /** A 10.213.x subnet unlikely to collide with another test run on the same machine. */
     static String subnet(int k) {
-        return "10.213." + (1 + (ProcessHandle.current().pid() * 2 + k) % 250);
+        return StackOnLinux.subnet(k);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (runner != null) runner.close();
-        if (linux != null) linux.close();
-        if (runner != null) assertNull(runner.failure(), "the stack thread threw");
+        if (host != null) host.close();
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.github.jnic.net.dev.FaultInjector;
 import io.github.jnic.net.dev.FaultyDevice;
 import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.eth.NetInterface;
+import io.github.jnic.net.linux.StackOnLinux;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.wire.MacAddress;
@@ -27,7 +28,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,40 +44,32 @@ class TcpLinuxTest {
     private static NetworkNamespace linux;
     private static NetStack stack;
     private static Tcp tcp;
-    private static StackRunner runner;
+    private static StackOnLinux host;
     private static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' is not installed (./nic test installs netcat-openbsd)";
-        String why = reason;
-        Assumptions.assumeTrue(why == null, () -> "skipping the TCP tests against Linux: " + why);
-        linux = NetworkNamespace.create(subnet(2), MacAddress.local(ProcessHandle.current().pid() + 7), 1500);
-        stack = new NetStack();
-        NetInterface iface = stack.addInterface(linux.tap());
-        stack.addAddress(iface, linux.stackAddress() + "/24");
-        tcp = new Tcp(stack.ipv4());
-        stack.register(tcp);
-        runner = StackRunner.start(stack, "jnic-tcp");
+        StackOnLinux.skipUnless("the TCP tests against Linux", "nc");
+        host = new StackOnLinux(subnet(2), MacAddress.local(ProcessHandle.current().pid() + 7), false, true, "jnic-tcp");
+        linux = host.linux;
+        stack = host.stack;
+        tcp = host.tcp;
         dir = Files.createTempDirectory("jnic-tcp");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (runner != null) runner.close();
-        if (linux != null) linux.close();
+        if (host != null) host.close();
         if (dir != null) {
             try (var files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) Files.delete(p);
             }
             Files.delete(dir);
         }
-        if (runner != null) assertNull(runner.failure(), "the stack thread threw");
     }
 
     static String subnet(int k) {
-        return "10.213." + (1 + (ProcessHandle.current().pid() * 2 + k) % 250);
+        return StackOnLinux.subnet(k);
     }
 
     /** A file of seeded random bytes; returns its SHA-256. */
