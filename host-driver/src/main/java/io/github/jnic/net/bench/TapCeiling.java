@@ -46,14 +46,23 @@ public final class TapCeiling {
         byte[] mac = MacAddress.local(4242);
         try (NetworkNamespace ns = NetworkNamespace.create("10.214.1", mac, 1500)) {
             TapDevice tap = ns.tap();
-            ns.run("ip", "neigh", "replace", ns.stackAddress(), "lladdr", MacAddress.toString(mac), "dev", tap.name(), "nud", "permanent");
-            byte[] linuxMac = MacAddress.parse(ns.run("cat", "/sys/class/net/" + tap.name() + "/address").trim());
+            byte[] linuxMac = pinNeighbour(ns, mac);
             System.out.printf("TAP ceiling: full-size frames (%d bytes) between Linux and a loop that only reads/writes frames%n", FRAME);
             System.out.printf("%-28s %12s %12s %10s%n", "direction", "frames", "frames/s", "Mbit/s");
             double out = transmit(ns, tap, mac, linuxMac, seconds);
             double in = receive(ns, tap, seconds);
             return new Ceiling(out, in);
         }
+    }
+
+    /**
+     * For a loop with no ARP of its own: tells Linux our address {@code mac} for good, and returns
+     * the MAC of Linux's end of the TAP.
+     */
+    static byte[] pinNeighbour(NetworkNamespace ns, byte[] mac) throws Exception {
+        String dev = ns.tap().name();
+        ns.run("ip", "neigh", "replace", ns.stackAddress(), "lladdr", MacAddress.toString(mac), "dev", dev, "nud", "permanent");
+        return MacAddress.parse(ns.run("cat", "/sys/class/net/" + dev + "/address").trim());
     }
 
     /** jnic -> Linux: writes the same valid UDP frame as fast as the kernel takes it. */

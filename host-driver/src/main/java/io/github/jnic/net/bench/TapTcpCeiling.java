@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * towards Linux the loop writes 64 KB segments that the kernel cuts (TSO) with their checksums
  * left to it; from Linux it reads the kernel's unsegmented (GSO) frames.
  *
- * <pre>./nic bench tap-tcp [seconds]</pre>
+ * <p>{@code ./nic bench tcp} measures it beside jnic; {@link #main} prints it alone.
  */
 public final class TapTcpCeiling {
     private static final int MSS = 1460;
@@ -58,10 +58,8 @@ public final class TapTcpCeiling {
     public static Ceiling measure(double seconds, boolean offloads) throws Exception {
         byte[] mac = MacAddress.local(4246);
         try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.7" : "10.214.6", mac, 1500, offloads)) {
-            TapDevice tap = ns.tap();
-            ns.run("ip", "neigh", "replace", ns.stackAddress(), "lladdr", MacAddress.toString(mac), "dev", tap.name(), "nud", "permanent");
-            byte[] linuxMac = MacAddress.parse(ns.run("cat", "/sys/class/net/" + tap.name() + "/address").trim());
-            Link link = new Link(tap, mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), offloads);
+            byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
+            Link link = new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), offloads);
             return new Ceiling(send(ns, link, seconds), receive(ns, link, seconds));
         }
     }
@@ -189,12 +187,11 @@ public final class TapTcpCeiling {
                 frame[o] = 2; frame[o + 1] = 4; Bytes.put16(frame, o + 2, MSS);
                 frame[o + 4] = 1; frame[o + 5] = 3; frame[o + 6] = 3; frame[o + 7] = SHIFT;
             }
-            sumWithoutNumbers = Checksum.add(Checksum.pseudoHeader(link.address(), link.linuxAddress(), Ipv4Header.PROTO_TCP, tcpLength),
-                    frame, TCP_AT, tcpLength);
+            long pseudo = Checksum.pseudoHeader(link.address(), link.linuxAddress(), Ipv4Header.PROTO_TCP, tcpLength);
             offloads = link.offloads();
             segmentSize = payload > tsoSize ? tsoSize : 0;
-            if (offloads) Bytes.put16(frame, TCP_AT + TcpHeader.CHECKSUM_OFFSET, Checksum.fold(
-                    Checksum.pseudoHeader(link.address(), link.linuxAddress(), Ipv4Header.PROTO_TCP, tcpLength)));
+            if (offloads) Bytes.put16(frame, TCP_AT + TcpHeader.CHECKSUM_OFFSET, Checksum.fold(pseudo));   // the kernel sums the rest
+            sumWithoutNumbers = offloads ? 0 : Checksum.add(pseudo, frame, TCP_AT, tcpLength);
             buffer = PacketBuffer.of(frame);
             this.frame = buffer.data();   // the buffer's own copy is the one patched and written
         }

@@ -204,14 +204,19 @@ public final class TcpBench {
         }
     }
 
+    /** Puts {@code s} on the namespace's TAP at its stack address, with TCP, which it returns. */
+    private static Tcp stackOn(NetworkNamespace ns, NetStack s) {
+        s.addAddress(s.addInterface(ns.tap()), ns.stackAddress() + "/24");
+        Tcp t = new Tcp(s.ipv4());
+        s.register(t);
+        return t;
+    }
+
     /** {jnic -> Linux, Linux -> jnic} in Mbit/s over TAP, with or without the TAP's offloads. */
     static double[] tap(double seconds, boolean offloads) throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.5" : "10.214.2", MacAddress.local(offloads ? 4344 : 4343), 1500, offloads)) {
             NetStack s = new NetStack();
-            NetInterface iface = s.addInterface(ns.tap());
-            s.addAddress(iface, ns.stackAddress() + "/24");
-            Tcp t = new Tcp(s.ipv4());
-            s.register(t);
+            Tcp t = stackOn(ns, s);
             try (StackRunner runner = StackRunner.start(s, "jnic-bench")) {
                 double tx = send(ns, s, t, seconds);
                 double rx = receive(ns, s, t, seconds);
@@ -228,10 +233,7 @@ public final class TcpBench {
     static double[] tapEngine(double seconds, boolean offloads) throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.4" : "10.214.3", MacAddress.local(4345), 1500, offloads)) {
             NetStack s = new NetStack();
-            NetInterface iface = s.addInterface(ns.tap());
-            s.addAddress(iface, ns.stackAddress() + "/24");
-            Tcp t = new Tcp(s.ipv4());
-            s.register(t);
+            Tcp t = stackOn(ns, s);
             byte[] buf = new byte[64 * 1024];
             // jnic -> Linux: write for the given time, close, and stop the clock at Linux's FIN.
             Process sink = ns.start("sh", "-c", "nc -l -w 30 5303 > /dev/null");
@@ -342,7 +344,6 @@ public final class TcpBench {
                 while ((n = in.read(buf)) > 0) got += n;
                 double secs = (System.nanoTime() - t0) / 1e9;
                 nc.waitFor(10, TimeUnit.SECONDS);
-                if (System.getenv("JNIC_BENCH_VERBOSE") != null) System.out.println("  (receive: " + got + " bytes in " + secs + " s; tcp " + t.counters() + ")");
                 return got * 8 / secs / 1e6;
             }
         }

@@ -330,8 +330,7 @@ public final class TcpConnection {
             tsRecentAt = now;
         }
         rcvAdv = rcvNxt + Math.min(receiveBuffer.window(), 0xffff);
-        mssBase = Math.max(64, Math.min(peerMss, rcvMss));
-        sndMss = mssBase - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0);
+        useMss(Math.max(64, Math.min(peerMss, rcvMss)));
     }
 
     private void establish(long now) {
@@ -764,6 +763,12 @@ public final class TcpConnection {
         else if (type == 11) softError = TcpError.UNREACHABLE;
     }
 
+    /** The MSS both ways of counting: {@code base} as in the MSS option, and the payload of a full segment we send. */
+    private void useMss(int base) {
+        mssBase = base;
+        sndMss = mssBase - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0);
+    }
+
     /**
      * "Fragmentation needed" for a segment in flight (RFC 1191; the IP layer has lowered the path
      * MTU already): segments shrink to the new MSS, and what was in flight, too big to pass, is
@@ -773,8 +778,7 @@ public final class TcpConnection {
     private void pathMtuShrank(long now) {
         int base = ip.mtuFor(remoteAddr) - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
         if (base < 64 || base >= mssBase) return;   // nothing new: an older report, or an absurd MTU
-        mssBase = base;
-        sndMss = mssBase - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0);
+        useMss(base);
         cc.mssChanged(sndMss);
         counters.count(Event.PATH_MTU_REDUCTIONS);
         if (!state.isSynchronized() || sndMax == sndUna) return;

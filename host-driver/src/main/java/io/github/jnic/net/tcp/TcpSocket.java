@@ -66,7 +66,7 @@ public final class TcpSocket implements Closeable {
     // batch of frames: one pump after the batch moves their bytes and wakes the application once,
     // instead of a wake-up per segment (the socket layer's interrupt coalescing). The engine's send
     // buffer holds far more than one batch's ACKs free, so the sender's pipeline does not wait.
-    private final TcpConnection.Events events = (c, what) -> pumpAfterThisBatch();
+    private final TcpConnection.Events events = (c, what) -> queuePump();
     private volatile int soTimeout;
     private volatile boolean closed;
     private volatile InetSocketAddress local;
@@ -157,7 +157,7 @@ public final class TcpSocket implements Closeable {
                     }
                 }
                 outBlocked = out.length() > 0 || lent != null;
-                if (out.length() == 0 && lent == null) {
+                if (!outBlocked) {
                     if (closing) {
                         if (in.length() > 0) c.abort();
                         else c.close();
@@ -187,14 +187,17 @@ public final class TcpSocket implements Closeable {
         }
     }
 
-    /** Stack thread: a pump once the frames at hand are processed (the task runs at the next poll, at once). */
-    private void pumpAfterThisBatch() {
+    /**
+     * A pump at the stack's next poll, queued once however often asked: from the stack thread that
+     * is once the frames at hand are processed; from an application thread, as soon as it can run.
+     */
+    private void queuePump() {
         if (pumpQueued.compareAndSet(false, true)) stack.execute(pumpTask);
     }
 
     private void schedulePump() {
         if (stack.inStackThread()) pump();
-        else if (pumpQueued.compareAndSet(false, true)) stack.execute(pumpTask);
+        else queuePump();
     }
 
     private void abortOnStack() {
@@ -282,10 +285,7 @@ public final class TcpSocket implements Closeable {
 
     /** {@link #write} of a large array: lends it to the stack thread and waits until all of it is in the engine. */
     private void writeLent(byte[] b, int off, int len) throws IOException {
-        if (closed) throw new SocketException("Socket is closed");
-        throwError();
-        if (outputShut) throw new SocketException("Socket output is shutdown");
-        if (connectionGone()) throw new SocketException("Connection closed");
+        checkWritable();
         long left = Readiness.nanosFor(soTimeout);
         boolean taken;
         readiness.lock().lock();
@@ -312,10 +312,7 @@ public final class TcpSocket implements Closeable {
 
     /** Queues as much of {@code b[off, off+len)} as fits without blocking; returns how much. */
     public int tryWrite(byte[] b, int off, int len) throws IOException {
-        if (closed) throw new SocketException("Socket is closed");
-        throwError();
-        if (outputShut) throw new SocketException("Socket output is shutdown");
-        if (connectionGone()) throw new SocketException("Connection closed");
+        checkWritable();
         int n;
         boolean flush;
         readiness.lock().lock();
@@ -328,6 +325,14 @@ public final class TcpSocket implements Closeable {
         }
         if (flush) schedulePump();
         return n;
+    }
+
+    /** Throws what stands in the way of writing: a closed socket, a pending error, a shut output, a gone connection. */
+    private void checkWritable() throws IOException {
+        if (closed) throw new SocketException("Socket is closed");
+        throwError();
+        if (outputShut) throw new SocketException("Socket output is shutdown");
+        if (connectionGone()) throw new SocketException("Connection closed");
     }
 
     /** Half-close: a FIN follows what was written; reading goes on. */

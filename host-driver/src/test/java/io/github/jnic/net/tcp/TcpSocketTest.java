@@ -153,12 +153,7 @@ class TcpSocketTest {
             byte[] big = new byte[4 << 20];   // far more than both ends buffer: the lent array is never all taken
             assertThrows(SocketTimeoutException.class, () -> client.getOutputStream().write(big));
             client.close();   // the bytes taken still go out, then the FIN
-            accepted.setSoTimeout(10_000);
-            long got = 0;
-            byte[] buf = new byte[65536];
-            int n;
-            while ((n = accepted.getInputStream().read(buf)) > 0) got += n;
-            assertEquals(-1, n, "the close arrived after what was taken");
+            long got = readToTheEnd(accepted);   // the close arrives after what was taken
             assertTrue(got > 0 && got < big.length, "part of the write was taken before the timeout: " + got);
             accepted.close();
         }
@@ -184,11 +179,7 @@ class TcpSocketTest {
             client.close();
             Throwable t = writer.get(5, TimeUnit.SECONDS);
             assertTrue(t instanceof SocketException, String.valueOf(t));
-            accepted.setSoTimeout(10_000);
-            byte[] buf = new byte[65536];
-            int n;
-            while ((n = accepted.getInputStream().read(buf)) > 0) { }
-            assertEquals(-1, n, "the closed socket's FIN arrives after what was taken");
+            readToTheEnd(accepted);   // the closed socket's FIN arrives after what was taken
             accepted.close();
         }
     }
@@ -243,5 +234,16 @@ class TcpSocketTest {
             assertEquals(-1, accepted.read(got, 0, 4), "the peer's FIN is the end of the stream");
             accepted.close();
         }
+    }
+
+    /** Reads until the peer's FIN (failing if it does not come within 10 s); returns the bytes read. */
+    private static long readToTheEnd(TcpSocket s) throws Exception {
+        s.setSoTimeout(10_000);
+        byte[] buf = new byte[65536];
+        long got = 0;
+        int n;
+        while ((n = s.getInputStream().read(buf)) > 0) got += n;
+        assertEquals(-1, n);
+        return got;
     }
 }
