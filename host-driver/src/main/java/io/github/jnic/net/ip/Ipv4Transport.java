@@ -25,6 +25,15 @@ public interface Ipv4Transport {
      */
     void icmpError(int type, int code, int originalSrc, int originalDst, byte[] quoted, int off, int len, long now);
 
+    /**
+     * The stack starts handing over one batch of received frames (one device poll). A transport may
+     * hold back what it would send in reply until {@link #endBatch}, to answer the batch at once.
+     */
+    default void beginBatch() { }
+
+    /** The batch is over: send what {@link #beginBatch} held back. */
+    default void endBatch(long now) { }
+
     /** Runs timers due at {@code now}; returns the next deadline, or {@link Long#MAX_VALUE} for none. */
     long poll(long now);
 }

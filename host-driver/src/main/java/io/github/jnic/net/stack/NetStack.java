@@ -172,12 +172,17 @@ public final class NetStack implements StackExecutor {
         this.now = now;
         runTasks();
         boolean more = false;
-        for (int i = 0; i < interfaces.size(); i++) {
-            receiving = interfaces.get(i);
-            int n = receiving.device().receive(sink, config.receiveBudget);
-            if (n >= config.receiveBudget) more = true;
+        for (int i = 0; i < transports.size(); i++) transports.get(i).beginBatch();
+        try {
+            for (int i = 0; i < interfaces.size(); i++) {
+                receiving = interfaces.get(i);
+                int n = receiving.device().receive(sink, config.receiveBudget);
+                if (n >= config.receiveBudget) more = true;
+            }
+        } finally {
+            receiving = null;
+            for (int i = 0; i < transports.size(); i++) transports.get(i).endBatch(now);
         }
-        receiving = null;
         long next = arp.poll(now);
         next = Math.min(next, ip.poll(now));
         for (int i = 0; i < transports.size(); i++) next = Math.min(next, transports.get(i).poll(now));

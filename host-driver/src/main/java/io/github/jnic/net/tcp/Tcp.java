@@ -37,6 +37,8 @@ public final class Tcp implements Ipv4Transport {
     private long challengeWindowStart;
     private int challengeAcks;
     private int nextEphemeral;
+    private boolean batching;
+    private final ArrayList<TcpConnection> held = new ArrayList<>();
 
     public Tcp(Ipv4Output ip, TcpConfig config) {
         this.ip = ip;
@@ -223,6 +225,22 @@ public final class Tcp implements Ipv4Transport {
         }
         c.onIcmpError(type, code, q.sequenceNumber(), now);
     }
+
+    // ---- receive batches ---------------------------------------------------------------------------
+
+    @Override public void beginBatch() { batching = true; }
+
+    @Override public void endBatch(long now) {
+        batching = false;
+        this.now = now;
+        for (int i = 0; i < held.size(); i++) held.get(i).releaseOutput(now);
+        held.clear();
+    }
+
+    /** Whether a batch of received frames is being handed over (connections hold their output). */
+    boolean batching() { return batching; }
+
+    void holdOutput(TcpConnection c) { held.add(c); }
 
     // ---- timers ----------------------------------------------------------------------------------
 

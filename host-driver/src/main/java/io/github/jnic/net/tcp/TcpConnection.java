@@ -104,7 +104,12 @@ public final class TcpConnection {
     private final int tsOffset;
 
     // ---- acknowledgments ----------------------------------------------------------------------
+    /** An ACK owed at once: out-of-order data, a duplicate, a FIN, an unacceptable segment. */
     private boolean ackNow;
+    /** An ACK owed for two full segments of in-order data: at once, or at the end of a receive batch. */
+    private boolean ackDue;
+    /** Output held back until the end of the stack's receive batch ({@link Tcp#endBatch}). */
+    private boolean outputHeld;
     /** The application read since the last ACK: the window may have opened enough to announce. */
     private boolean readSinceAck;
     private int unackedBytes;
@@ -694,7 +699,10 @@ public final class TcpConnection {
             ackNow = true;
         } else {
             unackedBytes += len;
-            if (unackedBytes >= 2 * (rcvMss - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0))) ackNow = true;
+            if (unackedBytes >= 2 * (rcvMss - (tsOn ? TcpOptions.TIMESTAMPS_LENGTH : 0))) ackDue = true;
+            // A segment larger than the MSS was merged below us (GRO, or the kernel's GSO over a
+            // TAP): it is a batch already, and its ACK goes at once, as Linux ACKs a merged skb.
+            if (len > rcvMss) ackNow = true;
         }
         if (advance > 0) notify(Events.READABLE);
         return whole;
@@ -797,12 +805,23 @@ public final class TcpConnection {
      * retransmission), so the peer never finds it old and discards the acknowledgment it carries.
      */
     void output(long now) {
+        // Within a receive batch, in-order data and ACKs that open the window are answered once,
+        // after the whole batch: one cumulative ACK and one burst of new data instead of one per
+        // segment, as Linux answers what GRO merged. Anything needing its own answer goes at once.
+        if (!ackNow && tcp.batching()) {
+            if (!outputHeld) {
+                outputHeld = true;
+                tcp.holdOutput(this);
+            }
+            return;
+        }
+        outputHeld = false;
         switch (state) {
             case CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED -> { return; }
             default -> { }
         }
         if (state != TcpState.TIME_WAIT && state != TcpState.FIN_WAIT_2) sendData(now);
-        if (ackNow) {
+        if (ackNow || ackDue) {
             emit(sndMax, TcpHeader.ACK, 0, now);
         } else if (windowUpdateWanted()) {
             counters.count(Event.WINDOW_UPDATES);
@@ -811,6 +830,11 @@ public final class TcpConnection {
             delayedAckAt = now + cfg.delayedAckTimeout;
         }
         armTimers(now);
+    }
+
+    /** The end of a receive batch: what {@link #output} held back goes now. */
+    void releaseOutput(long now) {
+        if (outputHeld) output(now);
     }
 
     private int dataEnd() {
@@ -1060,6 +1084,7 @@ public final class TcpConnection {
         if (len > sndMss) b.requestSegmentation(sndMss);
         if (ack) {
             ackNow = false;
+            ackDue = false;
             readSinceAck = false;
             unackedBytes = 0;
             delayedAckAt = NEVER;

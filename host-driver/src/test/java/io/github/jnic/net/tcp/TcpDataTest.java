@@ -106,6 +106,54 @@ class TcpDataTest extends TcpTestBase {
     }
 
     @Test
+    void aReceiveBatchIsAcknowledgedOnceAtItsEnd() throws Exception {
+        TcpConnection c = connect(-1, true, false);
+        tcp.beginBatch();
+        for (int i = 0; i < 6; i++) deliver(to(c).seq(peerSeq + i * 1460).ack(c.sndUna()).payload(1460));
+        nothingSent();
+        tcp.endBatch(now);
+        assertEquals(peerSeq + 6 * 1460, out(ACK).ack(), "one cumulative ACK for the six segments");
+        nothingSent();
+        peerSeq += 6 * 1460;
+
+        // Out of order inside a batch: the duplicate ACK (with its SACK block) goes at once.
+        tcp.beginBatch();
+        deliver(to(c).seq(peerSeq + 1460).ack(c.sndUna()).payload(1460));
+        Segment dup = out(ACK);
+        assertEquals(peerSeq, dup.ack());
+        assertEquals(1, dup.o.sackBlocks);
+        deliver(to(c).seq(peerSeq).ack(c.sndUna()).payload(1460));
+        assertEquals(peerSeq + 2920, out(ACK).ack(), "the hole filled: acknowledged at once");
+        tcp.endBatch(now);
+        nothingSent();
+        peerSeq += 2920;
+
+        // A segment the device merged (larger than the MSS) is a batch already: acknowledged at once.
+        tcp.beginBatch();
+        deliver(to(c).seq(peerSeq).ack(c.sndUna()).payload(4 * 1460));
+        assertEquals(peerSeq + 4 * 1460, out(ACK).ack());
+        tcp.endBatch(now);
+        nothingSent();
+    }
+
+    @Test
+    void dataTheBatchsAcksAllowGoesOutOnceAtItsEnd() throws Exception {
+        cfg.initialWindowSegments = 2;
+        TcpConnection c = connect(-1, false, false);
+        c.write(bytes(20 * 1460, 7), 0, 20 * 1460);
+        Segment first = out(ACK);
+        out(ACK);
+        nothingSent();
+        tcp.beginBatch();
+        deliver(to(c).seq(peerSeq).ack(first.seq() + 1460));
+        deliver(to(c).seq(peerSeq).ack(first.seq() + 2920));
+        nothingSent();
+        tcp.endBatch(now);
+        // Slow start: two ACKs of one segment each open the window by four segments.
+        assertEquals(4, drain().length);
+    }
+
+    @Test
     void aResponsePiggybacksTheDelayedAck() throws Exception {
         TcpConnection c = connect(-1, false, false);
         deliver(to(c).seq(peerSeq).ack(c.sndUna()).payload(50));
