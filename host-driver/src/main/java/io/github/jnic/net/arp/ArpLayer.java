@@ -199,6 +199,7 @@ public final class ArpLayer implements EthernetLayer.Protocol {
         }
         if (e.queued == queueLimit) { dropQueueFull.increment(); packet.release(); return Result.DROPPED; }
         if (e.queue == null) e.queue = new PacketBuffer[queueLimit];
+        packet.linearize();   // it waits, and the sender's bytes move on
         e.queue[e.queued++] = packet;
         if (e.nextRetry <= now) request(e, now);
         return Result.QUEUED;

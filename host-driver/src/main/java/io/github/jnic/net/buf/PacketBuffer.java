@@ -3,6 +3,7 @@ package io.github.jnic.net.buf;
 import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.UdpHeader;
+import java.nio.ByteBuffer;
 
 /**
  * One packet: a window {@code [start, end)} over a byte array that leaves headroom in front, so each
@@ -15,6 +16,12 @@ import io.github.jnic.net.wire.UdpHeader;
  * {@code [checksumStart, end)} and store it at {@code checksumStart + checksumOffset}" and "cut this
  * TCP segment into pieces of {@code segmentSize} payload bytes"; on receive, the device's verdict on
  * the transport checksum.
+ *
+ * <p>A transmitted buffer may leave one piece of its payload where the sender keeps it, in native
+ * memory ({@link #gatherLater}): a device with {@code SCATTER_GATHER} sends it from there, as a
+ * NIC's DMA gathers a packet from several places; everyone else who needs the bytes calls
+ * {@link #linearize()} first (the stack does, before any software offload, any queue and any device
+ * that does not gather).
  *
  * <p>Buffers are pooled ({@link BufferPool}); a buffer has exactly one owner at a time, and whoever
  * holds it last calls {@link #release()}.
@@ -43,6 +50,12 @@ public final class PacketBuffer {
     private int checksumOffset;
     private int segmentSize;
     private RxChecksum rxChecksum = RxChecksum.NONE;
+
+    private ByteBuffer gatherSource;
+    private long gatherAddress;
+    private int gatherIndex;
+    private int gatherAt = -1;
+    private int gatherLength;
 
     PacketBuffer(int capacity, BufferPool pool) {
         this.data = new byte[capacity];
@@ -74,6 +87,7 @@ public final class PacketBuffer {
         checksumOffset = 0;
         segmentSize = 0;
         rxChecksum = RxChecksum.NONE;
+        clearGather();
         return this;
     }
 
@@ -149,6 +163,7 @@ public final class PacketBuffer {
      * (field at offset 6) that comes out zero is sent as 0xffff, zero meaning "none" (RFC 768).
      */
     public void completeChecksum() {
+        linearize();
         int sum = Checksum.finish(Checksum.add(0, data, checksumStart, end - checksumStart));
         if (sum == 0 && checksumOffset == UdpHeader.CHECKSUM_OFFSET) sum = 0xffff;
         Bytes.put16(data, checksumStart + checksumOffset, sum);
@@ -158,6 +173,44 @@ public final class PacketBuffer {
     /** Asks for TCP segmentation: payload cut into pieces of {@code mss} bytes (0: none). */
     public void requestSegmentation(int mss) { this.segmentSize = mss; }
     public int segmentSize() { return segmentSize; }
+
+    // ---- gather ------------------------------------------------------------------------------
+
+    /**
+     * Leaves bytes {@code [at, at+length)} of the window (already appended) unfilled: they are
+     * {@code source[index, index+length)}, a direct buffer at native {@code address}, which must
+     * not change until this buffer is sent or {@linkplain #linearize() linearized}.
+     */
+    public void gatherLater(ByteBuffer source, long address, int index, int at, int length) {
+        if (gatherAt >= 0) throw new IllegalStateException("one piece to gather at most");
+        if (at < start || at + length > end) throw new IllegalArgumentException("piece [" + at + ", " + (at + length) + ") outside the window");
+        gatherSource = source;
+        gatherAddress = address;
+        gatherIndex = index;
+        gatherAt = length > 0 ? at : -1;
+        gatherLength = length;
+    }
+
+    /** Whether a piece of the payload is still to be gathered. */
+    public boolean gathers() { return gatherAt >= 0; }
+    /** Where the piece goes: an absolute index into {@link #data()}. */
+    public int gatherAt() { return gatherAt; }
+    public int gatherLength() { return gatherLength; }
+    /** The native address of the piece's first byte. */
+    public long gatherAddress() { return gatherAddress + gatherIndex; }
+
+    /** Copies the piece to be gathered into place, so the whole window is in {@link #data()}. */
+    public void linearize() {
+        if (gatherAt < 0) return;
+        gatherSource.get(gatherIndex, data, gatherAt, gatherLength);
+        clearGather();
+    }
+
+    private void clearGather() {
+        gatherSource = null;
+        gatherAt = -1;
+        gatherLength = 0;
+    }
 
     // ---- receive verdict -----------------------------------------------------------------------
 
@@ -173,6 +226,7 @@ public final class PacketBuffer {
 
     /** A copy of the window's bytes: for tests, logs and captures, never the data path. */
     public byte[] toByteArray() {
+        linearize();
         return java.util.Arrays.copyOfRange(data, start, end);
     }
 }

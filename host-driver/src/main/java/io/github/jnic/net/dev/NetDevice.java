@@ -18,7 +18,9 @@ public interface NetDevice {
         /** Verifies TCP/UDP checksums on receive and reports {@link PacketBuffer#rxChecksum()}. */
         RX_CHECKSUM,
         /** Cuts large TCP segments per {@link PacketBuffer#requestSegmentation} (TSO). */
-        TSO
+        TSO,
+        /** Sends a frame whose payload is partly still to be gathered ({@link PacketBuffer#gatherLater}). */
+        SCATTER_GATHER
     }
 
     /** Receives frames handed up by a device. Ownership of the buffer passes to the sink. */

@@ -30,6 +30,7 @@ public class ObservedDevice implements NetDevice {
     }
 
     @Override public boolean transmit(PacketBuffer frame) {
+        frame.linearize();   // the observer reads every byte
         observer.frame(clock.getAsLong(), frame.data(), frame.start(), frame.length());
         return inner.transmit(frame);
     }

@@ -47,6 +47,8 @@ public final class Posix {
     public static native long read(int fd, Pointer buf, long count);
     public static native long write(int fd, Pointer buf, long count);
     public static native long write(int fd, byte[] buf, long count);
+    /** {@code iov}: an array of {@code iovcnt} struct iovec (base pointer, length). */
+    public static native long writev(int fd, Pointer iov, int iovcnt);
     public static native int eventfd(int initval, int flags) throws LastErrorException;
     /** {@code fds}: an array of struct pollfd; {@code timeout}: a struct timespec, or null for forever. */
     public static native int ppoll(Pointer fds, long nfds, Pointer timeout, Pointer sigmask);

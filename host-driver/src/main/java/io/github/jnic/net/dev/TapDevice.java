@@ -2,6 +2,7 @@ package io.github.jnic.net.dev;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.github.jnic.net.buf.BufferPool;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.wire.MacAddress;
@@ -23,6 +24,10 @@ import java.util.Set;
  * the stack leaves partial and cuts large TCP segments (TSO), and it hands the stack large TCP
  * segments and partial checksums of its own ({@code TUNSETOFFLOAD}), which need no checking since
  * they never crossed a wire.
+ *
+ * <p>Frames may leave their payload in the sender's native memory ({@link PacketBuffer#gatherLater}):
+ * one {@code writev} then hands the kernel the headers and the payload from where they lie, with
+ * no copy in between ({@link Feature#SCATTER_GATHER}).
  *
  * <p>The kernel side of the interface keeps its own MAC address; the stack uses {@link #macAddress()}
  * (chosen here), as a separate host on that Ethernet segment would. Creating a TAP device needs
@@ -47,6 +52,9 @@ public final class TapDevice implements NetDevice, Closeable {
     private final int mtu;
     private final BufferPool rxPool;
     private final Memory txScratch;
+    private final long txScratchAddress;
+    /** Three struct iovec for a gathered frame: headers, the payload where it lies, what follows it. */
+    private final Memory iovecs;
     private final Memory rxScratch;
     private final boolean offloads;
     private final Set<Feature> features;
@@ -59,9 +67,12 @@ public final class TapDevice implements NetDevice, Closeable {
         this.mac = mac;
         this.mtu = mtu;
         this.offloads = offloads;
-        this.features = offloads ? java.util.EnumSet.of(Feature.TX_CHECKSUM, Feature.RX_CHECKSUM, Feature.TSO) : Set.of();
+        this.features = offloads ? java.util.EnumSet.of(Feature.TX_CHECKSUM, Feature.RX_CHECKSUM, Feature.TSO, Feature.SCATTER_GATHER)
+                : java.util.EnumSet.of(Feature.SCATTER_GATHER);
         this.rxPool = new BufferPool(offloads ? MAX_FRAME : mtu + 64, offloads ? 32 : 128);
         this.txScratch = new Memory(MAX_FRAME + VNET_HDR);
+        this.txScratchAddress = Pointer.nativeValue(txScratch);
+        this.iovecs = new Memory(3 * 16);
         this.rxScratch = new Memory(offloads ? MAX_FRAME : mtu + 64);
     }
 
@@ -141,9 +152,15 @@ public final class TapDevice implements NetDevice, Closeable {
                 writeVnetHeader(frame);
                 at = VNET_HDR;
             }
-            txScratch.write(at, frame.data(), frame.start(), len);
-            len += at;
-            long n = Posix.write(fd, txScratch, len);
+            long n;
+            if (frame.gathers()) {
+                n = writeGathered(frame, at);
+                len += at;
+            } else {
+                txScratch.write(at, frame.data(), frame.start(), len);
+                len += at;
+                n = Posix.write(fd, txScratch, len);
+            }
             if (n != len) {
                 txErrors++;
                 return false;   // refused (interface down, no buffer): the caller counts the drop
@@ -152,6 +169,27 @@ public final class TapDevice implements NetDevice, Closeable {
         }
         frame.release();
         return true;
+    }
+
+    /**
+     * Writes the headers (and any bytes after the gathered piece) from the scratch buffer and the
+     * piece from where it lies, in one {@code writev}: the kernel copies the payload once, from the
+     * sender's memory into its own.
+     */
+    private long writeGathered(PacketBuffer frame, int at) {
+        byte[] d = frame.data();
+        int head = frame.gatherAt() - frame.start();
+        int tailFrom = frame.gatherAt() + frame.gatherLength();
+        int tail = frame.end() - tailFrom;
+        txScratch.write(at, d, frame.start(), head);
+        txScratch.write(at + head, d, tailFrom, tail);
+        iovecs.setLong(0, txScratchAddress);
+        iovecs.setLong(8, at + head);
+        iovecs.setLong(16, frame.gatherAddress());
+        iovecs.setLong(24, frame.gatherLength());
+        iovecs.setLong(32, txScratchAddress + at + head);
+        iovecs.setLong(40, tail);
+        return Posix.writev(fd, iovecs, tail > 0 ? 3 : 2);
     }
 
     /** The virtio-net header asking the kernel for the frame's checksum and segmentation. */

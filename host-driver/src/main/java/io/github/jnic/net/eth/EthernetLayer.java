@@ -1,6 +1,7 @@
 package io.github.jnic.net.eth;
 
 import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.dev.NetDevice;
 import io.github.jnic.net.stats.Counter;
 import io.github.jnic.net.stats.Counters;
 import io.github.jnic.net.wire.EthernetFrame;
@@ -81,6 +82,7 @@ public final class EthernetLayer {
         int hdr = EthernetFrame.headerLength(iface.vlanId());
         int at = packet.prepend(hdr);
         EthernetFrame.write(packet.data(), at, dst, dstOff, iface.mac(), iface.vlanId(), etherType);
+        if (!dev.features().contains(NetDevice.Feature.SCATTER_GATHER)) packet.linearize();
         if (!dev.transmit(packet)) { drop(packet, dropTxRefused); return false; }
         txFrames.increment();
         return true;

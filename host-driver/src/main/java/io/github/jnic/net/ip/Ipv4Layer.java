@@ -263,6 +263,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
      */
     private SendResult segmentInSoftware(PacketBuffer segment, NetInterface iface, int nextHop, int src, int dst,
                                          int protocol, int ttl, int tos, boolean dontFragment) {
+        segment.linearize();
         byte[] d = segment.data();
         int tcp = segment.start();
         int hdr = ((d[tcp + 12] >> 4) & 0xf) * 4;
@@ -314,6 +315,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         int at = segment.prepend(Ipv4Header.MIN_LENGTH);
         Ipv4Header.write(segment.data(), at, tos, total & 0xffff, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, src, dst);
         if (local) {
+            segment.linearize();   // delivered later, when the sender's bytes may have moved on
             loopback.add(segment);
             return SendResult.SENT;
         }
@@ -342,6 +344,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     private SendResult fragment(PacketBuffer segment, NetInterface iface, int nextHop, int src, int dst, int protocol,
                                 int ttl, int tos, int id) {
         int maxPayload = (iface.mtu() - Ipv4Header.MIN_LENGTH) & ~7;
+        segment.linearize();
         byte[] d = segment.data();
         int length = segment.length();
         SendResult result = SendResult.SENT;

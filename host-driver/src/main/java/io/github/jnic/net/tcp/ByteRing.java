@@ -1,31 +1,49 @@
 package io.github.jnic.net.tcp;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.github.jnic.net.buf.PacketBuffer;
+import java.nio.ByteBuffer;
+
 /**
- * A byte ring over one array. A connection's send buffer is one (its first byte is the one at
- * SND.UNA, and segments copy from any offset, so retransmissions read the same bytes again); the
- * sockets' staging buffers between application threads and the stack thread are others, filled
- * and drained in place through {@link #tail()}/{@link #commit} and {@link #head()}/{@link #consume}.
+ * A byte ring over one buffer. A connection's send buffer is one (its first byte is the one at
+ * SND.UNA, and segments copy from any offset, so retransmissions read the same bytes again); it
+ * lives in native memory, so a device that gathers (Linux's scatter-gather) sends a segment's
+ * payload straight from it. The sockets' staging buffers between application threads and the
+ * stack thread are others, on the heap, filled and drained in place through
+ * {@link #tail()}/{@link #commit} and {@link #head()}/{@link #consume}.
  */
 final class ByteRing {
-    private final byte[] ring;
+    private final ByteBuffer ring;
+    /** Native address of a direct ring's first byte. */
+    private final long address;
+    private final int capacity;
     private int head;
     private int length;
 
-    ByteRing(int capacity) {
-        this.ring = new byte[capacity];
+    private ByteRing(ByteBuffer ring) {
+        this.ring = ring;
+        this.address = ring.isDirect() ? Pointer.nativeValue(Native.getDirectBufferPointer(ring)) : 0;
+        this.capacity = ring.capacity();
     }
 
-    int capacity() { return ring.length; }
+    /** A ring on the Java heap, with {@link #array()} to fill or drain in place. */
+    static ByteRing onHeap(int capacity) { return new ByteRing(ByteBuffer.allocate(capacity)); }
+
+    /** A ring in native memory, whose bytes a gathering device can send from. */
+    static ByteRing direct(int capacity) { return new ByteRing(ByteBuffer.allocateDirect(capacity)); }
+
+    int capacity() { return capacity; }
     int length() { return length; }
-    int free() { return ring.length - length; }
+    int free() { return capacity - length; }
 
     /** Appends as much of {@code src[off, off+len)} as fits; returns how much. */
     int write(byte[] src, int off, int len) {
         int n = Math.min(len, free());
-        int tail = (head + length) % ring.length;
-        int first = Math.min(n, ring.length - tail);
-        System.arraycopy(src, off, ring, tail, first);
-        System.arraycopy(src, off + first, ring, 0, n - first);
+        int tail = (head + length) % capacity;
+        int first = Math.min(n, capacity - tail);
+        ring.put(tail, src, off, first);
+        ring.put(0, src, off + first, n - first);
         length += n;
         return n;
     }
@@ -33,10 +51,27 @@ final class ByteRing {
     /** Copies {@code len} bytes starting {@code from} bytes after the head into {@code dst[at]}. */
     void copy(int from, byte[] dst, int at, int len) {
         if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
-        int start = (head + from) % ring.length;
-        int first = Math.min(len, ring.length - start);
-        System.arraycopy(ring, start, dst, at, first);
-        System.arraycopy(ring, 0, dst, at + first, len - first);
+        int start = (head + from) % capacity;
+        int first = Math.min(len, capacity - start);
+        ring.get(start, dst, at, first);
+        ring.get(0, dst, at + first, len - first);
+    }
+
+    /**
+     * Puts {@code len} bytes starting {@code from} bytes after the head at {@code packet}'s
+     * {@code at}: by reference where they lie in one piece of a native ring (the packet gathers
+     * them when sent), copied otherwise.
+     */
+    void copyTo(int from, PacketBuffer packet, int at, int len) {
+        if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
+        int start = (head + from) % capacity;
+        int first = Math.min(len, capacity - start);
+        if (!ring.isDirect()) {
+            copy(from, packet.data(), at, len);
+        } else {
+            packet.gatherLater(ring, address, start, at, first);
+            ring.get(0, packet.data(), at + first, len - first);
+        }
     }
 
     /** Copies up to {@code len} bytes from the head to {@code dst[at]} and drops them; returns how many. */
@@ -47,15 +82,16 @@ final class ByteRing {
         return n;
     }
 
-    byte[] array() { return ring; }
+    /** The backing array of a heap ring. */
+    byte[] array() { return ring.array(); }
     /** Array index of the first byte. */
     int head() { return head; }
     /** Bytes readable in place from {@link #head()} before the ring wraps. */
-    int headRun() { return Math.min(length, ring.length - head); }
+    int headRun() { return Math.min(length, capacity - head); }
     /** Array index where the next byte goes. */
-    int tail() { return (head + length) % ring.length; }
+    int tail() { return (head + length) % capacity; }
     /** Free bytes writable in place from {@link #tail()} before the ring wraps. */
-    int tailRun() { return Math.min(free(), ring.length - tail()); }
+    int tailRun() { return Math.min(free(), capacity - tail()); }
     /** Counts {@code n} bytes written in place at {@link #tail()}. */
     void commit(int n) {
         if (n < 0 || n > tailRun()) throw new IndexOutOfBoundsException("commit " + n);
@@ -65,7 +101,7 @@ final class ByteRing {
     /** Drops {@code n} bytes from the head. */
     void consume(int n) {
         if (n < 0 || n > length) throw new IndexOutOfBoundsException("consume " + n + " of " + length);
-        head = (head + n) % ring.length;
+        head = (head + n) % capacity;
         length -= n;
     }
 }

@@ -159,7 +159,7 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
-        this.sendBuffer = new ByteRing(cfg.sendBufferSize);
+        this.sendBuffer = ByteRing.direct(cfg.sendBufferSize);
         this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, cfg.maxOutOfOrderRanges);
         this.scoreboard = new SackScoreboard(cfg.maxSackRanges);
         this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);
@@ -1078,7 +1078,7 @@ public final class TcpConnection {
                 TcpOptions.writeSack(d, o, sackLeft, sackRight, sackBlocks);
             }
         }
-        if (len > 0) sendBuffer.copy(seq - bufSeq, d, at + hdr, len);
+        if (len > 0) sendBuffer.copyTo(seq - bufSeq, b, at + hdr, len);
         out.checksum(Checksum.fold(Checksum.pseudoHeader(localAddr, remoteAddr, 6, hdr + len)));
         b.requestChecksum(at, TcpHeader.CHECKSUM_OFFSET);
         if (len > sndMss) b.requestSegmentation(sndMss);

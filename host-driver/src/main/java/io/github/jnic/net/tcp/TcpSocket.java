@@ -41,8 +41,8 @@ public final class TcpSocket implements Closeable {
     private final Tcp tcp;
     private final Readiness readiness = new Readiness();
     // Guarded by readiness.lock():
-    private final ByteRing in = new ByteRing(IN_STAGING);
-    private final ByteRing out = new ByteRing(OUT_STAGING);
+    private final ByteRing in = ByteRing.onHeap(IN_STAGING);
+    private final ByteRing out = ByteRing.onHeap(OUT_STAGING);
     private boolean eof;
     // Why the last pump stopped, so each side asks for another only when one can help: the reader
     // when the `in` ring was full (no more engine events will come for data already received), the
