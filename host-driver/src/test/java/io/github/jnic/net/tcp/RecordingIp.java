@@ -18,6 +18,8 @@ final class RecordingIp implements Ipv4Output {
     /** When set, segments go here instead of into {@link #sent}. */
     Consumer<Segment> forward;
     long allocations;
+    /** Segments that came with (part of) their payload still in the send buffer, to be gathered. */
+    long gathered;
 
     RecordingIp(int localAddr) {
         this.localAddr = localAddr;
@@ -32,6 +34,7 @@ final class RecordingIp implements Ipv4Output {
     @Override
     public SendResult send(PacketBuffer segment, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment) {
         if (protocol != 6) throw new AssertionError("protocol " + protocol);
+        if (segment.gathers()) gathered++;
         if (segment.checksumRequested()) segment.completeChecksum();   // as the IP layer's fallback does
         Segment s = new Segment(src, dst, segment.toByteArray(), segment.segmentSize());
         segment.release();

@@ -106,6 +106,27 @@ class TcpDataTest extends TcpTestBase {
     }
 
     @Test
+    void segmentsNameTheirPayloadInTheSendBufferAndItsBytesArriveWhenGathered() throws Exception {
+        cfg.sendBufferSize = 8192;   // small, so the ring wraps inside a segment
+        TcpConnection c = connect(-1, false, false);
+        byte[] data = bytes(40000, 9);
+        int written = 0, start = c.sndUna(), got = 0;
+        byte[] received = new byte[data.length];
+        while (got < data.length) {
+            written += c.write(data, written, data.length - written);
+            for (Segment s : drain()) {
+                byte[] p = s.payload();
+                assertEquals(start + got, s.seq());
+                System.arraycopy(p, 0, received, got, p.length);
+                got += p.length;
+            }
+            deliver(to(c).seq(peerSeq).ack(start + got));
+        }
+        assertArrayEquals(data, received, "bytes gathered from the ring, also across its wrap");
+        assertTrue(ip.gathered >= 27, "payloads left in the send buffer until sent: " + ip.gathered);
+    }
+
+    @Test
     void aReceiveBatchIsAcknowledgedOnceAtItsEnd() throws Exception {
         TcpConnection c = connect(-1, true, false);
         tcp.beginBatch();
