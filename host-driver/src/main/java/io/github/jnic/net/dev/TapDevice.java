@@ -145,23 +145,14 @@ public final class TapDevice implements NetDevice, Closeable {
     @Override public int pollDescriptor() { return fd; }
 
     @Override public boolean transmit(PacketBuffer frame) {
-        int len = frame.length();
         if (!closed) {
             int at = 0;
             if (offloads) {
                 writeVnetHeader(frame);
                 at = VNET_HDR;
             }
-            long n;
-            if (frame.gathers()) {
-                n = writeGathered(frame, at);
-                len += at;
-            } else {
-                txScratch.write(at, frame.data(), frame.start(), len);
-                len += at;
-                n = Posix.write(fd, txScratch, len);
-            }
-            if (n != len) {
+            long n = frame.gathers() ? writeGathered(frame, at) : writeLinear(frame, at);
+            if (n != at + frame.length()) {
                 txErrors++;
                 return false;   // refused (interface down, no buffer): the caller counts the drop
             }
@@ -169,6 +160,12 @@ public final class TapDevice implements NetDevice, Closeable {
         }
         frame.release();
         return true;
+    }
+
+    /** Writes the whole frame from the scratch buffer, after whatever header is at {@code [0, at)}. */
+    private long writeLinear(PacketBuffer frame, int at) {
+        txScratch.write(at, frame.data(), frame.start(), frame.length());
+        return Posix.write(fd, txScratch, at + frame.length());
     }
 
     /**

@@ -23,7 +23,7 @@ final class ByteRing {
 
     private ByteRing(ByteBuffer ring) {
         this.ring = ring;
-        this.address = ring.isDirect() ? Pointer.nativeValue(Native.getDirectBufferPointer(ring)) : 0;
+        this.address = ring.isDirect() ? Pointer.nativeValue(Native.getDirectBufferPointer(ring)) : 0;   // heap: never gathered
         this.capacity = ring.capacity();
     }
 
@@ -50,28 +50,28 @@ final class ByteRing {
 
     /** Copies {@code len} bytes starting {@code from} bytes after the head into {@code dst[at]}. */
     void copy(int from, byte[] dst, int at, int len) {
-        if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
-        int start = (head + from) % capacity;
+        int start = indexOf(from, len);
         int first = Math.min(len, capacity - start);
         ring.get(start, dst, at, first);
         ring.get(0, dst, at + first, len - first);
     }
 
     /**
-     * Puts {@code len} bytes starting {@code from} bytes after the head at {@code packet}'s
-     * {@code at}: by reference where they lie in one piece of a native ring (the packet gathers
-     * them when sent), copied otherwise.
+     * Puts {@code len} bytes starting {@code from} bytes after the head of a {@linkplain #direct
+     * direct} ring at {@code packet}'s {@code at}: by reference up to the ring's wrap (the packet
+     * gathers them when sent), copied after it.
      */
     void copyTo(int from, PacketBuffer packet, int at, int len) {
-        if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
-        int start = (head + from) % capacity;
+        int start = indexOf(from, len);
         int first = Math.min(len, capacity - start);
-        if (!ring.isDirect()) {
-            copy(from, packet.data(), at, len);
-        } else {
-            packet.gatherLater(ring, address, start, at, first);
-            ring.get(0, packet.data(), at + first, len - first);
-        }
+        packet.gatherLater(ring, address, start, at, first);
+        ring.get(0, packet.data(), at + first, len - first);
+    }
+
+    /** The buffer index of the byte {@code from} after the head, checking that {@code len} bytes follow it. */
+    private int indexOf(int from, int len) {
+        if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
+        return (head + from) % capacity;
     }
 
     /** Copies up to {@code len} bytes from the head to {@code dst[at]} and drops them; returns how many. */
