@@ -12,6 +12,7 @@ import io.github.jnic.net.app.dns.IterativeResolver;
 import io.github.jnic.net.app.dns.ResolverService;
 import io.github.jnic.net.app.dns.ZoneFile;
 import io.github.jnic.net.dev.NetworkNamespace;
+import io.github.jnic.net.linux.StackOnLinux;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.tcp.Tcp;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +52,7 @@ class LinuxPeerResolverTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("nsd")) reason = "'nsd' is not installed (./nic test installs it)";
-        String why = reason;
-        Assumptions.assumeTrue(why == null, () -> "skipping the resolver test against NSD: " + why);
+        StackOnLinux.skipUnless("the resolver test against NSD", "nsd");
         String subnet = "10.216." + (1 + (ProcessHandle.current().pid() * 2) % 250);
         linux = NetworkNamespace.create(subnet, MacAddress.local(ProcessHandle.current().pid() + 13), 1500);
         dir = Files.createTempDirectory("jnic-nsd");

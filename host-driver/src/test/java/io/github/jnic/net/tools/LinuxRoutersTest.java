@@ -3,6 +3,7 @@ package io.github.jnic.net.tools;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.jnic.net.dev.NetworkNamespace;
+import io.github.jnic.net.linux.StackOnLinux;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.tcp.Tcp;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,10 +46,7 @@ class LinuxRoutersTest {
 
     @BeforeAll
     static void buildThePath() throws Exception {
-        String reason = NetworkNamespace.unavailableReason();
-        if (reason == null && !NetworkNamespace.onPath("ping")) reason = "'ping' is not installed (./nic test installs iputils-ping)";
-        String why = reason;
-        Assumptions.assumeTrue(why == null, () -> "skipping traceroute through Linux routers: " + why);
+        StackOnLinux.skipUnless("traceroute through Linux routers", "ping");
 
         router1 = NetworkNamespace.create(A, MacAddress.local(ProcessHandle.current().pid() + 5), 1500);
         router2 = router1.name() + "-r2";
@@ -179,25 +176,17 @@ class LinuxRoutersTest {
         in(router1.name(), "ip", "tuntap", "add", "jnic-cli", "mode", "tap");
         address(router1.name(), "jnic-cli", "10.214.4.1/24");
         in(router2, "ip", "route", "replace", "10.214.4.0/24", "via", B + ".1");
-        String java = System.getProperty("java.home") + "/bin/java";
-        String cp = System.getProperty("java.class.path");
         List<String> host = List.of("--tap", "jnic-cli", "--address", "10.214.4.2/24", "--gateway", "10.214.4.1");
         try {
-            List<String> trace = new ArrayList<>(List.of(java, "-cp", cp, "io.github.jnic.net.tools.Traceroute"));
-            trace.addAll(host);
-            trace.addAll(List.of("-q", "1", "-w", "3", TARGET));
-            NetworkNamespace.Result t = execIn(router1.name(), trace.toArray(String[]::new));
+            NetworkNamespace.Result t = runTool(router1.name(), "Traceroute", host, "-q", "1", "-w", "3", TARGET);
             assertEquals(0, t.exit(), t.output());
             assertTrue(t.output().matches("(?s).*\n 1  10\\.214\\.4\\.1  [\\d.]+ ms\n 2  10\\.214\\.2\\.2  [\\d.]+ ms\n 3  10\\.214\\.3\\.2  [\\d.]+ ms\n"), t.output());
 
-            List<String> ping = new ArrayList<>(List.of(java, "-cp", cp, "io.github.jnic.net.tools.Ping"));
-            ping.addAll(host);
-            ping.addAll(List.of("-c", "2", "-i", "0.2", TARGET));
-            NetworkNamespace.Result p = execIn(router1.name(), ping.toArray(String[]::new));
+            NetworkNamespace.Result p = runTool(router1.name(), "Ping", host, "-c", "2", "-i", "0.2", TARGET);
             assertEquals(0, p.exit(), p.output());
             assertTrue(p.output().contains("2 packets transmitted, 2 received, 0% packet loss"), p.output());
 
-            NetworkNamespace.Result usage = execIn(router1.name(), java, "-cp", cp, "io.github.jnic.net.tools.Ping", TARGET);
+            NetworkNamespace.Result usage = runTool(router1.name(), "Ping", List.of(), TARGET);
             assertEquals(2, usage.exit(), usage.output());
             assertTrue(usage.output().contains("--tap and --address are required"), usage.output());
         } finally {
@@ -249,6 +238,15 @@ class LinuxRoutersTest {
             in(router1.name(), "ip", "link", "set", "to-r2", "mtu", "1500");
             in(router2, "ip", "link", "set", "to-r1", "mtu", "1500");
         }
+    }
+
+    /** Runs {@code io.github.jnic.net.tools.<tool>} in a JVM inside namespace {@code ns}, with this test's class path. */
+    private static NetworkNamespace.Result runTool(String ns, String tool, List<String> host, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
+                "io.github.jnic.net.tools." + tool));
+        cmd.addAll(host);
+        cmd.addAll(List.of(args));
+        return execIn(ns, cmd.toArray(String[]::new));
     }
 
     private static NetworkNamespace.Result execIn(String ns, String... cmd) throws Exception {
