@@ -105,6 +105,7 @@ final class MacCable implements NetDevice, AutoCloseable {
     @Override public boolean linkUp() { return segmentPort.linkUp(); }
     @Override public Set<Feature> features() { return segmentPort.features(); }
     @Override public long nextDeadline() { return segmentPort.nextDeadline(); }
+    @Override public int flush() { return segmentPort.flush(); }
     @Override public void setReceiveWakeup(Runnable wakeup) { segmentPort.setReceiveWakeup(wakeup); }
 
     @Override public void close() {

@@ -82,7 +82,10 @@ public final class TapCeiling {
         long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
         long now;
         do {
-            for (int i = 0; i < 256; i++) tap.transmit(frame);
+            for (int i = 0; i < 256; i++) {
+                tap.transmit(frame);
+                tap.flush();
+            }
         } while ((now = System.nanoTime()) < end);
         double secs = (now - t0) / 1e9;
         long written = tap.txFrames() - written0;

@@ -74,7 +74,7 @@ public final class TapTcpCeiling {
             Incoming in = new Incoming(link, TO_LINUX_PORT, port);
             long give = System.nanoTime() + 10_000_000_000L;
             do {   // nc needs a moment to listen: a RST means "not yet"
-                link.tap.transmit(syn.with(iss, 0));
+                link.send(syn.with(iss, 0));
                 in.await(TcpHeader.SYN | TcpHeader.RST, 100);
                 if (System.nanoTime() > give) throw new IOException("Linux did not answer the SYN");
             } while (!in.has(TcpHeader.SYN));
@@ -85,7 +85,7 @@ public final class TapTcpCeiling {
             Segment[] data = new Segment[link.offloads() ? (0xffff - 40) / mss + 1 : 2];   // [k]: k segments
 
             Segment ack = new Segment(link, port, TO_LINUX_PORT, TcpHeader.ACK, false, 0, 0);
-            link.tap.transmit(ack.with(iss + 1, irs + 1));
+            link.send(ack.with(iss + 1, irs + 1));
             int una = iss + 1, nxt = una;
             long window = in.window;   // the SYN-ACK's window is not scaled
             long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9), lastMove = t0, now;
@@ -94,7 +94,7 @@ public final class TapTcpCeiling {
                 int k;
                 while ((k = (int) Math.min(data.length - 1, (window - (nxt - una)) / mss)) > 0) {
                     if (data[k] == null) data[k] = new Segment(link, port, TO_LINUX_PORT, TcpHeader.ACK, false, k * mss, mss);
-                    link.tap.transmit(data[k].with(nxt, irs + 1));
+                    link.send(data[k].with(nxt, irs + 1));
                     nxt += k * mss;
                 }
                 in.reset();
@@ -113,7 +113,7 @@ public final class TapTcpCeiling {
                 }
             }
             double secs = (now - t0) / 1e9;
-            link.tap.transmit(new Segment(link, port, TO_LINUX_PORT, TcpHeader.RST, false, 0, 0).with(nxt, 0));
+            link.send(new Segment(link, port, TO_LINUX_PORT, TcpHeader.RST, false, 0, 0).with(nxt, 0));
             return acked * 8 / secs / 1e6;
         } finally {
             nc.destroy();
@@ -134,12 +134,12 @@ public final class TapTcpCeiling {
             in.expect(port, in.seq + 1);
             Segment synAck = new Segment(link, FROM_LINUX_PORT, port, TcpHeader.SYN | TcpHeader.ACK, true, 0, 0);
             Segment ack = new Segment(link, FROM_LINUX_PORT, port, TcpHeader.ACK, false, 0, 0);
-            link.tap.transmit(synAck.with(iss, in.rcvNxt));
+            link.send(synAck.with(iss, in.rcvNxt));
             long t0 = 0, end = Long.MAX_VALUE, now = System.nanoTime(), give = now + 10_000_000_000L;
             while ((now = System.nanoTime()) < end) {
                 int n = link.tap.receive(in, 64);
                 if (in.unacked >= 2 || (n == 0 && in.unacked > 0) || in.outOfOrder) {
-                    link.tap.transmit(ack.with(iss + 1, in.rcvNxt));
+                    link.send(ack.with(iss + 1, in.rcvNxt));
                     in.unacked = 0;
                     in.outOfOrder = false;
                 }
@@ -150,7 +150,7 @@ public final class TapTcpCeiling {
                 if (t0 == 0 && now > give) throw new IOException("Linux sent no data");
             }
             double secs = (now - t0) / 1e9;
-            link.tap.transmit(new Segment(link, FROM_LINUX_PORT, port, TcpHeader.RST, false, 0, 0).with(iss + 1, 0));
+            link.send(new Segment(link, FROM_LINUX_PORT, port, TcpHeader.RST, false, 0, 0).with(iss + 1, 0));
             return in.received * 8 / secs / 1e6;
         } finally {
             nc.destroy();
@@ -159,7 +159,13 @@ public final class TapTcpCeiling {
     }
 
     /** Our end of the TAP and both hosts' addresses. */
-    private record Link(TapDevice tap, byte[] mac, byte[] linuxMac, int address, int linuxAddress, boolean offloads) {}
+    private record Link(TapDevice tap, byte[] mac, byte[] linuxMac, int address, int linuxAddress, boolean offloads) {
+        /** Writes a frame at once: its prebuilt buffer is patched again for the next one. */
+        void send(PacketBuffer frame) {
+            tap.transmit(frame);
+            tap.flush();
+        }
+    }
 
     /**
      * One prebuilt segment from us to Linux, {@code payload} zero bytes long. {@link #with} patches

@@ -19,9 +19,9 @@ import java.nio.ByteBuffer;
  *
  * <p>A transmitted buffer may leave one piece of its payload where the sender keeps it, in native
  * memory ({@link #gatherLater}): a device with {@code SCATTER_GATHER} sends it from there, as a
- * NIC's DMA gathers a packet from several places; everyone else who needs the bytes calls
- * {@link #linearize()} first (the stack does, before any software offload, any queue and any device
- * that does not gather).
+ * NIC's DMA gathers a packet from several places. The software checksum reads the piece where it
+ * lies; everyone else who needs the bytes calls {@link #linearize()} first (the stack does, before
+ * software segmentation, any queue and any device that does not gather).
  *
  * <p>Buffers are pooled ({@link BufferPool}); a buffer has exactly one owner at a time, and whoever
  * holds it last calls {@link #release()}.
@@ -163,11 +163,25 @@ public final class PacketBuffer {
      * (field at offset 6) that comes out zero is sent as 0xffff, zero meaning "none" (RFC 768).
      */
     public void completeChecksum() {
-        linearize();
-        int sum = Checksum.finish(Checksum.add(0, data, checksumStart, end - checksumStart));
+        if (gatherAt < checksumStart) linearize();
+        int sum = Checksum.finish(gathers() ? sumAroundPiece() : Checksum.add(0, data, checksumStart, end - checksumStart));
         if (sum == 0 && checksumOffset == UdpHeader.CHECKSUM_OFFSET) sum = 0xffff;
         Bytes.put16(data, checksumStart + checksumOffset, sum);
         clearChecksumRequest();
+    }
+
+    /**
+     * The sum over {@code [checksumStart, end)} with the piece still to be gathered read where it
+     * lies, so a software checksum costs no copy; a piece at an odd offset counts byte-swapped.
+     */
+    private long sumAroundPiece() {
+        int head = gatherAt - checksumStart;
+        int tailFrom = gatherAt + gatherLength;
+        long piece = Checksum.add(0, gatherSource, gatherIndex, gatherLength);
+        long tail = Checksum.add(0, data, tailFrom, end - tailFrom);
+        return Checksum.add(0, data, checksumStart, head)
+                + ((head & 1) == 0 ? piece : Checksum.atOddOffset(piece))
+                + (((head + gatherLength) & 1) == 0 ? tail : Checksum.atOddOffset(tail));
     }
 
     /** Asks for TCP segmentation: payload cut into pieces of {@code mss} bytes (0: none). */

@@ -75,6 +75,8 @@ public final class FaultyDevice implements NetDevice {
         sink.accept(b);
     }
 
+    @Override public int flush() { return inner.flush(); }
+
     @Override public long nextDeadline() {
         return Math.min(Math.min(outbound.nextDeadline(), inbound.nextDeadline()), inner.nextDeadline());
     }

@@ -42,10 +42,19 @@ public interface NetDevice {
     Set<Feature> features();
 
     /**
-     * Queues a frame for transmission. On {@code true} the device owns the buffer (and releases it);
-     * on {@code false} (queue full) the caller keeps it.
+     * Queues a frame for transmission, to leave now or at the next {@link #flush}. On {@code true}
+     * the device owns the buffer (and releases it); on {@code false} (queue full) the caller keeps it.
      */
     boolean transmit(PacketBuffer frame);
+
+    /**
+     * Sends what {@link #transmit} queued: the doorbell, as a driver writes a NIC's transmit tail
+     * pointer once for a batch of descriptors (Linux's {@code xmit_more}). The stack rings it at the
+     * start and the end of every poll; a device that holds frames reports {@link #nextDeadline} as
+     * due until then. Devices that wrap another forward it. Returns how many of the frames the device
+     * refused as it sent them (interface down, no buffer): they are dropped, and the stack counts them.
+     */
+    default int flush() { return 0; }
 
     /** Hands at most {@code budget} received frames to {@code sink}; returns how many. Never blocks. */
     int receive(FrameSink sink, int budget);

@@ -51,6 +51,7 @@ public class ObservedDevice implements NetDevice {
     @Override public boolean linkUp() { return inner.linkUp(); }
     @Override public Set<Feature> features() { return inner.features(); }
     @Override public long nextDeadline() { return inner.nextDeadline(); }
+    @Override public int flush() { return inner.flush(); }
     @Override public int pollDescriptor() { return inner.pollDescriptor(); }
     @Override public void setReceiveWakeup(Runnable wakeup) { inner.setReceiveWakeup(wakeup); }
 }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /** The few Linux system calls the devices and the stack runner need, bound directly through JNA. */
 public final class Posix {
@@ -38,19 +39,21 @@ public final class Posix {
     /** ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
     public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
     public static native int close(int fd);
-    /** Returns bytes read, or -1 (EAGAIN when non-blocking and empty). */
-    public static native long read(int fd, byte[] buf, long count);
-    /**
-     * Into native memory: for the data path, since a {@code byte[]} argument costs JNA a malloc and
-     * a copy of the whole array each way.
-     */
-    public static native long read(int fd, Pointer buf, long count);
-    public static native long write(int fd, Pointer buf, long count);
-    public static native long write(int fd, byte[] buf, long count);
-    /** {@code iov}: an array of {@code iovcnt} struct iovec (base pointer, length). */
-    public static native long writev(int fd, Pointer iov, int iovcnt);
+    // The data path passes native addresses as plain longs: JNA's cheapest call, with no argument
+    // conversion (a Pointer is a field read through JNI, an array a malloc and a copy each way).
+    /** Reads into native memory at {@code buf}; returns bytes read, or -1 (EAGAIN when non-blocking and empty). */
+    public static native long read(int fd, long buf, long count);
+    public static native long write(int fd, long buf, long count);
+    /** {@code iov}: the address of {@code iovcnt} struct iovec (base address, length). */
+    public static native long writev(int fd, long iov, int iovcnt);
     public static native int eventfd(int initval, int flags) throws LastErrorException;
     /** {@code fds}: an array of struct pollfd; {@code timeout}: a struct timespec, or null for forever. */
     public static native int ppoll(Pointer fds, long nfds, Pointer timeout, Pointer sigmask);
     public static native String strerror(int errnum);
+
+    /** The native address of a direct buffer's first byte. */
+    public static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
+        return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+    }
 }

@@ -1,13 +1,13 @@
 package io.github.jnic.net.dev;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.github.jnic.net.buf.BufferPool;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.wire.MacAddress;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,11 @@ import java.util.Set;
  * <p>Frames may leave their payload in the sender's native memory ({@link PacketBuffer#gatherLater}):
  * one {@code writev} then hands the kernel the headers and the payload from where they lie, with
  * no copy in between ({@link Feature#SCATTER_GATHER}).
+ *
+ * <p>Transmitted frames wait in a queue until the stack rings the doorbell ({@link #flush}, at the
+ * end of each poll) and then go to the kernel back to back: the receiving application, woken by
+ * the first, is still awake for the rest, where frames written one by one between the stack's
+ * other work would wake it for nearly every one (docs/benchmarks.md).
  *
  * <p>The kernel side of the interface keeps its own MAC address; the stack uses {@link #macAddress()}
  * (chosen here), as a separate host on that Ethernet segment would. Creating a TAP device needs
@@ -51,13 +56,21 @@ public final class TapDevice implements NetDevice, Closeable {
     private final byte[] mac;
     private final int mtu;
     private final BufferPool rxPool;
-    private final Memory txScratch;
+    // Native memory the system calls read and write, as direct buffers in the machine's byte order
+    // (the virtio-net header's and struct iovec's): filling them is a plain copy, no native call.
+    private final ByteBuffer txScratch;
     private final long txScratchAddress;
     /** Three struct iovec for a gathered frame: headers, the payload where it lies, what follows it. */
-    private final Memory iovecs;
-    private final Memory rxScratch;
+    private final ByteBuffer iovecs;
+    private final long iovecsAddress;
+    private final ByteBuffer rxScratch;
+    private final long rxScratchAddress;
     private final boolean offloads;
     private final Set<Feature> features;
+    // Frames transmitted since the last flush (the doorbell), in order: like a NIC's transmit ring
+    // between two tail-pointer writes. Written together, they reach the kernel as a burst.
+    private final PacketBuffer[] queued = new PacketBuffer[64];
+    private int queuedCount;
     private volatile boolean closed;
     private long rxFrames, txFrames, txErrors;
 
@@ -70,10 +83,12 @@ public final class TapDevice implements NetDevice, Closeable {
         this.features = offloads ? java.util.EnumSet.of(Feature.TX_CHECKSUM, Feature.RX_CHECKSUM, Feature.TSO, Feature.SCATTER_GATHER)
                 : java.util.EnumSet.of(Feature.SCATTER_GATHER);
         this.rxPool = new BufferPool(offloads ? MAX_FRAME : mtu + 64, offloads ? 32 : 128);
-        this.txScratch = new Memory(MAX_FRAME + VNET_HDR);
-        this.txScratchAddress = Pointer.nativeValue(txScratch);
-        this.iovecs = new Memory(3 * 16);
-        this.rxScratch = new Memory(offloads ? MAX_FRAME : mtu + 64);
+        this.txScratch = ByteBuffer.allocateDirect(MAX_FRAME + VNET_HDR).order(ByteOrder.nativeOrder());
+        this.txScratchAddress = Posix.address(txScratch);
+        this.iovecs = ByteBuffer.allocateDirect(3 * 16).order(ByteOrder.nativeOrder());
+        this.iovecsAddress = Posix.address(iovecs);
+        this.rxScratch = ByteBuffer.allocateDirect(offloads ? MAX_FRAME : mtu + 64);
+        this.rxScratchAddress = Posix.address(rxScratch);
     }
 
     /** Why TAP devices cannot be used here, or null if they probably can (for tests to skip with a reason). */
@@ -144,7 +159,34 @@ public final class TapDevice implements NetDevice, Closeable {
     @Override public Set<Feature> features() { return features; }
     @Override public int pollDescriptor() { return fd; }
 
+    /**
+     * Queues the frame; {@link #flush} writes the queue, one system call per frame, back to back.
+     * A full queue is written at once.
+     */
     @Override public boolean transmit(PacketBuffer frame) {
+        if (queuedCount == queued.length) flush();
+        queued[queuedCount++] = frame;
+        return true;
+    }
+
+    @Override public int flush() {
+        int refused = 0;
+        for (int i = 0; i < queuedCount; i++) {
+            if (!write(queued[i])) refused++;
+            queued[i] = null;
+        }
+        queuedCount = 0;
+        return refused;
+    }
+
+    /** Frames waiting for {@link #flush}: the stack's next poll is due now. */
+    @Override public long nextDeadline() {
+        return queuedCount > 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+
+    /** Writes and releases the frame; false if the kernel refused it (interface down, no buffer). */
+    private boolean write(PacketBuffer frame) {
+        boolean written = false;
         if (!closed) {
             int at = 0;
             if (offloads) {
@@ -152,20 +194,18 @@ public final class TapDevice implements NetDevice, Closeable {
                 at = VNET_HDR;
             }
             long n = frame.gathers() ? writeGathered(frame, at) : writeLinear(frame, at);
-            if (n != at + frame.length()) {
-                txErrors++;
-                return false;   // refused (interface down, no buffer): the caller counts the drop
-            }
-            txFrames++;
+            written = n == at + frame.length();
+            if (written) txFrames++;
+            else txErrors++;
         }
         frame.release();
-        return true;
+        return written;
     }
 
     /** Writes the whole frame from the scratch buffer, after whatever header is at {@code [0, at)}. */
     private long writeLinear(PacketBuffer frame, int at) {
-        txScratch.write(at, frame.data(), frame.start(), frame.length());
-        return Posix.write(fd, txScratch, at + frame.length());
+        txScratch.put(at, frame.data(), frame.start(), frame.length());
+        return Posix.write(fd, txScratchAddress, at + frame.length());
     }
 
     /**
@@ -178,15 +218,15 @@ public final class TapDevice implements NetDevice, Closeable {
         int head = frame.gatherAt() - frame.start();
         int tailFrom = frame.gatherAt() + frame.gatherLength();
         int tail = frame.end() - tailFrom;
-        txScratch.write(at, d, frame.start(), head);
-        txScratch.write(at + head, d, tailFrom, tail);
-        iovecs.setLong(0, txScratchAddress);
-        iovecs.setLong(8, at + head);
-        iovecs.setLong(16, frame.gatherAddress());
-        iovecs.setLong(24, frame.gatherLength());
-        iovecs.setLong(32, txScratchAddress + at + head);
-        iovecs.setLong(40, tail);
-        return Posix.writev(fd, iovecs, tail > 0 ? 3 : 2);
+        txScratch.put(at, d, frame.start(), head);
+        txScratch.put(at + head, d, tailFrom, tail);
+        iovecs.putLong(0, txScratchAddress);
+        iovecs.putLong(8, at + head);
+        iovecs.putLong(16, frame.gatherAddress());
+        iovecs.putLong(24, frame.gatherLength());
+        iovecs.putLong(32, txScratchAddress + at + head);
+        iovecs.putLong(40, tail);
+        return Posix.writev(fd, iovecsAddress, tail > 0 ? 3 : 2);
     }
 
     /** The virtio-net header asking the kernel for the frame's checksum and segmentation. */
@@ -203,21 +243,21 @@ public final class TapDevice implements NetDevice, Closeable {
                 hdrLen = csumStart + tcpHeader;
             }
         }
-        txScratch.setByte(0, (byte) flags);
-        txScratch.setByte(1, (byte) gsoType);
-        txScratch.setShort(2, (short) hdrLen);
-        txScratch.setShort(4, (short) gsoSize);
-        txScratch.setShort(6, (short) csumStart);
-        txScratch.setShort(8, (short) csumOffset);
+        txScratch.put(0, (byte) flags);
+        txScratch.put(1, (byte) gsoType);
+        txScratch.putShort(2, (short) hdrLen);
+        txScratch.putShort(4, (short) gsoSize);
+        txScratch.putShort(6, (short) csumStart);
+        txScratch.putShort(8, (short) csumOffset);
     }
 
     @Override public int receive(FrameSink sink, int budget) {
         int n = 0;
         while (n < budget && !closed) {
-            long got = Posix.read(fd, rxScratch, rxScratch.size());
+            long got = Posix.read(fd, rxScratchAddress, rxScratch.capacity());
             if (got <= 0 || (offloads && got < VNET_HDR)) break;
             PacketBuffer b = rxPool.take(0);
-            rxScratch.read(0, b.data(), 0, (int) got);   // only the bytes that came
+            rxScratch.get(0, b.data(), 0, (int) got);   // only the bytes that came
             b.append((int) got);
             if (offloads) {
                 // A partial checksum or one the kernel vouches for: the frame never crossed a wire.
@@ -239,6 +279,7 @@ public final class TapDevice implements NetDevice, Closeable {
     /** Closes the file descriptor; the kernel removes the (non-persistent) interface. */
     @Override public void close() {
         if (closed) return;
+        flush();
         closed = true;
         Posix.close(fd);
     }

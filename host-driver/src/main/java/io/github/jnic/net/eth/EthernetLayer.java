@@ -35,7 +35,7 @@ public final class EthernetLayer {
         dropNotForUs = counters.drop(l, "not-for-us", "destination MAC neither ours, broadcast, nor a joined group");
         dropVlan = counters.drop(l, "wrong-vlan", "VLAN tag does not match the interface");
         dropEtherType = counters.drop(l, "unknown-ethertype", "EtherType other than IPv4 and ARP");
-        dropTxRefused = counters.drop(l, "tx-refused", "device refused the frame (queue full, interface down)");
+        dropTxRefused = counters.drop(l, "tx-refused", "device refused the frame (queue full, interface down), when handed over or when sent");
         dropLinkDown = counters.drop(l, "link-down", "frame sent while the link was down");
         dropOversize = counters.drop(l, "tx-oversize", "frame larger than the device MTU allows");
     }
@@ -86,6 +86,11 @@ public final class EthernetLayer {
         if (!dev.transmit(packet)) { drop(packet, dropTxRefused); return false; }
         txFrames.increment();
         return true;
+    }
+
+    /** Rings the doorbell of {@code iface}'s device ({@link NetDevice#flush}), counting what it refused. */
+    public void flush(NetInterface iface) {
+        dropTxRefused.add(iface.device().flush());
     }
 
     /** Broadcast to everyone on the segment. */

@@ -1,6 +1,7 @@
 package io.github.jnic.net.stack;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.github.jnic.net.dev.Posix;
 
 /**
@@ -13,7 +14,7 @@ final class DescriptorWaiter implements Waiter {
     private final Memory fds;
     private final int count;
     private final Memory timeout = new Memory(16);
-    private final byte[] drain = new byte[8];
+    private final Memory drain = new Memory(8);
     private final Memory one = new Memory(8);
     private volatile boolean armed;
 
@@ -37,7 +38,7 @@ final class DescriptorWaiter implements Waiter {
         timeout.setLong(8, nanos % 1_000_000_000L);
         for (int i = 0; i < count; i++) fds.setShort(8L * i + 6, (short) 0);
         Posix.ppoll(fds, count, timeout, null);
-        if ((fds.getShort(6) & Posix.POLLIN) != 0) Posix.read(eventFd, drain, 8);
+        if ((fds.getShort(6) & Posix.POLLIN) != 0) Posix.read(eventFd, Pointer.nativeValue(drain), 8);
     }
 
     @Override public void arm() { armed = true; }
@@ -46,7 +47,7 @@ final class DescriptorWaiter implements Waiter {
 
     /** Writes the eventfd only when the runner may sleep: a busy runner sees the request at its next poll. */
     @Override public void wake() {
-        if (armed) Posix.write(eventFd, one, 8);
+        if (armed) Posix.write(eventFd, Pointer.nativeValue(one), 8);
     }
 
     @Override public void close() {

@@ -170,6 +170,7 @@ public final class NetStack implements StackExecutor {
     public long poll(long now) {
         owner = Thread.currentThread();
         this.now = now;
+        flushDevices();   // what the application sent since the last poll
         runTasks();
         boolean more = false;
         for (int i = 0; i < transports.size(); i++) transports.get(i).beginBatch();
@@ -189,8 +190,14 @@ public final class NetStack implements StackExecutor {
         LongUnaryOperator[] due = timers;
         for (LongUnaryOperator t : due) next = Math.min(next, t.applyAsLong(now));
         if (more) next = now;
+        flushDevices();
         deadline = next;
         return nextDeadline();
+    }
+
+    /** Rings every device's doorbell: what this poll sent leaves as one burst per device. */
+    private void flushDevices() {
+        for (int i = 0; i < interfaces.size(); i++) eth.flush(interfaces.get(i));
     }
 
     private void onFrame(PacketBuffer frame) { eth.receive(receiving, frame, now); }

@@ -1,9 +1,9 @@
 package io.github.jnic.net.tcp;
 
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.dev.Posix;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A byte ring over one buffer. A connection's send buffer is one (its first byte is the one at
@@ -23,7 +23,7 @@ final class ByteRing {
 
     private ByteRing(ByteBuffer ring) {
         this.ring = ring;
-        this.address = ring.isDirect() ? Pointer.nativeValue(Native.getDirectBufferPointer(ring)) : 0;   // heap: never gathered
+        this.address = ring.isDirect() ? Posix.address(ring) : 0;   // heap: never gathered
         this.capacity = ring.capacity();
     }
 
@@ -31,7 +31,10 @@ final class ByteRing {
     static ByteRing onHeap(int capacity) { return new ByteRing(ByteBuffer.allocate(capacity)); }
 
     /** A ring in native memory, whose bytes a gathering device can send from. */
-    static ByteRing direct(int capacity) { return new ByteRing(ByteBuffer.allocateDirect(capacity)); }
+    static ByteRing direct(int capacity) {
+        // Little-endian: the software checksum reads a segment's payload here in 64-bit words.
+        return new ByteRing(ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN));
+    }
 
     int capacity() { return capacity; }
     int length() { return length; }

@@ -1,0 +1,67 @@
+package io.github.jnic.net.buf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jnic.net.wire.Checksum;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PacketBufferTest {
+
+    @Test
+    void aBufferSumsAsTheArrayWithTheSameBytesInEitherByteOrder() {
+        SplittableRandom r = new SplittableRandom(7);
+        ByteBuffer direct = ByteBuffer.allocateDirect(300);
+        for (int t = 0; t < 5000; t++) {
+            byte[] d = new byte[300];
+            r.nextBytes(d);
+            direct.put(0, d);
+            direct.order(t % 2 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            int off = r.nextInt(0, 16), len = r.nextInt(0, 280);
+            long start = r.nextLong(0, 1L << 40);
+            assertEquals(Checksum.fold(Checksum.add(start, d, off, len)), Checksum.fold(Checksum.add(start, direct, off, len)), "length " + len);
+        }
+    }
+
+    /**
+     * The software checksum reads a gathered piece where it lies, at even and odd offsets, with and
+     * without bytes after it, and stores what the same bytes give once copied in; the piece stays
+     * where it is.
+     */
+    @Test
+    void theSoftwareChecksumOfAGatheredPieceIsTheChecksumOfTheLinearBytes() {
+        SplittableRandom r = new SplittableRandom(11);
+        ByteBuffer source = ByteBuffer.allocateDirect(2048);
+        for (int t = 0; t < 2000; t++) {
+            byte[] bytes = new byte[2048];
+            r.nextBytes(bytes);
+            source.put(0, bytes);
+            source.order(t % 2 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            int head = r.nextInt(8, 80), piece = r.nextInt(1, 1500), tail = r.nextInt(0, 5), index = r.nextInt(0, 400);
+            int checksumAt = r.nextInt(0, head - 2) & ~1;
+
+            PacketBuffer gathered = PacketBuffer.allocate(2048, 64);
+            int at = gathered.append(head + piece + tail);
+            r.nextBytes(bytes);
+            System.arraycopy(bytes, 0, gathered.data(), at, head + piece + tail);
+            gathered.gatherLater(source, 0, index, at + head, piece);
+            gathered.requestChecksum(at, checksumAt);
+
+            PacketBuffer linear = PacketBuffer.allocate(2048, 64);
+            linear.append(head + piece + tail);
+            System.arraycopy(gathered.data(), at, linear.data(), linear.start(), head + piece + tail);
+            source.get(index, linear.data(), linear.start() + head, piece);
+            linear.requestChecksum(linear.start(), checksumAt);
+
+            gathered.completeChecksum();
+            linear.completeChecksum();
+            assertTrue(gathered.gathers(), "the piece is still to be gathered");
+            gathered.linearize();
+            assertArrayEquals(linear.toByteArray(), gathered.toByteArray(), "head " + head + ", piece " + piece + ", tail " + tail);
+        }
+    }
+}
