@@ -60,12 +60,27 @@ public final class TapTcpCeiling {
         try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.7" : "10.214.6", mac, 1500, offloads)) {
             byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
             Link link = new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), offloads);
-            return new Ceiling(send(ns, link, seconds), receive(ns, link, seconds));
+            return new Ceiling(send(ns, link, seconds, 0), receive(ns, link, seconds));
+        }
+    }
+
+    /**
+     * jnic -> Linux frame by frame, as {@link #measure}, with {@code workNanos} of busy work after
+     * every data segment written: what a sender that spends that long on each segment of its own
+     * can reach. The kernel's share of each segment grows as the sender slows (docs/benchmarks.md),
+     * so this shows how far below the ceiling any stack lands for its per-segment work.
+     */
+    public static double toLinuxWithWork(double seconds, long workNanos) throws Exception {
+        byte[] mac = MacAddress.local(4247);
+        try (NetworkNamespace ns = NetworkNamespace.create("10.214.8", mac, 1500, false)) {
+            byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
+            Link link = new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), false);
+            return send(ns, link, seconds, workNanos);
         }
     }
 
     /** jnic -> Linux: full-size segments up to Linux's window; go back to the last ACK if it stops moving. */
-    private static double send(NetworkNamespace ns, Link link, double seconds) throws Exception {
+    private static double send(NetworkNamespace ns, Link link, double seconds, long workNanos) throws Exception {
         Process nc = ns.start("sh", "-c", "nc -l -w 30 " + TO_LINUX_PORT + " > /dev/null");
         try {
             int port = 40001;
@@ -96,6 +111,9 @@ public final class TapTcpCeiling {
                     if (data[k] == null) data[k] = new Segment(link, port, TO_LINUX_PORT, TcpHeader.ACK, false, k * mss, mss);
                     link.send(data[k].with(nxt, irs + 1));
                     nxt += k * mss;
+                    for (long busy = workNanos > 0 ? System.nanoTime() + workNanos : 0; System.nanoTime() < busy; ) {
+                        Thread.onSpinWait();
+                    }
                 }
                 in.reset();
                 while (link.tap.receive(in, 64) > 0) { }

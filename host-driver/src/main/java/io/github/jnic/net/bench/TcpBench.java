@@ -69,6 +69,8 @@ public final class TcpBench {
         // The TAP figures move with where the scheduler puts nc, the kernel's softirq work and our
         // threads on the cores: the three contenders take turns, several rounds, and medians count.
         int rounds = 3;
+        long[] work = {250, 500, 1000};
+        double[][] withWork = new double[work.length][rounds];
         for (boolean offloads : new boolean[] {false, true}) {
             double[][] ceiling = new double[2][rounds], engine = new double[2][rounds], sockets = new double[2][rounds];
             for (int r = 0; r < rounds; r++) {
@@ -81,6 +83,7 @@ public final class TcpBench {
                 engine[1][r] = e[1];
                 sockets[0][r] = k[0];
                 sockets[1][r] = k[1];
+                for (int w = 0; w < work.length && !offloads; w++) withWork[w][r] = TapTcpCeiling.toLinuxWithWork(seconds, work[w]);
             }
             System.out.printf("%nTCP over TAP, MTU 1500, %s: median of %d rounds (each round: ceiling, engine, sockets)%n",
                     offloads ? "TAP offloads (TSO/GSO, checksums)" : "no offloads (frame by frame)", rounds);
@@ -90,6 +93,10 @@ public final class TcpBench {
                 report(direction[d] + ": TCP-shaped TAP ceiling (no stack)" + rounds(ceiling[d]), top);
                 reportRatio(direction[d] + ": jnic stack, engine API on its thread" + rounds(engine[d]), median(engine[d]), top);
                 reportRatio(direction[d] + ": jnic sockets, application thread" + rounds(sockets[d]), median(sockets[d]), top);
+                for (int w = 0; w < work.length && !offloads && d == 0; w++) {
+                    reportRatio(direction[d] + ": the ceiling with " + work[w] + " ns of work per segment" + rounds(withWork[w]),
+                            median(withWork[w]), top);
+                }
             }
         }
         System.out.println();

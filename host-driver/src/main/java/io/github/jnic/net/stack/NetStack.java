@@ -180,6 +180,9 @@ public final class NetStack implements StackExecutor {
                 int n = receiving.device().receive(sink, config.receiveBudget);
                 if (n >= config.receiveBudget) more = true;
             }
+            // What the frames made ready (a socket's pump moving received bytes to its reader) runs
+            // before the batch is answered, so the one ACK carries the window the reader reopened.
+            runTasks();
         } finally {
             receiving = null;
             for (int i = 0; i < transports.size(); i++) transports.get(i).endBatch(now);
@@ -200,7 +203,14 @@ public final class NetStack implements StackExecutor {
         for (int i = 0; i < interfaces.size(); i++) eth.flush(interfaces.get(i));
     }
 
-    private void onFrame(PacketBuffer frame) { eth.receive(receiving, frame, now); }
+    /**
+     * What answers a frame at once (an ACK for a merged segment, a duplicate ACK, an echo reply)
+     * leaves at once; what the batch's end decides and what applications sent leave together.
+     */
+    private void onFrame(PacketBuffer frame) {
+        eth.receive(receiving, frame, now);
+        flushDevices();
+    }
 
     /** When {@link #poll} next has work: the earliest timer, device deadline, or now if requests are queued. */
     public long nextDeadline() {
