@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *   <li>jnic to Linux and Linux to jnic over a TAP device ({@code nc} in a network namespace),
  *       with and without the TAP's offloads, jnic once through the engine API on the stack's
  *       thread and once through its sockets from an application thread, next to the TCP-shaped
- *       TAP ceiling ({@link TapTcpCeiling}); then the frames-only ceiling ({@link TapCeiling}).</li>
+ *       TAP ceiling ({@link TapTcpCeiling}), and frame by frame towards Linux also the ceiling with
+ *       a few hundred nanoseconds of busy work per segment (how the reference falls with a
+ *       sender's own cost); then the frames-only ceiling ({@link TapCeiling}).</li>
  * </ul>
  *
  * <pre>./nic bench tcp [seconds] [all|memory|tap]</pre>
@@ -68,7 +70,7 @@ public final class TcpBench {
         }
         // The TAP figures move with where the scheduler puts nc, the kernel's softirq work and our
         // threads on the cores: the three contenders take turns, several rounds, and medians count.
-        int rounds = 3;
+        int rounds = 5;
         long[] work = {250, 500, 1000};
         double[][] withWork = new double[work.length][rounds];
         for (boolean offloads : new boolean[] {false, true}) {
