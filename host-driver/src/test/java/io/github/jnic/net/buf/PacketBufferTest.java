@@ -12,15 +12,21 @@ import org.junit.jupiter.api.Test;
 
 class PacketBufferTest {
 
+    /** Fills {@code b} with random bytes, which it returns, in big- or little-endian order by turns. */
+    private static byte[] refill(SplittableRandom r, ByteBuffer b, int turn) {
+        byte[] bytes = new byte[b.capacity()];
+        r.nextBytes(bytes);
+        b.put(0, bytes);
+        b.order(turn % 2 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        return bytes;
+    }
+
     @Test
     void aBufferSumsAsTheArrayWithTheSameBytesInEitherByteOrder() {
         SplittableRandom r = new SplittableRandom(7);
         ByteBuffer direct = ByteBuffer.allocateDirect(300);
         for (int t = 0; t < 5000; t++) {
-            byte[] d = new byte[300];
-            r.nextBytes(d);
-            direct.put(0, d);
-            direct.order(t % 2 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            byte[] d = refill(r, direct, t);
             int off = r.nextInt(0, 16), len = r.nextInt(0, 280);
             long start = r.nextLong(0, 1L << 40);
             assertEquals(Checksum.fold(Checksum.add(start, d, off, len)), Checksum.fold(Checksum.add(start, direct, off, len)), "length " + len);
@@ -37,10 +43,7 @@ class PacketBufferTest {
         SplittableRandom r = new SplittableRandom(11);
         ByteBuffer source = ByteBuffer.allocateDirect(2048);
         for (int t = 0; t < 2000; t++) {
-            byte[] bytes = new byte[2048];
-            r.nextBytes(bytes);
-            source.put(0, bytes);
-            source.order(t % 2 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            byte[] bytes = refill(r, source, t);
             int head = r.nextInt(8, 80), piece = r.nextInt(1, 1500), tail = r.nextInt(0, 5), index = r.nextInt(0, 400);
             int checksumAt = r.nextInt(0, head - 2) & ~1;
 
