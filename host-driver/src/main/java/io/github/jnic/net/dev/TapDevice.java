@@ -29,10 +29,10 @@ import java.util.Set;
  * one {@code writev} then hands the kernel the headers and the payload from where they lie, with
  * no copy in between ({@link Feature#SCATTER_GATHER}).
  *
- * <p>Transmitted frames wait in a queue until the stack rings the doorbell ({@link #flush}, at the
- * end of each poll) and then go to the kernel back to back: the receiving application, woken by
- * the first, is still awake for the rest, where frames written one by one between the stack's
- * other work would wake it for nearly every one (docs/benchmarks.md).
+ * <p>Transmitted frames wait in a queue until the stack rings the doorbell ({@link #flush}: after
+ * each received frame and at the end of each poll) and then go to the kernel back to back: the
+ * receiving application, woken by the first, is still awake for the rest, where frames written one
+ * by one between the stack's other work would wake it for nearly every one (docs/benchmarks.md).
  *
  * <p>The kernel side of the interface keeps its own MAC address; the stack uses {@link #macAddress()}
  * (chosen here), as a separate host on that Ethernet segment would. Creating a TAP device needs
@@ -71,6 +71,7 @@ public final class TapDevice implements NetDevice, Closeable {
     // between two tail-pointer writes. Written together, they reach the kernel as a burst.
     private final PacketBuffer[] queued = new PacketBuffer[64];
     private int queuedCount;
+    private int refusedBeforeFlush;   // by writes a full queue forced: reported at the next flush
     private volatile boolean closed;
     private long rxFrames, txFrames, txErrors;
 
@@ -164,12 +165,19 @@ public final class TapDevice implements NetDevice, Closeable {
      * A full queue is written at once.
      */
     @Override public boolean transmit(PacketBuffer frame) {
-        if (queuedCount == queued.length) flush();
+        if (queuedCount == queued.length) refusedBeforeFlush += writeQueued();
         queued[queuedCount++] = frame;
         return true;
     }
 
     @Override public int flush() {
+        int refused = refusedBeforeFlush + writeQueued();
+        refusedBeforeFlush = 0;
+        return refused;
+    }
+
+    /** Writes the queue; returns how many frames the kernel refused. */
+    private int writeQueued() {
         int refused = 0;
         for (int i = 0; i < queuedCount; i++) {
             if (!write(queued[i])) refused++;
@@ -179,7 +187,7 @@ public final class TapDevice implements NetDevice, Closeable {
         return refused;
     }
 
-    /** Frames waiting for {@link #flush}: the stack's next poll is due now. */
+    /** Frames waiting for {@link #flush}: the stack's next poll is due now, whatever its clock. */
     @Override public long nextDeadline() {
         return queuedCount > 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
@@ -278,8 +286,7 @@ public final class TapDevice implements NetDevice, Closeable {
 
     /** Closes the file descriptor; the kernel removes the (non-persistent) interface. */
     @Override public void close() {
-        if (closed) return;
-        flush();
+        if (closed) return;   // frames still queued are not sent: the stack thread owns the queue
         closed = true;
         Posix.close(fd);
     }

@@ -219,7 +219,7 @@ public final class NetStack implements StackExecutor {
         synchronized (tasks) {
             if (!tasks.isEmpty()) next = Math.min(next, now);
         }
-        return next;
+        return Math.max(next, now);   // anything overdue (a device saying "now, whatever the clock") is due now
     }
 
     private void runTasks() {
