@@ -16,7 +16,7 @@ public final class Checksum {
      * Adds {@code data[off, off+len)} as big-endian 16-bit words (odd tail padded with zero). The
      * sum runs over 64-bit little-endian words, each split into two 32-bit halves, and is swapped
      * back at the end: the ones'-complement sum does not care about byte order as long as every
-     * word is read the same way (RFC 1071, 2.B), and this is the machine's own order.
+     * word is read the same way (RFC 1071, 2.B), and little-endian is how x86 and ARM read.
      */
     public static long add(long sum, byte[] data, int off, int len) {
         long s = 0;
