@@ -4,6 +4,7 @@ import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.NetDevice;
 import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.dev.TapDevice;
+import io.github.jnic.net.tcp.TcpOptions;
 import io.github.jnic.net.wire.Bytes;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.EthernetFrame;
@@ -58,8 +59,7 @@ public final class TapTcpCeiling {
     public static Ceiling measure(double seconds, boolean offloads) throws Exception {
         byte[] mac = MacAddress.local(4246);
         try (NetworkNamespace ns = NetworkNamespace.create(offloads ? "10.214.7" : "10.214.6", mac, 1500, offloads)) {
-            byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
-            Link link = new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), offloads);
+            Link link = Link.on(ns, mac, offloads);
             return new Ceiling(send(ns, link, seconds, 0), receive(ns, link, seconds));
         }
     }
@@ -73,9 +73,7 @@ public final class TapTcpCeiling {
     public static double toLinuxWithWork(double seconds, long workNanos) throws Exception {
         byte[] mac = MacAddress.local(4247);
         try (NetworkNamespace ns = NetworkNamespace.create("10.214.8", mac, 1500, false)) {
-            byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
-            Link link = new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), false);
-            return send(ns, link, seconds, workNanos);
+            return send(ns, Link.on(ns, mac, false), seconds, workNanos);
         }
     }
 
@@ -179,6 +177,12 @@ public final class TapTcpCeiling {
 
     /** Our end of the TAP and both hosts' addresses. */
     private record Link(TapDevice tap, byte[] mac, byte[] linuxMac, int address, int linuxAddress, boolean offloads) {
+        /** The namespace's TAP, with Linux told our {@code mac} for good (the loop answers no ARP). */
+        static Link on(NetworkNamespace ns, byte[] mac, boolean offloads) throws Exception {
+            byte[] linuxMac = TapCeiling.pinNeighbour(ns, mac);
+            return new Link(ns.tap(), mac, linuxMac, Ipv4Address.parse(ns.stackAddress()), Ipv4Address.parse(ns.linuxAddress()), offloads);
+        }
+
         /** Writes a frame at once: its prebuilt buffer is patched again for the next one. */
         void send(PacketBuffer frame) {
             tap.transmit(frame);
@@ -242,6 +246,7 @@ public final class TapTcpCeiling {
     private static final class Incoming implements NetDevice.FrameSink {
         private final Link link;
         private final TcpHeader tcp = new TcpHeader();
+        private final TcpOptions options = new TcpOptions();
         private int fromPort;   // -1: any
         private final int toPort;
         int seq, ack, window, flags, acks, sourcePort;
@@ -312,19 +317,11 @@ public final class TapTcpCeiling {
             }
         }
 
+        /** The SYN's MSS (536 without one, RFC 9293) and window scale (none: 0). */
         private void readSynOptions() {
-            byte[] d = tcp.data();
-            int o = tcp.optionsStart(), end = o + tcp.optionsLength();
-            while (o < end) {
-                int kind = d[o] & 0xff;
-                if (kind == 0) break;
-                if (kind == 1) { o++; continue; }
-                int len = d[o + 1] & 0xff;
-                if (len < 2) break;
-                if (kind == 2) mss = Bytes.get16(d, o + 2);
-                if (kind == 3) windowShift = Math.min(14, d[o + 2] & 0xff);
-                o += len;
-            }
+            options.parse(tcp.data(), tcp.optionsStart(), tcp.optionsLength());   // what it read stands even if malformed
+            mss = options.mss >= 0 ? options.mss : 536;
+            windowShift = Math.max(0, options.windowScale);
         }
     }
 }

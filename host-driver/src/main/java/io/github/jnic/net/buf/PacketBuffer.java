@@ -163,7 +163,7 @@ public final class PacketBuffer {
      * (field at offset 6) that comes out zero is sent as 0xffff, zero meaning "none" (RFC 768).
      */
     public void completeChecksum() {
-        if (gatherAt < checksumStart) linearize();
+        if (gathers() && gatherAt < checksumStart) linearize();   // a piece before the summed bytes: rare, copy it in
         int sum = Checksum.finish(gathers() ? sumAroundPiece() : Checksum.add(0, data, checksumStart, end - checksumStart));
         if (sum == 0 && checksumOffset == UdpHeader.CHECKSUM_OFFSET) sum = 0xffff;
         Bytes.put16(data, checksumStart + checksumOffset, sum);

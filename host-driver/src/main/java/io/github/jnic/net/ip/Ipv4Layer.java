@@ -364,7 +364,6 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         return result;
     }
 
-    /** The checksum a device would have filled in (UDP's zero is sent as 0xffff, RFC 768). */
     /** The route toward {@code dst}; the limited broadcast and multicast go out of the first interface with an address. */
     public RoutingTable.Route route(int dst) {
         RoutingTable.Route r = routes.lookup(dst);

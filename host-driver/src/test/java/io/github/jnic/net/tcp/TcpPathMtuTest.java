@@ -14,18 +14,29 @@ import org.junit.jupiter.api.Test;
 class TcpPathMtuTest extends TcpTestBase {
     private static final int CODE_FRAGMENTATION_NEEDED = 4;
 
+    /** Writes {@code data} and lets the connection send what it may; returns the first segment. */
+    private Segment writeAndSend(TcpConnection c, byte[] data) throws TcpException {
+        c.write(data, 0, data.length);
+        Segment first = out(ACK);
+        drain();
+        return first;
+    }
+
+    /** A "fragmentation needed" error quoting the first 8 bytes of a TCP header. */
+    private void fragmentationNeeded(byte[] quotedTcpHeader) {
+        tcp.icmpError(3, CODE_FRAGMENTATION_NEEDED, LOCAL, PEER, quotedTcpHeader, 0, 8, now);
+    }
+
     @Test
     void fragmentationNeededShrinksSegmentsAndResendsWhatWasInFlightAtOnce() throws Exception {
         TcpConnection c = connect(-1, false, false);
         byte[] data = bytes(30000, 9);
-        c.write(data, 0, data.length);
-        Segment first = out(ACK);
+        Segment first = writeAndSend(c, data);
         assertEquals(1460, first.payloadLength());
-        drain();
         int cwnd = c.congestionWindow();
 
         ip.mtu = 1000;   // what a router on the way said, learned by the IP layer
-        tcp.icmpError(3, CODE_FRAGMENTATION_NEEDED, LOCAL, PEER, Arrays.copyOf(first.bytes, 8), 0, 8, now);
+        fragmentationNeeded(Arrays.copyOf(first.bytes, 8));
 
         assertEquals(960, c.sendMss());
         assertEquals(cwnd, c.congestionWindow(), "not congestion: the window stays");
@@ -44,12 +55,10 @@ class TcpPathMtuTest extends TcpTestBase {
     @Test
     void theTimestampOptionComesOffTheNewMssToo() throws Exception {
         TcpConnection c = connect(-1, false, true);
-        c.write(bytes(5000, 1), 0, 5000);
-        Segment first = out(ACK);
+        Segment first = writeAndSend(c, bytes(5000, 1));
         assertEquals(1448, first.payloadLength());
-        drain();
         ip.mtu = 1280;
-        tcp.icmpError(3, CODE_FRAGMENTATION_NEEDED, LOCAL, PEER, Arrays.copyOf(first.bytes, 8), 0, 8, now);
+        fragmentationNeeded(Arrays.copyOf(first.bytes, 8));
         assertEquals(1280 - 40 - 12, c.sendMss());
         for (Segment s : drain()) assertTrue(s.payloadLength() <= 1228);
     }
@@ -57,13 +66,11 @@ class TcpPathMtuTest extends TcpTestBase {
     @Test
     void anErrorAboutASequenceNotInFlightChangesNothing() throws Exception {
         TcpConnection c = connect(-1, false, false);
-        c.write(bytes(3000, 2), 0, 3000);
-        Segment first = out(ACK);
-        drain();
+        Segment first = writeAndSend(c, bytes(3000, 2));
         byte[] forged = Arrays.copyOf(first.bytes, 8);
         forged[4] ^= 0x40;   // RFC 5927: a blind attacker cannot name a sequence number in flight
         ip.mtu = 600;
-        tcp.icmpError(3, CODE_FRAGMENTATION_NEEDED, LOCAL, PEER, forged, 0, 8, now);
+        fragmentationNeeded(forged);
         assertEquals(1460, c.sendMss());
         assertEquals(1, tcp.counters().get(Drop.ICMP_UNMATCHED));
         nothingSent();
@@ -72,10 +79,8 @@ class TcpPathMtuTest extends TcpTestBase {
     @Test
     void aReportThatTheMtuDidNotShrinkIsIgnored() throws Exception {
         TcpConnection c = connect(-1, false, false);
-        c.write(bytes(3000, 3), 0, 3000);
-        Segment first = out(ACK);
-        drain();
-        tcp.icmpError(3, CODE_FRAGMENTATION_NEEDED, LOCAL, PEER, Arrays.copyOf(first.bytes, 8), 0, 8, now);   // ip.mtu still 1500
+        Segment first = writeAndSend(c, bytes(3000, 3));
+        fragmentationNeeded(Arrays.copyOf(first.bytes, 8));   // ip.mtu still 1500
         assertEquals(1460, c.sendMss());
         assertEquals(0, tcp.counters().get(Event.PATH_MTU_REDUCTIONS));
         nothingSent();

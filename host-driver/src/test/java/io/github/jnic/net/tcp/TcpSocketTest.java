@@ -128,11 +128,9 @@ class TcpSocketTest {
         try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 81, 4)) {
             server.setSoTimeout(100);
             assertThrows(SocketTimeoutException.class, server::accept);
-            TcpSocket client = new TcpSocket(a, tcpA);
-            client.connect(new InetSocketAddress(addrB, 81), 5000);
+            Connected pair = connect(server, 81);
+            TcpSocket client = pair.client(), accepted = pair.accepted();
             client.setSoTimeout(100);
-            server.setSoTimeout(5000);
-            TcpSocket accepted = server.accept();
             assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
             accepted.getOutputStream().write(42);
             client.setSoTimeout(5000);
@@ -145,10 +143,8 @@ class TcpSocketTest {
     @Test
     void aLargeWriteThePeerDoesNotTakeTimesOutAndTheSocketStillCloses() throws Exception {
         try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 83, 4)) {
-            TcpSocket client = new TcpSocket(a, tcpA);
-            client.connect(new InetSocketAddress(addrB, 83), 5000);
-            server.setSoTimeout(5000);
-            TcpSocket accepted = server.accept();   // and never reads: windows and buffers fill up
+            Connected pair = connect(server, 83);   // and the accepted side never reads: windows and buffers fill up
+            TcpSocket client = pair.client(), accepted = pair.accepted();
             client.setSoTimeout(300);
             byte[] big = new byte[4 << 20];   // far more than both ends buffer: the lent array is never all taken
             assertThrows(SocketTimeoutException.class, () -> client.getOutputStream().write(big));
@@ -162,10 +158,8 @@ class TcpSocketTest {
     @Test
     void aLargeWriteBlockedInAnotherThreadEndsWhenTheSocketIsClosed() throws Exception {
         try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 84, 4)) {
-            TcpSocket client = new TcpSocket(a, tcpA);
-            client.connect(new InetSocketAddress(addrB, 84), 5000);
-            server.setSoTimeout(5000);
-            TcpSocket accepted = server.accept();
+            Connected pair = connect(server, 84);
+            TcpSocket client = pair.client(), accepted = pair.accepted();
             CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
                 try {
                     client.getOutputStream().write(new byte[4 << 20]);
@@ -187,10 +181,8 @@ class TcpSocketTest {
     @Test
     void aResetNamesItsCause() throws Exception {
         try (TcpServerSocket server = new TcpServerSocket(b, tcpB, 82, 4)) {
-            TcpSocket client = new TcpSocket(a, tcpA);
-            client.connect(new InetSocketAddress(addrB, 82), 5000);
-            server.setSoTimeout(5000);
-            TcpSocket accepted = server.accept();
+            Connected pair = connect(server, 82);
+            TcpSocket client = pair.client(), accepted = pair.accepted();
             accepted.getOutputStream().write(new byte[10]);
             // Closing with unread data resets the connection (RFC 1122 4.2.2.13, as Linux does).
             client.setSoTimeout(5000);
@@ -237,6 +229,16 @@ class TcpSocketTest {
     }
 
     /** Reads until the peer's FIN (failing if it does not come within 10 s); returns the bytes read. */
+    /** A client on A connected to {@code server} on B at {@code port}, and the server's side of it. */
+    private record Connected(TcpSocket client, TcpSocket accepted) {}
+
+    private Connected connect(TcpServerSocket server, int port) throws Exception {
+        TcpSocket client = new TcpSocket(a, tcpA);
+        client.connect(new InetSocketAddress(addrB, port), 5000);
+        server.setSoTimeout(5000);
+        return new Connected(client, server.accept());
+    }
+
     private static long readToTheEnd(TcpSocket s) throws Exception {
         s.setSoTimeout(10_000);
         byte[] buf = new byte[65536];
