@@ -36,16 +36,30 @@ public final class IsnGenerator {
         return sipHash(a, b);
     }
 
-    /** SipHash-2-4 of the 16-byte message (a, b). */
-    private long sipHash(long a, long b) {
-        long v0 = k0 ^ 0x736f6d6570736575L;
-        long v1 = k1 ^ 0x646f72616e646f6dL;
-        long v2 = k0 ^ 0x6c7967656e657261L;
-        long v3 = k1 ^ 0x7465646279746573L;
-        long[] v = {v0, v1, v2, v3};
+    /** A keyed hash of three words (SYN cookies: the four-tuple, the peer's ISN and the cookie's period). */
+    public long hash(long a, long b, long c) {
+        long[] v = start();
         absorb(v, a);
         absorb(v, b);
-        absorb(v, 16L << 56);
+        absorb(v, c);
+        return finish(v, 24);
+    }
+
+    /** SipHash-2-4 of the 16-byte message (a, b). */
+    private long sipHash(long a, long b) {
+        long[] v = start();
+        absorb(v, a);
+        absorb(v, b);
+        return finish(v, 16);
+    }
+
+    private long[] start() {
+        return new long[] {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L, k1 ^ 0x7465646279746573L};
+    }
+
+    /** The last block (the message length in its top byte) and the finalization rounds. */
+    private static long finish(long[] v, int length) {
+        absorb(v, (long) length << 56);
         v[2] ^= 0xff;
         for (int i = 0; i < 4; i++) round(v);
         return v[0] ^ v[1] ^ v[2] ^ v[3];

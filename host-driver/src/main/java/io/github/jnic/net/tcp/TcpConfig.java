@@ -34,8 +34,14 @@ public final class TcpConfig {
     public long maxRto = 60 * S;
     /** Delayed ACK timer (RFC 1122: under 500 ms; RFC 5681: ACK at least every second full segment). */
     public long delayedAckTimeout = 40 * MS;
-    /** Retransmissions of a SYN or SYN-ACK before giving up. */
+    /** Retransmissions of a SYN (or of a SYN-ACK in a simultaneous open) before giving up. */
     public int synRetries = 6;
+    /** Retransmissions of a listener's SYN-ACK before the half-open handshake is freed (Linux's tcp_synack_retries). */
+    public int synAckRetries = 5;
+    /** Half-open handshakes a listener keeps (its SYN queue); beyond them SYN cookies answer. */
+    public int synBacklog = 256;
+    /** SYN cookies (RFC 4987) when a SYN queue is full; off: such SYNs are dropped. */
+    public boolean synCookies = true;
     /** Retransmissions of data before the connection times out. */
     public int dataRetries = 15;
     /** 2 * MSL. */

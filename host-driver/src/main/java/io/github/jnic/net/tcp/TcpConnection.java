@@ -166,12 +166,9 @@ public final class TcpConnection {
         this.cc = cfg.congestionControl.get();
         this.noDelay = cfg.noDelay;
         this.keepAlive = cfg.keepAlive;
-        int shift = 0;
-        while (shift < TcpOptions.MAX_WINDOW_SCALE && (cfg.receiveBufferSize >> shift) > 0xffff) shift++;
-        this.offeredShift = shift;
-        this.tsOffset = (int) tcp.isn.hash(((long) localAddr << 32) | (remoteAddr & 0xffffffffL), ((long) localPort << 16) | remotePort | (1L << 40));
-        int mtu = ip.mtuFor(remoteAddr);
-        this.rcvMss = mtu > 40 ? mtu - 40 : DEFAULT_MSS;
+        this.offeredShift = tcp.offeredShift;
+        this.tsOffset = tcp.tsOffset(localAddr, localPort, remoteAddr, remotePort);
+        this.rcvMss = tcp.advertisedMss(remoteAddr);
         this.mssBase = DEFAULT_MSS;
         this.sndMss = DEFAULT_MSS;
     }
@@ -292,21 +289,30 @@ public final class TcpConnection {
         sendSyn(now);
     }
 
-    void openPassive(TcpHeader h, TcpOptions o, long now) {
-        iss = tcp.isn(localAddr, localPort, remoteAddr, remotePort, now);
-        sndUna = sndNxt = sndMax = sndSmall = iss;
+    /**
+     * A passive open whose final ACK has arrived: the connection takes over the half-open
+     * handshake {@code r} (whose SYN-ACK {@link Tcp} sent) in SYN-RECEIVED, and the ACK, handed to
+     * {@link #onSegment} next, establishes it. {@code o}: the options of the peer's SYN.
+     */
+    void openFromRequest(SynRequest r, TcpOptions o) {
+        iss = r.iss;
+        sndUna = sndSmall = iss;
+        sndNxt = sndMax = iss + 1;
         bufSeq = iss + 1;
         recoveryPoint = iss;
-        irs = h.sequenceNumber();
+        irs = r.irs;
         rcvNxt = irs + 1;
-        negotiate(o, now);
-        sndWnd = h.window();
+        negotiate(o, r.sentAt);
+        sndWnd = r.window;
         maxSndWnd = sndWnd;
         sndWl1 = irs;
         sndWl2 = iss;
         state = TcpState.SYN_RECEIVED;
-        counters.count(Event.PASSIVE_OPENS);
-        sendSyn(now);
+        retries = r.retries;
+        // Karn: the handshake is timed only when its SYN-ACK went once (and a cookie's not at all).
+        timing = r.retries == 0 && !r.cookie;
+        timedSeq = iss;
+        timedAt = r.sentAt;
     }
 
     private void sendSyn(long now) {

@@ -18,8 +18,12 @@ public final class TcpCounters {
         BAD_ADDRESS,
         /** No connection and no listener: answered with RST (a refused connect). */
         NO_SOCKET,
-        /** A SYN to a listener whose backlog is full: answered with RST so the peer sees it. */
+        /** A SYN, or a handshake's final ACK, while the listener's accept queue is full: dropped silently, the peer retries. */
         BACKLOG_FULL,
+        /** A SYN while the SYN queue is full and SYN cookies are off. */
+        SYN_QUEUE_FULL,
+        /** An ACK at a listener whose cookie is forged or expired: answered with RST. */
+        COOKIE_INVALID,
         /** Neither SYN nor RST at a listener: ACKs are answered with RST, the rest dropped. */
         LISTEN_UNEXPECTED,
         /** Sequence number outside the receive window (answered with an ACK). */
@@ -68,7 +72,9 @@ public final class TcpCounters {
         RETRANSMITTED_SEGMENTS, RETRANSMISSION_TIMEOUTS, FAST_RECOVERIES, SACK_RECOVERY_RETRANSMITS,
         DUPLICATE_ACKS, DELAYED_ACKS, WINDOW_UPDATES, ZERO_WINDOW_PROBES, KEEPALIVE_PROBES,
         OUT_OF_ORDER_SEGMENTS, DUPLICATE_SEGMENTS, TIME_WAIT_EXPIRED, TIME_WAIT_REUSED, TIMEOUTS,
-        PATH_MTU_REDUCTIONS
+        PATH_MTU_REDUCTIONS, SYN_COOKIES_SENT, SYN_COOKIES_ACCEPTED,
+        /** A half-open handshake freed after its SYN-ACK retransmissions. */
+        HALF_OPEN_EXPIRED
     }
 
     private final long[] drops = new long[Drop.values().length];

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jnic.net.tcp.TcpCounters.Drop;
 import org.junit.jupiter.api.Test;
 
-/** Opening: active, passive and simultaneous; options; refusals; the backlog; SYN retransmission. */
+/** Opening: active, passive and simultaneous; options; refusals; SYN retransmission (listen queues and cookies: {@link TcpListenQueueTest}). */
 class TcpHandshakeTest extends TcpTestBase {
 
     @Test
@@ -152,27 +152,6 @@ class TcpHandshakeTest extends TcpTestBase {
         assertEquals(syn.seq() + 1000, rst.seq());
         assertEquals(TcpState.SYN_SENT, c.state());
         assertEquals(2, tcp.counters().get(Drop.SYN_SENT_BAD_ACK));
-    }
-
-    @Test
-    void backlogOverflowIsVisibleToThePeer() throws Exception {
-        TcpListener l = tcp().listen(0, PORT, 2);
-        deliver(Segment.build(41000, PORT).seq(PISN).flags(SYN));
-        Segment first = out(SYN | ACK);
-        deliver(Segment.build(41001, PORT).seq(PISN).flags(SYN));
-        out(SYN | ACK);
-        deliver(Segment.build(41002, PORT).seq(PISN).flags(SYN));
-        Segment refused = out(RST | ACK);
-        assertEquals(41002, refused.dstPort());
-        assertEquals(1, tcp.counters().get(Drop.BACKLOG_FULL));
-
-        // Completing a handshake keeps its slot until accepted; accepting frees it.
-        deliver(Segment.build(41000, PORT).seq(PISN + 1).ack(first.seq() + 1));
-        deliver(Segment.build(41003, PORT).seq(PISN).flags(SYN));
-        out(RST | ACK);
-        assertNotNull(l.accept());
-        deliver(Segment.build(41003, PORT).seq(PISN).flags(SYN));
-        out(SYN | ACK);
     }
 
     @Test
