@@ -226,9 +226,26 @@ public final class Registers {
     public static final Register RXFC = jnic("RXFC", 0x0E04, RW, 0,
             "receive frame-count threshold (ethtool rx-frames): RXT0 fires once this many frames are written back since the last interrupt (0 = off)",
             bits("FRAMES", 15, 0, "frames"));
+    /**
+     * Adaptive interrupt moderation (docs/nic.md, "Interrupt moderation"): the card counts the frames
+     * written back in each window of {@link #WINDOW_UNITS} × 1.024 µs; a frame seen while the count
+     * (of the last window or of this one) is at most SPARSE interrupts at once, otherwise the frame
+     * starts a batch that ends after FRAMES frames or after a delay the card derives from the
+     * count (the time FRAMES frames take at that rate, to within a factor of 2), capped by MAXDELAY.
+     */
+    public static final class Aim {
+        private Aim() {}
+        /** The rate window, in 1.024 µs units (a power of two). */
+        public static final int WINDOW_UNITS = 128;
+        public static final Field EN = bit("EN", 0, "adaptive mode on: the card sets its own receive delay from the frame rate it sees (RDTR, RADV, RXFC are not used for receive while on; ITR and the transmit timers still apply)");
+        public static final Field SPARSE = bits("SPARSE", 7, 4, "frames per window at or below which traffic is sparse: each frame interrupts at once");
+        public static final Field FRAMES = bits("FRAMES", 15, 8, "frames per interrupt to aim at under load (0 acts as 1)");
+        public static final Field MAXDELAY = bits("MAXDELAY", 31, 16, "the longest delay the adaptive mode may choose, 1.024 µs units (0 = no cap)");
+    }
+
     /** Adaptive interrupt moderation: the card chooses the receive moderation itself (docs/nic.md). */
     public static final Register AIM = jnic("AIM", 0x0E08, RW, 0, "adaptive interrupt moderation control",
-            bit("EN", 0, "adaptive mode on: the card sets its own receive delay from the frame rate it sees (RDTR/RADV/ITR are then its bounds)"));
+            Aim.EN, Aim.SPARSE, Aim.FRAMES, Aim.MAXDELAY);
     /** DMA error status: which ring stopped and why (DMAERR cause). */
     public static final class Dmaes {
         private Dmaes() {}

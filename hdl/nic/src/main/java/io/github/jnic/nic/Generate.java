@@ -50,6 +50,7 @@ public final class Generate {
         DESIGNS.put("mac-rgmii-ice40", new Design("Ethernet MAC on RGMII, iCE40 DDR cells", () -> new io.github.jnic.nic.mac.RgmiiMac(io.github.jnic.nic.phy.DdrVendor.ICE40)));
         DESIGNS.put("mac-rmii-echo", new Design("RMII MAC echoing frames through 32 bytes of FIFO: a board top for iCE40 timing", () -> new io.github.jnic.nic.mac.RmiiEcho(32)));
         DESIGNS.put("mdio", new Design("MDIO clause 22 management master, MDC = clk / 40", () -> new io.github.jnic.nic.mdio.MdioMaster(20)));
+        DESIGNS.put("irq", new Design("interrupt causes and moderation (ICR/IMS, RDTR/RADV/TIDV/TADV/ITR/RXFC, adaptive), 125 MHz", () -> new io.github.jnic.nic.irq.InterruptModeration(125_000_000L)));
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,63 @@
+package io.github.jnic.nic.irq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.jnic.jhdl.Verilog;
+import io.github.jnic.jhdl.flow.VerilatorLint;
+import io.github.jnic.jhdl.flow.Yosys;
+import io.github.jnic.jhdl.verilog.VerilogDesign;
+import java.io.File;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The moderation block is lint-clean under verilator -Wall and synthesizes without latches; its tick constants are exact. */
+class InterruptModerationDesignTest {
+
+    static boolean installed(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, command).canExecute()) return true;
+        }
+        return false;
+    }
+
+    @Test
+    void lintCleanAndSynthesizable() {
+        VerilogDesign d = Verilog.emit(new InterruptModeration(62_500_000L));
+        assertTrue(d.files().containsKey("DelayTimer.v") && d.files().containsKey("TickGenerator.v"), () -> d.files().keySet().toString());
+        assumeTrue(installed("verilator"), "verilator is not installed (./nic test installs it)");
+        VerilatorLint.requireClean(d);
+        assumeTrue(installed("yosys"), "yosys is not installed (./nic test installs it)");
+        for (Yosys.Target target : List.of(Yosys.Target.ICE40, Yosys.Target.ECP5)) {
+            Yosys.Result r = Yosys.synth(d, target);
+            assertEquals(List.of(), r.latches(), "latches");
+            assertEquals(List.of(), r.warnings(), "yosys warnings");
+            assertTrue(r.flipFlops() > 100, r.cells()::toString);
+        }
+    }
+
+    @Test
+    void tickConstantsAreTheClockRatioInLowestTerms() {
+        // 125 MHz: 32 cycles per 256 ns; 62.5 MHz: 16; 50 MHz: 12.8 = 64 / 5
+        assertTick(125_000_000L, 256, 1, 32);
+        assertTick(62_500_000L, 256, 1, 16);
+        assertTick(50_000_000L, 256, 5, 64);
+        assertTick(50_000_000L, 1024, 5, 256);
+        assertTick(125_000_000L, 1024, 1, 128);
+        assertThrows(IllegalArgumentException.class, () -> Verilog.emit(new TickGenerator(1_000_000L, 256)));
+    }
+
+    private static void assertTick(long hz, long ns, long increment, long modulus) {
+        TickGenerator[] t = new TickGenerator[1];
+        Verilog.emit(new io.github.jnic.jhdl.Module() {
+            {
+                t[0] = new TickGenerator(hz, ns);
+                t[0].restart.assign(false);
+            }
+        });
+        assertEquals(increment, t[0].increment, hz + " Hz, " + ns + " ns");
+        assertEquals(modulus, t[0].modulus, hz + " Hz, " + ns + " ns");
+    }
+}
