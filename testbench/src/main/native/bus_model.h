@@ -87,6 +87,12 @@ class BusModel {
     virtual size_t take(uint8_t* out, size_t cap) { (void)out; (void)cap; return 0; }
     // A counter or state value; the meaning of `what` is the model's own.
     virtual int64_t query(int what) { (void)what; return 0; }
+
+    // Ends the current run after this edge (a model whose batch Java is waiting for is done).
+    void requestStop() {
+        if (stop_) *stop_ = true;
+    }
+    bool* stop_ = nullptr;  // the simulator's flag, set when the model is attached
 };
 
 // Registration of a model kind under a name that Java passes to Native.attach.

@@ -37,7 +37,7 @@ struct Clock {
 };
 
 // Why run() returned; Java mirrors these values in Native.
-enum RunResult { DONE = 0, CONDITION = 1, HALTED = 2 };
+enum RunResult { DONE = 0, CONDITION = 1, HALTED = 2, MODEL_STOP = 3 };
 
 struct Sim {
     void* library = nullptr;
@@ -49,6 +49,7 @@ struct Sim {
     std::vector<std::unique_ptr<BusModel>> models;
     uint64_t time = 0;
     bool dirty = false;  // inputs poked since the last eval
+    bool stop = false;   // a bus model asked the run to end (BusModel::requestStop)
 
     ~Sim() {
         models.clear();
@@ -212,7 +213,7 @@ static int runOneClock(Sim* s, uint64_t until, bool watch, uint64_t wanted, Port
 /*
  * Runs edges in time order until: time reaches untilPs; or `clock` has risen `rises` times; or,
  * with condPort >= 0, right after a rising edge of `clock`, (port & mask) == value is `equal`;
- * or the design halts ($finish, $stop, $fatal). Returns a RunResult.
+ * or the design halts ($finish, $stop, $fatal); or a bus model requests a stop. Returns a RunResult.
  * This is the harness's only hot loop: per edge it costs a few loads and compares besides eval().
  */
 JNIC_FN(jint, run)(JNIEnv*, jclass, jlong h, jlong untilPs, jint clock, jlong rises, jint condPort, jlong mask,
@@ -275,6 +276,11 @@ JNIC_FN(jint, run)(JNIEnv*, jclass, jlong h, jlong untilPs, jint clock, jlong ri
                 if (edging >> i & 1)
                     for (BusModel* m : clocks[i].models) m->after(clocks[i].level);
             s->dirty = true;
+            if (s->stop) {
+                s->stop = false;
+                result = MODEL_STOP;
+                break;
+            }
         }
         if ((edging & watched) && clocks[clock].level) {
             if (cond.valid() && ((cond.get() & condMask) == condValue) == condEqual) {
@@ -334,6 +340,7 @@ JNIC_FN(jlong, attach)(JNIEnv* env, jclass, jlong h, jstring jkind, jint clock, 
         throwSim(env, kind + ": " + error);
         return 0;
     }
+    model->stop_ = &s->stop;
     s->models.emplace_back(model);
     s->clocks[clock].models.push_back(model);
     s->dirty = true;
@@ -349,6 +356,11 @@ JNIC_FN(jint, take)(JNIEnv* env, jclass, jlong model, jobject buffer) {
     auto* data = static_cast<uint8_t*>(env->GetDirectBufferAddress(buffer));
     size_t cap = static_cast<size_t>(env->GetDirectBufferCapacity(buffer));
     return static_cast<jint>(reinterpret_cast<BusModel*>(model)->take(data, cap));
+}
+
+// The native address of a direct buffer (a memory a model serves from, shared with Java).
+JNIC_FN(jlong, address)(JNIEnv* env, jclass, jobject buffer) {
+    return reinterpret_cast<jlong>(env->GetDirectBufferAddress(buffer));
 }
 
 JNIC_FN(jlong, query)(JNIEnv*, jclass, jlong model, jint what) {

@@ -10,7 +10,7 @@ final class Native {
     private Native() {}
 
     // Values returned by run(), as in jnic_shim.cpp.
-    static final int RUN_DONE = 0, RUN_CONDITION = 1, RUN_HALTED = 2;
+    static final int RUN_DONE = 0, RUN_CONDITION = 1, RUN_HALTED = 2, RUN_MODEL_STOP = 3;
     // Values returned by status(), as in jnic_model.h.
     static final int RUNNING = 0, FINISHED = 1, STOPPED = 2, FATAL = 3;
 
@@ -41,4 +41,5 @@ final class Native {
     static native boolean put(long model, ByteBuffer direct, int length);
     static native int take(long model, ByteBuffer direct);
     static native long query(long model, int what);
+    static native long address(java.nio.ByteBuffer direct);
 }

@@ -55,6 +55,12 @@ public abstract class NativeModel {
         return 3;
     }
 
+    /** The native address of a direct buffer, for a model that serves a memory Java shares. */
+    protected static long addressOf(ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("a model's memory must be a direct buffer");
+        return Native.address(direct);
+    }
+
     protected long query(int what) {
         return Native.query(handle(), what);
     }

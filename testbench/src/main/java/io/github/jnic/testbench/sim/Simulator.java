@@ -109,12 +109,45 @@ public final class Simulator implements AutoCloseable {
     /** Runs until {@code clock} has risen {@code cycles} more times; returns right after that edge. */
     public void step(String clock, long cycles) {
         if (cycles <= 0) return;
-        check(runNative(Long.MAX_VALUE, clockIndex(clock), cycles, null));
+        int c = clockIndex(clock);
+        long end = Native.rises(handle(), c) + cycles;
+        for (long left = cycles; left > 0; left = end - Native.rises(handle(), c)) {
+            int result = runNative(Long.MAX_VALUE, c, left, null);
+            check(result);
+            if (result != Native.RUN_MODEL_STOP) return;  // a model's stop request does not shorten a step
+        }
+    }
+
+    /**
+     * Runs until a bus model asks to stop (for instance when the batch Java handed it is done), at
+     * most {@code maxCycles} rising edges of {@code clock}. True if a model stopped the run.
+     */
+    public boolean runUntilModelStops(String clock, long maxCycles) {
+        if (maxCycles <= 0) return false;
+        int result = runNative(Long.MAX_VALUE, clockIndex(clock), maxCycles, null);
+        check(result);
+        return result == Native.RUN_MODEL_STOP;
+    }
+
+    /**
+     * Like {@link #runUntil}, but returns false instead of throwing when {@code maxCycles} pass
+     * first (waiting for an interrupt with a deadline). A model's stop request ends the wait too
+     * (false, unless the condition holds then).
+     */
+    public boolean runUntilAtMost(Condition condition, String clock, long maxCycles) {
+        if (condition.port().simulator() != this) throw new IllegalArgumentException("condition on another simulator's port");
+        if (condition.holds()) return true;
+        if (maxCycles <= 0) return false;
+        int result = runNative(Long.MAX_VALUE, clockIndex(clock), maxCycles, condition);
+        check(result);
+        return result == Native.RUN_CONDITION || condition.holds();
     }
 
     /** Advances simulation time by {@code ps}, every clock ticking on its own schedule. */
     public void run(long ps) {
-        check(runNative(time() + ps, -1, 0, null));
+        long until = time() + ps;
+        while (runNative(until, -1, 0, null) == Native.RUN_MODEL_STOP) {}
+        check(Native.status(handle()) == Native.RUNNING ? Native.RUN_DONE : Native.RUN_HALTED);
     }
 
     /**
@@ -126,8 +159,11 @@ public final class Simulator implements AutoCloseable {
         if (condition.holds()) return 0;
         int c = clockIndex(clock);
         long before = Native.rises(handle(), c);
-        int result = runNative(Long.MAX_VALUE, c, maxCycles, condition);
-        check(result);
+        int result;
+        do {
+            result = runNative(Long.MAX_VALUE, c, maxCycles - (Native.rises(handle(), c) - before), condition);
+            check(result);
+        } while (result == Native.RUN_MODEL_STOP && Native.rises(handle(), c) - before < maxCycles);
         long cycles = Native.rises(handle(), c) - before;
         if (result != Native.RUN_CONDITION)
             throw new SimulationException("condition " + condition + " did not hold within " + maxCycles + " cycles of " + clock);
