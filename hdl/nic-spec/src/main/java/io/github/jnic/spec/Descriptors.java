@@ -125,28 +125,39 @@ public final class Descriptors {
     public static final int DTYP_CONTEXT = 0;
     public static final int DTYP_DATA = 1;
 
-    /** Reads {@code field} of the descriptor at {@code base} in {@code ring} (whatever byte order is set on it). */
+    /**
+     * Reads {@code field} of the descriptor at {@code base} in {@code ring} (whatever byte order is
+     * set on it). Allocates nothing: drivers call it for every descriptor.
+     */
     public static long get(ByteBuffer ring, int base, Field field) {
-        Field local = inHalf(field);
-        return local.get(half(ring, base, field));
+        int shift = shiftInHalf(field);
+        return (half(ring, base, field) >>> shift) & valueMask(field);
     }
 
     /** Writes {@code value} into {@code field} of the descriptor at {@code base}, leaving its other bits. */
     public static void put(ByteBuffer ring, int base, Field field, long value) {
-        Field local = inHalf(field);
-        long word = local.set(half(ring, base, field), value);
-        ring.duplicate().order(ByteOrder.LITTLE_ENDIAN).putLong(base + 8 * (field.lsb() / 64), word);
+        long max = valueMask(field);
+        if (field.width() < 64 && (value & ~max) != 0) throw new IllegalArgumentException(field.name() + " = " + value + " does not fit in " + field.width() + " bits");
+        int shift = shiftInHalf(field);
+        long word = (half(ring, base, field) & ~(max << shift)) | (value << shift);
+        int at = base + 8 * (field.lsb() / 64);
+        ring.putLong(at, ring.order() == ByteOrder.LITTLE_ENDIAN ? word : Long.reverseBytes(word));
     }
 
     /** The 64-bit little-endian half of the descriptor that holds {@code field}. */
     private static long half(ByteBuffer ring, int base, Field field) {
-        return ring.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(base + 8 * (field.lsb() / 64));
+        long word = ring.getLong(base + 8 * (field.lsb() / 64));
+        return ring.order() == ByteOrder.LITTLE_ENDIAN ? word : Long.reverseBytes(word);
     }
 
-    /** {@code field} counted from the start of its half (no descriptor field spans the halves). */
-    private static Field inHalf(Field field) {
+    /** Where {@code field} starts inside its half (no descriptor field spans the halves). */
+    private static int shiftInHalf(Field field) {
         int half = field.lsb() / 64;
         if (field.msb() / 64 != half) throw new IllegalArgumentException(field.name() + " spans the descriptor's halves");
-        return new Field(field.name(), field.lsb() - 64 * half, field.width(), field.doc());
+        return field.lsb() - 64 * half;
+    }
+
+    private static long valueMask(Field field) {
+        return field.width() == 64 ? -1L : (1L << field.width()) - 1;
     }
 }

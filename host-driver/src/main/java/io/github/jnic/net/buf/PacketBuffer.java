@@ -220,6 +220,25 @@ public final class PacketBuffer {
         clearGather();
     }
 
+    /**
+     * Copies {@code length} bytes of the window from {@code offset} (counted from {@link #start()})
+     * into {@code dst} at {@code dstIndex}, reading the piece still to be gathered where it lies: how
+     * a device whose DMA cannot reach the stack's memory gathers a frame into its own, with one copy.
+     */
+    public void copyTo(int offset, int length, ByteBuffer dst, int dstIndex) {
+        if (offset < 0 || length < 0 || offset + length > length()) throw new IndexOutOfBoundsException("[" + offset + ", " + (offset + length) + ") of " + length());
+        int from = start + offset, to = from + length;
+        if (gatherAt < 0 || to <= gatherAt || from >= gatherAt + gatherLength) {
+            dst.put(dstIndex, data, from, length);
+            return;
+        }
+        int head = Math.max(0, gatherAt - from);   // bytes before the piece
+        dst.put(dstIndex, data, from, head);
+        int pieceFrom = Math.max(from, gatherAt), pieceTo = Math.min(to, gatherAt + gatherLength);
+        dst.put(dstIndex + head, gatherSource, gatherIndex + pieceFrom - gatherAt, pieceTo - pieceFrom);
+        dst.put(dstIndex + head + pieceTo - pieceFrom, data, pieceTo, to - pieceTo);
+    }
+
     private void clearGather() {
         gatherSource = null;
         gatherAt = -1;

@@ -67,4 +67,27 @@ class PacketBufferTest {
             assertArrayEquals(linear.toByteArray(), gathered.toByteArray(), "head " + head + ", piece " + piece + ", tail " + tail);
         }
     }
+
+    /** Any range of a window copied out, across, before or after the piece, is those bytes of the linearized window. */
+    @Test
+    void copyToGivesTheWindowsBytesWithThePieceReadWhereItLies() {
+        SplittableRandom r = new SplittableRandom(13);
+        ByteBuffer source = ByteBuffer.allocateDirect(2048);
+        ByteBuffer out = ByteBuffer.allocateDirect(4096);
+        for (int t = 0; t < 2000; t++) {
+            byte[] bytes = refill(r, source, t);
+            int head = r.nextInt(0, 80), piece = r.nextInt(0, 1500), tail = r.nextInt(0, 40), index = r.nextInt(0, 400);
+            PacketBuffer b = PacketBuffer.allocate(2048, 64);
+            int at = b.append(head + piece + tail);
+            r.nextBytes(bytes);
+            System.arraycopy(bytes, 0, b.data(), at, head + piece + tail);
+            b.gatherLater(source, 0, index, at + head, piece);
+            int from = r.nextInt(0, b.length() + 1), length = r.nextInt(0, b.length() - from + 1), dstAt = r.nextInt(0, 1000);
+            b.copyTo(from, length, out, dstAt);
+            byte[] got = new byte[length];
+            out.get(dstAt, got);
+            byte[] whole = b.toByteArray();
+            assertArrayEquals(java.util.Arrays.copyOfRange(whole, from, from + length), got, "head " + head + ", piece " + piece + ", [" + from + "+" + length + ")");
+        }
+    }
 }
