@@ -32,7 +32,7 @@ final class ModerationBench implements AutoCloseable {
     static final String[] RECORDED = {"icr", "ims", "irq", "rxPacketArmed", "rxAbsoluteArmed", "rxPacketExpired",
         "rxAbsoluteExpired", "rxCountReached", "rxInterrupt", "txPacketArmed", "txAbsoluteArmed", "txPacketExpired",
         "txAbsoluteExpired", "txInterrupt", "throttled", "aimRate", "aimDelay"};
-    static final int IRQ = 2;
+    static final int ICR = 0, IMS = 1, IRQ = 2;
     static final int BATCH = 16_384;
 
     final long clockHz;
@@ -44,6 +44,11 @@ final class ModerationBench implements AutoCloseable {
     /** Cycles (model numbering) in which the RTL's line rose, and in which a frame was written back. */
     final List<Long> rises = new ArrayList<>();
     final List<Long> frames = new ArrayList<>();
+    /** When {@link #watch} is on: "name@cycle" for each cycle a one-bit observability output was high. */
+    final List<String> pulses = new ArrayList<>();
+    /** When {@link #watch} is on: every recorded row, by cycle (as {@link #RECORDED}). */
+    final List<long[]> rows = new ArrayList<>();
+    boolean watch;
     long compared;
 
     private long[][] expected = new long[0][];
@@ -108,8 +113,8 @@ final class ModerationBench implements AutoCloseable {
     }
 
     /** Recorded row r shows the registers after model step r - 1 (row 0: the reset state). */
-    private void check(long[][] rows) {
-        for (long[] row : rows) {
+    private void check(long[][] recorded) {
+        for (long[] row : recorded) {
             long r = recordedRows++;
             if (r == 0) continue;
             long step = r - 1;
@@ -120,6 +125,8 @@ final class ModerationBench implements AutoCloseable {
                 }
             }
             if (row[IRQ] == 1 && lastIrq == 0) rises.add(step);
+            if (watch) rows.add(row);
+            if (watch) for (int p = IRQ + 1; p < RECORDED.length - 2; p++) if (row[p] != 0) pulses.add(RECORDED[p] + "@" + step);
             lastIrq = row[IRQ];
             compared++;
         }
