@@ -10,6 +10,7 @@ import io.github.jnic.jhdl.flow.VerilatorLint;
 import io.github.jnic.jhdl.flow.Yosys;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.nic.mdio.MdioMaster;
+import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.nic.phy.DdrVendor;
 import java.io.File;
 import java.util.List;
@@ -82,5 +83,11 @@ class MacDesignsTest {
     void mdioMaster() {
         VerilogDesign d = lintClean(() -> new MdioMaster(20));
         synth(d, Yosys.Target.ICE40);
+    }
+
+    @Test
+    void phyMonitor() {
+        VerilogDesign d = lintClean(() -> new PhyMonitor(25, 1_250_000));
+        synth(d, Yosys.Target.ECP5);
     }
 }
