@@ -1,6 +1,6 @@
 package io.github.jnic.driver;
 
-import io.github.jnic.spec.Registers;
+import io.github.jnic.spec.Registers.Aim;
 
 /**
  * Interrupt coalescing as ethtool speaks of it ({@code ethtool -C rx-usecs N rx-frames N tx-usecs N
@@ -20,7 +20,9 @@ import io.github.jnic.spec.Registers;
  *       TxIntDelay 8 and TxAbsIntDelay 32, have that ratio); 0: no IDE, TXDW at once.
  *   <li><b>tx-frames</b>: RS (report status) on every tx-frames-th frame and on the last frame before
  *       each doorbell; 0 or 1: on every frame, as e1000e does.
- *   <li><b>adaptive-rx</b>: the card's adaptive mode (AIM.EN), the registers above being its bounds.
+ *   <li><b>adaptive-rx</b>: the card's adaptive mode (AIM.EN) chooses the receive delay itself, aiming
+ *       at rx-frames per interrupt under load (AIM.FRAMES) and never delaying a frame more than
+ *       rx-usecs (AIM.MAXDELAY); ITR is then 0 so a frame after a quiet spell interrupts at once.
  * </ul>
  * Timer registers count 1.024 µs; a non-zero microsecond value rounds up to at least one unit.
  */
@@ -37,7 +39,7 @@ public record Coalescing(int rxUsecs, int rxFrames, int txUsecs, int txFrames, b
     public static Coalescing off() { return new Coalescing(0, 1, 0, 1, false); }
 
     /** What to write into ITR (256 ns units). */
-    int itr() { return rxFrames > 1 ? 0 : clamp16((rxUsecs * 1000L + 255) / 256); }
+    int itr() { return rxFrames > 1 || adaptiveRx ? 0 : clamp16((rxUsecs * 1000L + 255) / 256); }
     /** RDTR (1.024 µs units). */
     int rdtr() { return rxFrames > 1 ? units(rxUsecs) : 0; }
     /** RADV (1.024 µs units). */
@@ -49,7 +51,10 @@ public record Coalescing(int rxUsecs, int rxFrames, int txUsecs, int txFrames, b
     /** TADV (1.024 µs units). */
     int tadv() { return clamp16(4L * units(txUsecs)); }
     /** AIM. */
-    int aim() { return adaptiveRx ? (int) Registers.AIM.field("EN").of(1) : 0; }
+    int aim() {
+        if (!adaptiveRx) return 0;
+        return (int) (Aim.EN.of(1) | Aim.FRAMES.of(Math.min(Math.max(rxFrames, 1), 255)) | Aim.MAXDELAY.of(units(rxUsecs)));
+    }
     /** Whether transmit descriptors carry IDE (their TXDW delayed by TIDV/TADV). */
     boolean txDelayed() { return txUsecs > 0; }
     /** RS on every how many frames. */

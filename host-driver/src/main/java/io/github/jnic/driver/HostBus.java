@@ -14,7 +14,10 @@ import io.github.jnic.spec.Register;
  * sees the card as it is at the clock's present time (a simulated card is first brought up to it),
  * and a register access may itself take bus time. The driver never waits by spinning on the clock:
  * it tells the stack when to look again ({@link #nextInterruptCheck}) and the stack's runner sleeps
- * until then or until {@link #setInterruptWakeup the wakeup} runs.
+ * until then or until {@link #setInterruptWakeup the wakeup} runs. What the card wrote into DMA
+ * memory is there for the host to see as of its last call on the bus (a simulated card cannot
+ * notice plain memory reads), so a driver looks at its rings after touching the bus, as it does
+ * when it takes an interrupt.
  *
  * <p>Called from the stack thread only (the wakeup excepted).
  */

@@ -55,6 +55,20 @@ public final class CardModel implements HostBus {
     private static final int WIRE_SLOTS = 256;
     private static final int FCS = 4, PREAMBLE_AND_GAP = 8 + 12, MIN_FRAME = 60;
 
+    // Fields looked up once (the data path allocates nothing, so the driver's allocation can be measured over the model).
+    private static final Register[] AT = new Register[REGISTER_SPACE / 4];
+    private static final Field ITR_INTERVAL = Registers.ITR.field("INTERVAL");
+    private static final Field RDTR_DELAY = Registers.RDTR.field("DELAY"), RDTR_FPD = Registers.RDTR.field("FPD");
+    private static final Field RADV_DELAY = Registers.RADV.field("DELAY");
+    private static final Field RXFC_FRAMES = Registers.RXFC.field("FRAMES");
+    private static final Field TIDV_DELAY = Registers.TIDV.field("DELAY"), TIDV_FPD = Registers.TIDV.field("FPD");
+    private static final Field TADV_DELAY = Registers.TADV.field("DELAY");
+    private static final Field PCSS = Registers.RXCSUM.field("PCSS"), IPOFLD = Registers.RXCSUM.field("IPOFLD"), TUOFLD = Registers.RXCSUM.field("TUOFLD");
+
+    static {
+        for (Register r : Registers.all()) if (r.offset() < REGISTER_SPACE) AT[r.offset() / 4] = r;
+    }
+
     private final LongSupplier clock;
     private final ByteBuffer memory;
     private final DmaArena arena;
@@ -136,7 +150,7 @@ public final class CardModel implements HostBus {
     @Override public int read(int offset) {
         advance();
         if (offset < 0 || offset >= REGISTER_SPACE || (offset & 3) != 0) return 0;
-        Register r = Registers.at(offset);
+        Register r = AT[offset / 4];
         if (r == null) return 0;
         if (r == Registers.ICR) {
             int v = regs[offset / 4] | (line ? (int) Cause.INT_ASSERTED.mask() : 0);
@@ -160,7 +174,7 @@ public final class CardModel implements HostBus {
     @Override public void write(int offset, int value) {
         advance();
         if (offset < 0 || offset >= REGISTER_SPACE || (offset & 3) != 0) return;
-        Register r = Registers.at(offset);
+        Register r = AT[offset / 4];
         if (r == null || r.access() == Register.Access.RO || r.access() == Register.Access.RC) return;
         int i = offset / 4;
         int v = (int) (value & writable[i]);
@@ -175,7 +189,7 @@ public final class CardModel implements HostBus {
         } else if (r == Registers.IMC) {
             regs[Registers.IMS.offset() / 4] &= ~v;
         } else if (r == Registers.RDTR || r == Registers.TIDV) {
-            Field fpd = r.field("FPD");
+            Field fpd = r == Registers.RDTR ? RDTR_FPD : TIDV_FPD;
             regs[i] = (int) (v & ~fpd.mask());
             if (fpd.isSet(v)) {
                 if (r == Registers.RDTR && (rdtrAt != NEVER || radvAt != NEVER)) fireRx();
@@ -219,16 +233,27 @@ public final class CardModel implements HostBus {
 
     // ---- time ----------------------------------------------------------------------------------
 
-    /** Processes everything due up to the clock's present time, in time order. */
+    /**
+     * Processes everything due up to the clock's present time, in time order, on both ends of the
+     * cable: whichever card's next event is earlier goes first, so a frame one sends reaches the
+     * other at the right moment though only one of them was asked.
+     */
     private void advance() {
         long target = clock.getAsLong();
+        CardModel other = peer;
         while (true) {
-            long t = nextEvent();
-            if (t > target) break;
-            now = Math.max(now, t);
-            step();
+            long mine = nextEvent(), theirs = other == null ? NEVER : other.nextEvent();
+            if (Math.min(mine, theirs) > target) break;
+            if (mine <= theirs) {
+                now = Math.max(now, mine);
+                step();
+            } else {
+                other.now = Math.max(other.now, theirs);
+                other.step();
+            }
         }
         now = Math.max(now, target);
+        if (other != null) other.now = Math.max(other.now, target);
     }
 
     /** The earliest moment something happens without the host: an arrival, a transmit, a timer, the line. */
@@ -275,7 +300,7 @@ public final class CardModel implements HostBus {
 
     private int reg(Register r) { return regs[r.offset() / 4]; }
     private void set(Register r, int v) { regs[r.offset() / 4] = v; }
-    private long field(Register r, String field) { return r.field(field).get(reg(r)); }
+    private long field(Register r, Field f) { return f.get(reg(r)); }
 
     private boolean rxEnabled() { return Rctl.EN.isSet(reg(Registers.RCTL)); }
     private boolean txEnabled() { return Tctl.EN.isSet(reg(Registers.TCTL)); }
@@ -305,7 +330,7 @@ public final class CardModel implements HostBus {
     }
 
     private long itrNanos() {
-        return field(Registers.ITR, "INTERVAL") * 256;
+        return field(Registers.ITR, ITR_INTERVAL) * 256;
     }
 
     /** The line follows ICR & IMS, but rises no sooner than ITR after it last rose. */
@@ -322,7 +347,7 @@ public final class CardModel implements HostBus {
 
     /** A frame was written back: RXT0 now, or when the packet timer, the absolute timer or the count says. */
     private void rxFrameDone() {
-        long rdtr = field(Registers.RDTR, "DELAY"), radv = field(Registers.RADV, "DELAY"), rxfc = field(Registers.RXFC, "FRAMES");
+        long rdtr = field(Registers.RDTR, RDTR_DELAY), radv = field(Registers.RADV, RADV_DELAY), rxfc = field(Registers.RXFC, RXFC_FRAMES);
         if (rdtr == 0) {   // as e1000: no packet timer, no delay (RADV only counts with RDTR)
             fireRx();
             return;
@@ -342,7 +367,7 @@ public final class CardModel implements HostBus {
 
     /** An RS descriptor was written back: TXDW now, or through TIDV/TADV when it carries IDE. */
     private void txDescriptorDone(boolean ide) {
-        long tidv = field(Registers.TIDV, "DELAY"), tadv = field(Registers.TADV, "DELAY");
+        long tidv = field(Registers.TIDV, TIDV_DELAY), tadv = field(Registers.TADV, TADV_DELAY);
         if (!ide || tidv == 0) {
             fireTx();
             return;
@@ -611,7 +636,7 @@ public final class CardModel implements HostBus {
         int[] verdict = checksums(f, len);
         status |= verdict[0];
         errors |= verdict[1];
-        int pcss = (int) field(Registers.RXCSUM, "PCSS");
+        int pcss = (int) field(Registers.RXCSUM, PCSS);
         int csum = pcss < len ? Checksum.fold(Checksum.add(0, f, pcss, len - pcss)) : 0;
 
         int size = ringSize(false);
@@ -698,7 +723,7 @@ public final class CardModel implements HostBus {
     /** RXCSUM: IPv4 header (IPCS, IPE) and TCP/UDP (TCPCS or UDPCS, TCPE); IXSM when nothing was checked. */
     private int[] checksums(byte[] f, int len) {
         int rxcsum = reg(Registers.RXCSUM);
-        boolean ipOn = Registers.RXCSUM.field("IPOFLD").isSet(rxcsum), l4On = Registers.RXCSUM.field("TUOFLD").isSet(rxcsum);
+        boolean ipOn = IPOFLD.isSet(rxcsum), l4On = TUOFLD.isSet(rxcsum);
         int status = 0, errors = 0;
         boolean checked = false;
         if ((ipOn || l4On) && len >= 34 && get16(f, 12) == 0x0800 && (f[14] >> 4) == 4) {
