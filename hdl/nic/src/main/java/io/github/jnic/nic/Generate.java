@@ -51,6 +51,8 @@ public final class Generate {
         DESIGNS.put("mac-rmii-echo", new Design("RMII MAC echoing frames through 32 bytes of FIFO: a board top for iCE40 timing", () -> new io.github.jnic.nic.mac.RmiiEcho(32)));
         DESIGNS.put("mdio", new Design("MDIO clause 22 management master, MDC = clk / 40", () -> new io.github.jnic.nic.mdio.MdioMaster(20)));
         DESIGNS.put("irq", new Design("interrupt causes and moderation (ICR/IMS, RDTR/RADV/TIDV/TADV/ITR/RXFC, adaptive), 125 MHz", () -> new io.github.jnic.nic.irq.InterruptModeration(125_000_000L)));
+        DESIGNS.put("rx-checksum", new Design("receive checksum offload: IPv4/TCP/UDP verdicts and the packet sum, 64-bit beats", () -> new io.github.jnic.nic.offload.RxChecksum(1)));
+        DESIGNS.put("tx-offload", new Design("transmit offload: TSO segmenter and checksum insertion (patches), 64-bit beats", io.github.jnic.nic.offload.TxOffload::new));
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,322 @@
+package io.github.jnic.nic.offload;
+
+import static io.github.jnic.nic.offload.Sums.count;
+import static io.github.jnic.nic.offload.Sums.firstLanes;
+import static io.github.jnic.nic.offload.Sums.lane;
+
+import io.github.jnic.jhdl.Bool;
+import io.github.jnic.jhdl.Mem;
+import io.github.jnic.jhdl.Module;
+import io.github.jnic.jhdl.Signal;
+import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.lib.Fsm;
+import io.github.jnic.jhdl.lib.Stream;
+import io.github.jnic.nic.stream.Beat;
+
+/**
+ * Transmit offload: TCP segmentation (TSO) and checksum insertion, streaming (no frame buffer; TSO
+ * keeps only the header, in a 32 × 64-bit RAM).
+ *
+ * <p>Ports (system clock domain):
+ * <ul>
+ * <li>{@code cmd}: one {@link TxCommand} per frame, taken before the frame's first beat (when the
+ *     engine is idle and the previous command's frames have left).</li>
+ * <li>{@code in}: the frame, {@code Stream.packets(new Beat())} (packed).</li>
+ * <li>{@code out}: frames to send, {@code Stream.packets(new Beat(), 1)}: a TSO request gives one
+ *     frame per segment, anything else its frame unchanged. {@code user} (valid with {@code last})
+ *     set means "drop this frame": the frame buffer discards it instead of sending it.</li>
+ * <li>{@code patches}: one {@link Patch} packet per frame on {@code out}, in order (two patches:
+ *     the IPv4 header checksum, then the TCP/UDP checksum, each possibly disabled).</li>
+ * <li>pulses {@code tsoContext} (a TSO request segmented and sent whole: TSCTC), {@code tsoFailed}
+ *     (a TSO request refused or cut short: TSCTFC), {@code checksumUnmodified} (a checksum asked for
+ *     could not be inserted; that frame left unmodified).</li>
+ * </ul>
+ *
+ * <p>TSO (TSE): the first HDRLEN bytes are the header, captured into the header RAM; then PAYLEN
+ * bytes of payload follow. Each segment is the header replayed with its fields rewritten, then the
+ * next min(MSS, what is left) payload bytes. Per segment k (from 0) of n: IPv4 total length =
+ * HDRLEN - IPCSS + its payload, IPv4 ID = ID + k; IPv6 payload length = HDRLEN - IPCSS - 40 + its
+ * payload; TCP sequence = seq + k × MSS; FIN and PSH kept only on the last segment, CWR only on the
+ * first; the TCP checksum field = its seed (the pseudo-header sum without the length, as the
+ * driver leaves it) + this segment's TCP length (HDRLEN - TUCSS + its payload), so the checksum
+ * engine's sum from TUCSS to the end gives the segment's checksum. The IPv4 header checksum
+ * (IPCSS..IPCSE at IPCSO, the field left 0 by the driver) and the TCP checksum are inserted on every
+ * segment whatever IXSM/TXSM say (IPv6: no header checksum).
+ *
+ * <p>Bad requests, one behaviour each (never a hang; other frames untouched):
+ * <ul>
+ * <li>TSO with MSS 0, PAYLEN 0, HDRLEN 0, UDP (TUCMD.TCP = 0), or offsets outside the header
+ *     (IPCSS + 20 (IPv4) or + 40 (IPv6) > TUCSS, TUCSS + 20 > HDRLEN, TUCSO + 2 > HDRLEN, IPv4
+ *     IPCSO + 2 > HDRLEN): the frame is dropped whole (nothing leaves), {@code tsoFailed}.</li>
+ * <li>TSO with a frame no longer than HDRLEN: dropped whole, {@code tsoFailed}.</li>
+ * <li>TSO with fewer payload bytes than PAYLEN: the segments already complete leave; the one the
+ *     data ends in leaves marked "drop"; {@code tsoFailed}.</li>
+ * <li>TSO with more payload bytes than PAYLEN: the PAYLEN bytes' segments leave but the last is
+ *     marked "drop", the rest of the frame is discarded; {@code tsoFailed}.</li>
+ * <li>Checksum offload whose start, end or field lies outside the frame (or whose end is before
+ *     its start): that checksum is not inserted (the frame leaves as it came),
+ *     {@code checksumUnmodified}.</li>
+ * </ul>
+ */
+public class TxOffload extends Module {
+    public final Stream<TxCommand> cmd = input(Stream.of(new TxCommand()));
+    public final Stream<Beat> in = input(Stream.packets(new Beat()));
+    public final Stream<Beat> out = output(Stream.packets(new Beat(), 1));
+    public final Stream<Patch> patches = output(Stream.packets(new Patch()));
+    public final Bool tsoContext = output(reg(bool(), false));
+    public final Bool tsoFailed = output(reg(bool(), false));
+    public final Bool checksumUnmodified = output(bool());
+
+    /** TCP flags (byte 13 of the TCP header). */
+    static final int FIN = 0x01, PSH = 0x08, CWR = 0x80;
+    /** Header RAM words: HDRLEN is at most 255 bytes. */
+    static final int HEADER_WORDS = 32;
+
+    enum Seg { IDLE, PASS, DISCARD, CAPTURE, SEGMENT, REPLAY, PAYLOAD }
+
+    final Fsm<Seg> seg = new Fsm<>(Seg.IDLE);
+
+    public TxOffload() {
+        TxCommand c = reg(new TxCommand()).named("c");
+        // the segments on their way to the checksum engine: a new command waits until they are done
+        UInt inFlight = reg(uint(4), 0).named("inFlight");
+        UInt word = reg(uint(5), 0).named("word");
+        UInt lo = reg(uint(3), 0).named("lo");
+        UInt payloadLeft = reg(uint(c.paylen.width())).named("payloadLeft");
+        UInt segLeft = reg(uint(16)).named("segLeft");
+        UInt seq = reg(uint(32)).named("seq");
+        UInt ipId = reg(uint(16)).named("ipId");
+        UInt flags = reg(uint(8)).named("flags");
+        UInt seed = reg(uint(16)).named("seed");
+        Bool segFirst = reg(bool()).named("segFirst");
+        Bool segLast = reg(bool()).named("segLast");
+        UInt totalLength = reg(uint(16)).named("totalLength");
+        UInt payloadLength = reg(uint(16)).named("payloadLength");
+        UInt tcpField = reg(uint(16)).named("tcpField");
+        Mem<UInt> header = mem(uint(Beat.WIDTH), HEADER_WORDS).named("header");
+
+        // ---- the pieces stream: header replays and payload pieces, packed by the BytePacker -------
+        Stream<Beat> pieces = wire(Stream.packets(new Beat(), 1)).named("pieces");
+        Stream<Beat> staged = pieces.stage();
+        BytePacker packer = new BytePacker();
+        staged.connectTo(packer.in);
+        TxChecksum sums = new TxChecksum();
+        packer.out.connectTo(sums.in);
+        sums.out.connectTo(out);
+        sums.patches.connectTo(patches);
+        sums.ipcss.assign(c.ipcss);
+        sums.ipcso.assign(c.ipcso);
+        sums.ipcse.assign(c.ipcse);
+        sums.tucss.assign(c.tucss);
+        sums.tucso.assign(c.tucso);
+        sums.tucse.assign(c.tucse);
+        sums.ixsm.assign(mux(c.tse, c.ipv4, c.ixsm));
+        sums.txsm.assign(c.txsm.or(c.tse));
+        checksumUnmodified.assign(sums.unmodified);
+
+        Bool pieceEnds = pieces.fire().and(pieces.last).named("pieceEnds");
+        inFlight.next(inFlight.plus(pieceEnds.asUInt().resize(4)).minus(sums.frameDone.asUInt().resize(4)));
+
+        // ---- defaults --------------------------------------------------------------------------
+        cmd.ready.assign(false);
+        in.ready.assign(false);
+        pieces.valid.assign(false);
+        pieces.payload.data.assign(in.payload.data);
+        pieces.payload.keep.assign(in.payload.keep);
+        pieces.last.assign(in.last);
+        pieces.user.assign(U(1, 0).asBits());
+        tsoContext.next(false);
+        tsoFailed.next(false);
+
+        // ---- the request's checks ------------------------------------------------------------------
+        TxCommand n = cmd.payload;
+        UInt hdr10 = n.hdrlen.resize(10);
+        Bool refused = n.mss.eq(0).or(n.paylen.eq(0)).or(n.hdrlen.eq(0)).or(n.tcp.not())
+                .or(n.ipcss.resize(10).plus(mux(n.ipv4, U(10, 20), U(10, 40))).gt(n.tucss.resize(10)))
+                .or(n.tucss.resize(10).plus(20).gt(hdr10))
+                .or(n.tucso.resize(10).plus(2).gt(hdr10))
+                .or(n.ipv4.and(n.ipcso.resize(10).plus(2).gt(hdr10))).named("refused");
+
+        // ---- where the current beat stands -------------------------------------------------------
+        UInt keepCount = count(in.payload.keep).named("keepCount");
+        UInt wordEnd = cat(word.resize(6).plus(1), U(3, 0)).asUInt().named("wordEnd"); // 9 bits: (word + 1) * 8
+        UInt hdr9 = c.hdrlen.resize(9);
+        Bool headerEndsHere = wordEnd.ge(hdr9).named("headerEndsHere");
+        UInt beatEnd = cat(word, U(3, 0)).asUInt().resize(9).plus(keepCount.resize(9)).named("beatEnd");
+        UInt headerTail = c.hdrlen.slice(2, 0);
+
+        // payload pieces
+        UInt avail = keepCount.minus(lo.resize(4)).named("avail");
+        Bool segFits = segLeft.le(avail.resize(16)).named("segFits");
+        UInt takeCount = mux(segFits, segLeft.slice(3, 0), avail).named("takeCount");
+        UInt pieceEnd = lo.resize(4).plus(takeCount).named("pieceEnd");
+        Bool wholeBeat = pieceEnd.eq(keepCount).named("wholeBeat");
+        Bool inEnds = wholeBeat.and(in.last).named("inEnds");
+        UInt payloadAfter = payloadLeft.minus(takeCount.resize(payloadLeft.width())).named("payloadAfter");
+        Bool allDone = payloadAfter.eq(0).named("allDone");
+        Bool mismatch = allDone.and(inEnds.not()).or(allDone.not().and(inEnds)).named("mismatch");
+
+        seg.on(Seg.IDLE, () -> {
+            cmd.ready.assign(inFlight.eq(0));
+            when(cmd.fire(), () -> {
+                nextCommand(c, n);
+                word.next(0);
+                lo.next(0);
+                payloadLeft.next(n.paylen);
+                segFirst.next(true);
+                when(n.tse.not(), () -> seg.goTo(Seg.PASS))
+                        .elseWhen(refused, () -> {
+                            tsoFailed.next(true);
+                            seg.goTo(Seg.DISCARD);
+                        })
+                        .otherwise(() -> seg.goTo(Seg.CAPTURE));
+            });
+        }).on(Seg.PASS, () -> {
+            pieces.valid.assign(in.valid);
+            in.ready.assign(pieces.ready);
+            when(in.fire().and(in.last), () -> seg.goTo(Seg.IDLE));
+        }).on(Seg.DISCARD, () -> {
+            in.ready.assign(true);
+            when(in.fire().and(in.last), () -> seg.goTo(Seg.IDLE));
+        }).on(Seg.CAPTURE, () -> {
+            when(in.valid, () -> {
+                header.write(word, in.payload.data);
+                captureFields(c, word, in.payload.data, seq, ipId, flags, seed);
+                when(in.last.and(beatEnd.le(hdr9)), () -> {
+                    // the frame ends inside the header: nothing to send
+                    in.ready.assign(true);
+                    tsoFailed.next(true);
+                    seg.goTo(Seg.IDLE);
+                }).elseWhen(headerEndsHere, () -> {
+                    // a beat holding payload too stays for the payload state
+                    in.ready.assign(wordEnd.eq(hdr9));
+                    lo.next(headerTail);
+                    seg.goTo(Seg.SEGMENT);
+                }).otherwise(() -> {
+                    in.ready.assign(true);
+                    word.next(word.plus(1));
+                });
+            });
+        }).on(Seg.SEGMENT, () -> {
+            Bool lastOne = payloadLeft.le(c.mss.resize(payloadLeft.width()));
+            UInt size = mux(lastOne, payloadLeft.slice(15, 0), c.mss);
+            UInt fromIp = c.hdrlen.resize(16).minus(c.ipcss.resize(16));
+            segLeft.next(size);
+            segLast.next(lastOne);
+            totalLength.next(fromIp.plus(size));
+            payloadLength.next(fromIp.minus(40).plus(size));
+            tcpField.next(Sums.add(seed, c.hdrlen.resize(16).minus(c.tucss.resize(16)).plus(size)));
+            word.next(0);
+            seg.goTo(Seg.REPLAY);
+        }).on(Seg.REPLAY, () -> {
+            pieces.valid.assign(true);
+            pieces.payload.data.assign(edit(c, word, header.readAsync(word), totalLength, payloadLength, ipId, seq,
+                    flags, segFirst, segLast, tcpField));
+            pieces.payload.keep.assign(mux(wordEnd.le(hdr9), U(8, 0xFF), firstLanes(headerTail.resize(4))));
+            pieces.last.assign(false);
+            when(pieces.fire(), () -> {
+                word.next(word.plus(1));
+                when(headerEndsHere, () -> seg.goTo(Seg.PAYLOAD));
+            });
+        }).on(Seg.PAYLOAD, () -> {
+            pieces.valid.assign(in.valid);
+            pieces.payload.keep.assign(firstLanes(pieceEnd).and(firstLanes(lo.resize(4)).not()));
+            pieces.last.assign(segFits.or(inEnds));
+            pieces.user.assign(mismatch.asBits());
+            in.ready.assign(pieces.ready.and(wholeBeat));
+            when(pieces.fire(), () -> {
+                segLeft.next(segLeft.minus(takeCount.resize(16)));
+                payloadLeft.next(payloadAfter);
+                lo.next(mux(wholeBeat, U(3, 0), pieceEnd.slice(2, 0)));
+                when(mismatch, () -> {
+                    tsoFailed.next(true);
+                    // what is left of a frame too long is discarded
+                    when(inEnds, () -> seg.goTo(Seg.IDLE)).otherwise(() -> seg.goTo(Seg.DISCARD));
+                }).elseWhen(allDone, () -> {
+                    tsoContext.next(true);
+                    seg.goTo(Seg.IDLE);
+                }).elseWhen(segFits, () -> {
+                    seq.next(seq.plus(c.mss.resize(32)));
+                    ipId.next(ipId.plus(1));
+                    segFirst.next(false);
+                    seg.goTo(Seg.SEGMENT);
+                });
+            });
+        });
+    }
+
+    static void nextCommand(TxCommand c, TxCommand n) {
+        c.ipcss.next(n.ipcss);
+        c.ipcso.next(n.ipcso);
+        c.ipcse.next(n.ipcse);
+        c.tucss.next(n.tucss);
+        c.tucso.next(n.tucso);
+        c.tucse.next(n.tucse);
+        c.paylen.next(n.paylen);
+        c.hdrlen.next(n.hdrlen);
+        c.mss.next(n.mss);
+        c.tse.next(n.tse);
+        c.tcp.next(n.tcp);
+        c.ipv4.next(n.ipv4);
+        c.ixsm.next(n.ixsm);
+        c.txsm.next(n.txsm);
+    }
+
+    /** Byte {@code p}'s offset from {@code start} (8 bits: headers are at most 255 bytes). */
+    static UInt rel(UInt p, UInt start) {
+        return p.minus(start);
+    }
+
+    /** Takes the fields TSO rewrites from a header beat as it is captured. */
+    static void captureFields(TxCommand c, UInt word, UInt data, UInt seq, UInt ipId, UInt flags, UInt seed) {
+        for (int i = 0; i < Beat.BYTES; i++) {
+            UInt p = cat(word, U(3, i)).asUInt();
+            UInt b = lane(data, i);
+            UInt ip = rel(p, c.ipcss), tu = rel(p, c.tucss);
+            when(ip.eq(4), () -> ipId.next(cat(b, ipId.slice(7, 0)).asUInt()));
+            when(ip.eq(5), () -> ipId.next(cat(ipId.slice(15, 8), b).asUInt()));
+            for (int k = 0; k < 4; k++) {
+                int hi = 31 - 8 * k, lo = hi - 7;
+                when(tu.eq(4 + k), () -> seq.next(replaceByte(seq, hi, lo, b)));
+            }
+            when(tu.eq(13), () -> flags.next(b));
+            when(p.eq(c.tucso), () -> seed.next(cat(b, seed.slice(7, 0)).asUInt()));
+            when(p.eq(c.tucso.plus(1)), () -> seed.next(cat(seed.slice(15, 8), b).asUInt()));
+        }
+    }
+
+    /** {@code v} with bits hi..lo replaced by {@code b}. */
+    static UInt replaceByte(UInt v, int hi, int lo, UInt b) {
+        java.util.List<Signal> parts = new java.util.ArrayList<>();
+        if (hi < v.width() - 1) parts.add(v.slice(v.width() - 1, hi + 1));
+        parts.add(b);
+        if (lo > 0) parts.add(v.slice(lo - 1, 0));
+        return cat(parts.toArray(new Signal[0])).asUInt();
+    }
+
+    /** Header word {@code word} as segment's header: each lane replaced where a rewritten field lies. */
+    static UInt edit(TxCommand c, UInt word, UInt data, UInt totalLength, UInt payloadLength, UInt ipId, UInt seq,
+            UInt flags, Bool segFirst, Bool segLast, UInt tcpField) {
+        UInt keepFlags = U(8, 0xFF).and(mux(segLast, U(8, 0xFF), U(8, ~(FIN | PSH) & 0xFF)))
+                .and(mux(segFirst, U(8, 0xFF), U(8, ~CWR & 0xFF)));
+        UInt newFlags = flags.and(keepFlags);
+        Signal[] lanes = new Signal[Beat.BYTES];
+        for (int i = 0; i < Beat.BYTES; i++) {
+            UInt p = cat(word, U(3, i)).asUInt();
+            UInt ip = rel(p, c.ipcss), tu = rel(p, c.tucss);
+            UInt b = lane(data, i);
+            b = mux(c.ipv4.and(ip.eq(2)), totalLength.slice(15, 8), b);
+            b = mux(c.ipv4.and(ip.eq(3)), totalLength.slice(7, 0), b);
+            b = mux(c.ipv4.and(ip.eq(4)), ipId.slice(15, 8), b);
+            b = mux(c.ipv4.and(ip.eq(5)), ipId.slice(7, 0), b);
+            b = mux(c.ipv4.not().and(ip.eq(4)), payloadLength.slice(15, 8), b);
+            b = mux(c.ipv4.not().and(ip.eq(5)), payloadLength.slice(7, 0), b);
+            for (int k = 0; k < 4; k++) b = mux(tu.eq(4 + k), seq.slice(31 - 8 * k, 24 - 8 * k), b);
+            b = mux(tu.eq(13), newFlags, b);
+            b = mux(p.eq(c.tucso), tcpField.slice(15, 8), b);
+            b = mux(p.eq(c.tucso.plus(1)), tcpField.slice(7, 0), b);
+            lanes[Beat.BYTES - 1 - i] = b;
+        }
+        return cat(lanes).asUInt();
+    }
+}
