@@ -93,21 +93,27 @@ public final class HttpWrkBench {
     }
 
     /** A server under test: one wrk run against it. */
-    private interface Target extends AutoCloseable {
+    interface Target extends AutoCloseable {
         WrkResult run(int seconds) throws Exception;
     }
 
     /** jnic's server on a jnic stack, wrk in the namespace on the TAP's kernel side. */
-    private static final class JnicTarget implements Target {
-        private final NetworkNamespace ns;
+    static final class JnicTarget implements Target {
+        final NetworkNamespace ns;
+        final NetStack stack;
+        final Tcp tcp;
         private final StackRunner runner;
 
         JnicTarget(byte[] body) throws Exception {
-            ns = NetworkNamespace.create("10.214.9", MacAddress.local(4349), 1500);
+            this(body, "10.214.9", new NetStack.Config());
+        }
+
+        JnicTarget(byte[] body, String subnet, NetStack.Config config) throws Exception {
+            ns = NetworkNamespace.create(subnet, MacAddress.local(4349), 1500);
             try {
-                NetStack stack = new NetStack();
+                stack = new NetStack(config);
                 stack.addAddress(stack.addInterface(ns.tap()), ns.stackAddress() + "/24");
-                Tcp tcp = new Tcp(stack.ipv4());
+                tcp = new Tcp(stack.ipv4());
                 stack.register(tcp);
                 HttpServer server = new HttpServer(new HttpRouter().route("GET", "/", r -> HttpResponse.of(200, "application/octet-stream", body)),
                         HttpLimits.defaults());
@@ -170,6 +176,11 @@ public final class HttpWrkBench {
 
     /** Runs wrk against {@code url} (inside {@code ns}, or here when it is null) and reads its figures. */
     static WrkResult wrk(NetworkNamespace ns, String url, int seconds) throws IOException, InterruptedException {
+        return parse(wrkReport(ns, url, seconds));
+    }
+
+    /** Runs wrk as {@link #wrk} does and returns its whole report. */
+    static String wrkReport(NetworkNamespace ns, String url, int seconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (ns != null) cmd.addAll(List.of("ip", "netns", "exec", ns.name()));
         cmd.addAll(List.of("wrk", "-t", "1", "-c", Integer.toString(CONNECTIONS), "-d", seconds + "s", "--timeout", "5s", "--latency", url));
@@ -180,7 +191,7 @@ public final class HttpWrkBench {
             throw new IOException("wrk did not finish: " + out);
         }
         if (p.exitValue() != 0) throw new IOException("wrk failed (" + p.exitValue() + "): " + out);
-        return parse(out);
+        return out;
     }
 
     /** Reads {@code Requests/sec}, the 99% latency line and any error lines from wrk's report. */

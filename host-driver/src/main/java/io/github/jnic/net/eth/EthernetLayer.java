@@ -25,13 +25,14 @@ public final class EthernetLayer {
     private Protocol ipv4;
 
     private final Counter rxFrames, txFrames;
-    private final Counter dropTruncated, dropNotForUs, dropVlan, dropEtherType, dropTxRefused, dropLinkDown, dropOversize;
+    private final Counter dropTruncated, dropTooManyTags, dropNotForUs, dropVlan, dropEtherType, dropTxRefused, dropLinkDown, dropOversize;
 
     public EthernetLayer(Counters counters) {
         String l = "eth";
         rxFrames = counters.stat(l, "rx-frames", "frames received");
         txFrames = counters.stat(l, "tx-frames", "frames handed to devices");
-        dropTruncated = counters.drop(l, "truncated", "frame shorter than its Ethernet header and tags");
+        dropTruncated = counters.drop(l, "truncated", "frame cut short: shorter than its Ethernet header and the tags it announces");
+        dropTooManyTags = counters.drop(l, "too-many-tags", "more than two VLAN tags (802.1Q/802.1ad), not parsed further");
         dropNotForUs = counters.drop(l, "not-for-us", "destination MAC neither ours, broadcast, nor a joined group");
         dropVlan = counters.drop(l, "wrong-vlan", "VLAN tag does not match the interface");
         dropEtherType = counters.drop(l, "unknown-ethertype", "EtherType other than IPv4 and ARP");
@@ -48,7 +49,7 @@ public final class EthernetLayer {
     /** A frame from {@code iface}'s device; ownership passes here. */
     public void receive(NetInterface iface, PacketBuffer buf, long now) {
         rxFrames.increment();
-        if (!frame.wrap(buf.data(), buf.start(), buf.length())) { drop(buf, dropTruncated); return; }
+        if (!frame.wrap(buf.data(), buf.start(), buf.length())) { drop(buf, frame.tooManyTags() ? dropTooManyTags : dropTruncated); return; }
         if (!(frame.destinationIs(iface.mac()) || frame.isBroadcast() || (frame.isMulticast() && acceptsMulticast(iface)))) {
             drop(buf, dropNotForUs);
             return;

@@ -138,13 +138,13 @@ public final class IcmpLayer implements Ipv4Transport, Ipv4Layer.ErrorSender {
             return;
         }
         int proto = quoted.protocol();
+        Ipv4Transport t = ip.transport(proto);
+        if (t == null) { dropBadQuote.increment(); return; }   // counted once: not also as received
         errorsReceived.increment();
         if (type == IcmpMessage.DEST_UNREACHABLE && code == IcmpMessage.CODE_FRAGMENTATION_NEEDED) {
             ip.learnPathMtu(quoted.destination(), msg.nextHopMtu(), quoted.totalLength());   // before the transport hears of it
         }
         for (IcmpErrorListener l : errorListeners) l.icmpError(reporter, type, code, quoted.destination(), proto, d, q + ihl, avail - ihl, now);
-        Ipv4Transport t = ip.transport(proto);
-        if (t == null) { dropBadQuote.increment(); return; }
         t.icmpError(type, code, quoted.source(), quoted.destination(), d, q + ihl, avail - ihl, now);
     }
 

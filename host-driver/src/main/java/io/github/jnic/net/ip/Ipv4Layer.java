@@ -50,7 +50,11 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     private final ArrayDeque<PacketBuffer> loopback = new ArrayDeque<>();
     private final Ipv4Header ip = new Ipv4Header();
     private ErrorSender errors = (t, c, i, d, o, l, n) -> {};
-    private int nextId;
+    // RFC 6864/7739: IDs from one of many counters picked by a keyed hash of the datagram's addresses and
+    // protocol (as Linux's ip_idents), so a destination sees its own sequence and learns nothing of the rest.
+    private static final int ID_BUCKETS = 2048;
+    private final int[] ids = new int[ID_BUCKETS];
+    private final long idKey;
     private final java.util.function.LongSupplier clock;   // the stack's clock: sends may come from app requests, between polls
 
     // The datagram being delivered to a transport right now, so it can ask for an ICMP error about it.
@@ -69,11 +73,15 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     // Destination -> {path MTU, when learned}. Touched on errors and when connections start, never per packet.
     private final java.util.Map<Integer, long[]> pathMtus = new java.util.HashMap<>();
     private final Counter dropTruncated, dropVersion, dropHeaderLength, dropLength, dropChecksum, dropOptions,
-            dropSource, dropNotForUs, dropProtocol, dropNoRoute, dropFragNeeded, dropTooBig;
+            dropSource, dropSourceBroadcast, dropSourceMulticast, dropSourceZero, dropSourceLoopback, dropSourceOwn,
+            dropNotForUs, dropProtocol, dropNoRoute, dropFragNeeded, dropTooBig;
 
     public Ipv4Layer(EthernetLayer eth, ArpLayer arp, BufferPool pool, List<NetInterface> interfaces, Counters counters,
-                     int maxReassemblies, long reassemblyTimeoutNanos, java.util.function.LongSupplier clock) {
+                     int maxReassemblies, long reassemblyTimeoutNanos, java.util.function.LongSupplier clock, long seed) {
         this.clock = clock;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x1d5L);
+        for (int i = 0; i < ID_BUCKETS; i++) ids[i] = random.nextInt();
+        this.idKey = random.nextLong();
         this.eth = eth;
         this.arp = arp;
         this.pool = pool;
@@ -91,7 +99,12 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         dropLength = counters.drop(l, "bad-length", "total length smaller than the header");
         dropChecksum = counters.drop(l, "bad-checksum", "header checksum wrong");
         dropOptions = counters.drop(l, "bad-options", "malformed options (length 0/1 or past the header)");
-        dropSource = counters.drop(l, "bad-source", "source address multicast or broadcast");
+        dropSource = counters.drop(l, "bad-source", "source address reserved (240.0.0.0/4)");
+        dropSourceBroadcast = counters.drop(l, "source-broadcast", "source address a limited or directed broadcast (of any interface)");
+        dropSourceMulticast = counters.drop(l, "source-multicast", "source address multicast");
+        dropSourceZero = counters.drop(l, "source-zero", "source address 0.0.0.0 (accepted only for UDP to 255.255.255.255: DHCP)");
+        dropSourceLoopback = counters.drop(l, "source-loopback", "source address 127.0.0.0/8 arriving from the wire");
+        dropSourceOwn = counters.drop(l, "source-own", "source address one of this host's own, arriving from the wire");
         dropNotForUs = counters.drop(l, "not-for-us", "destination is not ours (this host does not forward)");
         dropProtocol = counters.drop(l, "unknown-protocol", "no transport for the protocol number");
         dropNoRoute = counters.drop(l, "no-route", "no route to the destination");
@@ -116,6 +129,11 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     // ---- receive ---------------------------------------------------------------------------
 
     @Override public void receive(NetInterface iface, PacketBuffer buf, long now) {
+        input(iface, buf, now, true);
+    }
+
+    /** A datagram from a device ({@code fromWire}) or looped back from this host. */
+    private void input(NetInterface iface, PacketBuffer buf, long now, boolean fromWire) {
         rxDatagrams.increment();
         int len = buf.length();
         if (len < Ipv4Header.MIN_LENGTH) { drop(buf, dropTruncated); return; }
@@ -131,7 +149,8 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         if (!ip.optionsWellFormed()) { drop(buf, dropOptions); return; }
         int src = ip.source();
         int dst = ip.destination();
-        if (Ipv4Address.isBadSource(src)) { drop(buf, dropSource); return; }
+        Counter refused = refusedSource(src, dst, ip.protocol(), fromWire);
+        if (refused != null) { drop(buf, refused); return; }
         if (!acceptsDestination(iface, dst)) { drop(buf, dropNotForUs); return; }
         buf.truncate(total);   // Ethernet padding off
         if (ip.isFragment()) {
@@ -200,6 +219,23 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
                 datagram.data(), datagram.start() + ihl, datagram.length() - ihl, now);
     }
 
+    /**
+     * RFC 1122 3.2.1.3 and 3.2.2.6: the reason a datagram's source is refused, or null. Nobody may
+     * answer a broadcast or multicast source (one spoofed packet would become a link-wide answer);
+     * 0.0.0.0 is only for a host that has no address yet, asking DHCP by broadcast; loopback and our
+     * own addresses never come from the wire.
+     */
+    private Counter refusedSource(int src, int dst, int protocol, boolean fromWire) {
+        if (src == 0) return dst == Ipv4Address.BROADCAST && protocol == Ipv4Header.PROTO_UDP ? null : dropSourceZero;
+        if (Ipv4Address.isMulticast(src)) return dropSourceMulticast;
+        if (isBroadcastOrMulticast(src)) return dropSourceBroadcast;
+        if (Ipv4Address.isBadSource(src)) return dropSource;
+        if (!fromWire) return null;
+        if (Ipv4Address.isLoopback(src)) return dropSourceLoopback;
+        if (isLocalAddress(src)) return dropSourceOwn;
+        return null;
+    }
+
     private boolean acceptsDestination(NetInterface iface, int dst) {
         if (Ipv4Address.isMulticast(dst)) return dst == 0xe0000001 || iface.inGroup(dst);
         if (iface.isBroadcast(dst)) return true;
@@ -207,7 +243,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
     }
 
     /** Limited or directed broadcast of one of our subnets, or multicast. */
-    public boolean isBroadcastOrMulticast(int addr) {
+    @Override public boolean isBroadcastOrMulticast(int addr) {
         if (Ipv4Address.isMulticast(addr)) return true;
         for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).isBroadcast(addr)) return true;
         return false;
@@ -301,7 +337,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         int total = Ipv4Header.MIN_LENGTH + segment.length();
         if (total > 0xffff && segment.segmentSize() == 0) { drop(segment, dropTooBig); return SendResult.DROPPED; }
         NetDevice dev = iface.device();
-        int id = nextId++ & 0xffff;
+        int id = nextId(src, dst, protocol);
         txDatagrams.increment();
         boolean local = isLocalAddress(dst);
         boolean fits = local || total <= iface.mtu() || segment.segmentSize() > 0;   // loopback has no MTU
@@ -320,6 +356,14 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
             return SendResult.SENT;
         }
         return output(iface, nextHop, dst, segment);
+    }
+
+    /** The next IPv4 ID for this source, destination and protocol (RFC 6864 section 4.2: unique per such triple). */
+    private int nextId(int src, int dst, int protocol) {
+        long h = ((dst & 0xffffffffL) << 32 | (src & 0xffffffffL)) ^ idKey;
+        h = (h ^ (h >>> 31) ^ protocol) * 0x9e3779b97f4a7c15L;   // a keyed mix: outsiders cannot tell which destinations share a counter
+        int bucket = (int) (h >>> 53) & (ID_BUCKETS - 1);
+        return ids[bucket]++ & 0xffff;
     }
 
     /** Hands a finished datagram to the link: multicast and broadcast map to MACs, unicast goes through ARP. */
@@ -432,6 +476,12 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
         return r != null && !isLocalAddress(dst) && r.iface().device().features().contains(NetDevice.Feature.TSO);
     }
 
+    /** Forward progress toward {@code dst} (TCP's ACKs): its next hop is reachable ({@link ArpLayer#confirm}). */
+    @Override public void confirmNeighbour(int dst) {
+        RoutingTable.Route r = route(dst);
+        if (r != null && !isLocalAddress(dst)) arp.confirm(r.iface(), r.nextHop(dst), clock.getAsLong());
+    }
+
     @Override public boolean isLocalAddress(int addr) {
         for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).hasAddress(addr)) return true;
         return false;
@@ -448,7 +498,7 @@ public final class Ipv4Layer implements Ipv4Output, EthernetLayer.Protocol {
             NetInterface owner = null;
             for (NetInterface i : interfaces) if (i.hasAddress(ip.destination())) owner = i;
             if (owner == null) { b.release(); continue; }
-            receive(owner, b, now);
+            input(owner, b, now, false);
         }
         long next = reassembler.poll(now);
         return loopback.isEmpty() ? next : now;

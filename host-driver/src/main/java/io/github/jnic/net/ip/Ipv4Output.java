@@ -49,4 +49,13 @@ public interface Ipv4Output {
 
     /** Whether {@code addr} is one of this host's own addresses. */
     boolean isLocalAddress(int addr);
+
+    /**
+     * A transport saw forward progress toward {@code dst} (an ACK advancing SND.UNA): the next hop
+     * answers, so its neighbour entry need not be re-validated (Linux's dst_confirm).
+     */
+    default void confirmNeighbour(int dst) { }
+
+    /** Whether {@code addr} is multicast, the limited broadcast, or the directed broadcast of one of this host's subnets. */
+    default boolean isBroadcastOrMulticast(int addr) { return addr == -1 || (addr >>> 28) == 0xe; }
 }

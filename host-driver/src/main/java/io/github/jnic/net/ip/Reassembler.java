@@ -10,7 +10,10 @@ import io.github.jnic.net.wire.Ipv4Header;
  * IPv4 fragment reassembly with bounded memory: at most {@code maxDatagrams} datagrams in progress
  * (each in one 64 KiB buffer, so memory never exceeds {@code maxDatagrams × 64 KiB}); the oldest is
  * evicted when a new one needs room; each expires after a timeout. Which 8-byte blocks have arrived
- * is kept in a bitmap, so overlaps, duplicates and any arrival order are handled. Stack thread only.
+ * is kept in a bitmap, so fragments may come in any order; a fragment wholly received before is a
+ * duplicate (dropped, the datagram kept), one that overlaps part of what arrived discards the whole
+ * datagram (RFC 5722's rule, which Linux applies to IPv4 too: overlaps are how filters are evaded),
+ * and so do fragments that would make it longer than 65 535 bytes. Stack thread only.
  */
 final class Reassembler {
     /** Told when a datagram times out after its first fragment arrived (for ICMP time exceeded). */
@@ -39,7 +42,7 @@ final class Reassembler {
     private final BufferPool pool;
     private final long timeoutNanos;
     private final TimeoutListener timeoutListener;
-    private final Counter reassembled, dropBadFragment, dropEvicted, dropTimeout, dropTooLong;
+    private final Counter reassembled, dropBadFragment, dropEvicted, dropTimeout, dropInconsistent, dropTooLong, dropOverlap, dropDuplicate;
 
     Reassembler(int maxDatagrams, long timeoutNanos, Counters counters, TimeoutListener timeoutListener) {
         this.slots = new Slot[maxDatagrams];
@@ -49,10 +52,13 @@ final class Reassembler {
         this.timeoutListener = timeoutListener;
         String l = "ipv4";
         reassembled = counters.stat(l, "reassembled", "datagrams reassembled from fragments");
-        dropBadFragment = counters.drop(l, "bad-fragment", "fragment not a multiple of 8 bytes, or beyond 65535");
+        dropBadFragment = counters.drop(l, "bad-fragment", "fragment with more to come that is empty or not a multiple of 8 bytes");
         dropEvicted = counters.drop(l, "reassembly-evicted", "partial datagram evicted to make room (memory bound)");
         dropTimeout = counters.drop(l, "reassembly-timeout", "partial datagram expired before all fragments arrived");
-        dropTooLong = counters.drop(l, "reassembly-inconsistent", "fragments disagree on the datagram's length");
+        dropInconsistent = counters.drop(l, "reassembly-inconsistent", "fragments disagree on the datagram's length");
+        dropTooLong = counters.drop(l, "reassembly-too-long", "fragments would make a datagram longer than 65535 bytes (ping of death): all of it dropped");
+        dropOverlap = counters.drop(l, "fragment-overlap", "fragment overlapping part of one received before: the whole datagram dropped");
+        dropDuplicate = counters.drop(l, "fragment-duplicate", "fragment received before (the datagram goes on)");
     }
 
     /**
@@ -65,27 +71,28 @@ final class Reassembler {
         int offset = ip.fragmentOffset();
         int len = frag.length() - ihl;
         boolean more = ip.moreFragments();
-        if ((more && (len & 7) != 0) || offset + len > MAX_DATAGRAM - ihl || (more && len == 0)) {
+        if ((more && (len & 7) != 0) || (more && len == 0)) {
             dropBadFragment.increment();
             frag.release();
             return null;
         }
+        int end = offset + len;
         Slot s = find(ip.source(), ip.destination(), ip.protocol(), ip.identification());
+        int hdr = offset == 0 ? ihl : s != null && s.headerLength != 0 ? s.headerLength : Ipv4Header.MIN_LENGTH;
+        if (hdr + Math.max(end, s == null ? 0 : s.highest) > MAX_DATAGRAM) { drop(frag, s, dropTooLong); return null; }
         if (s == null) s = open(ip, now);
+        int from = offset >>> 3, to = (end + 7) >>> 3;
+        if (to > from) {
+            int have = count(s.blocks, from, to);
+            if (have == to - from) { dropDuplicate.increment(); frag.release(); return null; }
+            if (have > 0) { drop(frag, s, dropOverlap); return null; }
+        }
         byte[] d = s.buf.data();
         if (!more) {
-            int total = offset + len;
-            if ((s.payloadLength >= 0 && s.payloadLength != total) || s.highest > total) {
-                dropTooLong.increment();
-                frag.release();
-                discard(s);
-                return null;
-            }
-            s.payloadLength = total;
-        } else if (s.payloadLength >= 0 && offset + len > s.payloadLength) {
-            dropTooLong.increment();
-            frag.release();
-            discard(s);
+            if ((s.payloadLength >= 0 && s.payloadLength != end) || s.highest > end) { drop(frag, s, dropInconsistent); return null; }
+            s.payloadLength = end;
+        } else if (s.payloadLength >= 0 && end > s.payloadLength) {
+            drop(frag, s, dropInconsistent);
             return null;
         }
         if (offset == 0 && s.headerLength == 0) {
@@ -94,8 +101,8 @@ final class Reassembler {
         }
         System.arraycopy(frag.data(), frag.start() + ihl, d, PAYLOAD_AT + offset, len);
         frag.release();
-        s.highest = Math.max(s.highest, offset + len);
-        mark(s.blocks, offset >>> 3, (offset + len + 7) >>> 3);
+        s.highest = Math.max(s.highest, end);
+        mark(s.blocks, from, to);
         if (s.payloadLength < 0 || s.headerLength == 0 || !complete(s.blocks, (s.payloadLength + 7) >>> 3)) return null;
 
         PacketBuffer whole = s.buf;
@@ -104,7 +111,7 @@ final class Reassembler {
         int start = PAYLOAD_AT - s.headerLength;
         whole.window(start, PAYLOAD_AT + s.payloadLength);
         Ipv4Header h = header.wrap(d, start);
-        h.setTotalLength(Math.min(0xffff, s.headerLength + s.payloadLength));
+        h.setTotalLength(s.headerLength + s.payloadLength);   // at most 65535: checked fragment by fragment
         h.setFlagsAndOffset(0);
         h.fillChecksum();
         reassembled.increment();
@@ -141,6 +148,13 @@ final class Reassembler {
         return s;
     }
 
+    /** Drops a fragment and the whole datagram it belongs to (if one is in progress). */
+    private void drop(PacketBuffer frag, Slot s, Counter reason) {
+        reason.increment();
+        frag.release();
+        if (s != null) discard(s);
+    }
+
     private void discard(Slot s) {
         s.used = false;
         if (s.buf != null) s.buf.release();
@@ -168,6 +182,13 @@ final class Reassembler {
 
     private static void mark(long[] bits, int from, int to) {
         for (int i = from; i < to; i++) bits[i >>> 6] |= 1L << (i & 63);
+    }
+
+    /** How many of blocks {@code [from, to)} have arrived. */
+    private static int count(long[] bits, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) if ((bits[i >>> 6] & (1L << (i & 63))) != 0) n++;
+        return n;
     }
 
     private static boolean complete(long[] bits, int blocks) {

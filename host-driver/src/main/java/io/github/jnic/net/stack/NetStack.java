@@ -38,7 +38,10 @@ public final class NetStack implements StackExecutor {
         public int bufferSize = 2048;
         public int preallocatedBuffers = 256;
         public int arpCacheSize = 256;
-        public int arpQueuePerNeighbour = 16;
+        /** Memory parked per unresolved neighbour (buffer capacity, Linux's unres_qlen_bytes): a 64 KiB datagram's fragments fit. */
+        public int arpQueueBytes = ArpLayer.DEFAULT_QUEUE_BYTES;
+        /** How long a confirmed neighbour stays REACHABLE (randomized ×0.5–1.5); {@link ArpLayer#NEVER}: aging off. */
+        public long arpReachableNanos = ArpLayer.DEFAULT_REACHABLE_NANOS;
         public int maxReassemblies = 16;
         public long reassemblyTimeoutNanos = 30_000_000_000L;
         public int receiveBudget = 64;
@@ -74,8 +77,8 @@ public final class NetStack implements StackExecutor {
         this.config = config;
         this.pool = new BufferPool(config.bufferSize, config.preallocatedBuffers);
         this.eth = new EthernetLayer(counters);
-        this.arp = new ArpLayer(eth, pool, counters, config.arpCacheSize, config.arpQueuePerNeighbour);
-        this.ip = new Ipv4Layer(eth, arp, pool, interfaces, counters, config.maxReassemblies, config.reassemblyTimeoutNanos, this::now);
+        this.arp = new ArpLayer(eth, pool, counters, config.arpCacheSize, config.arpQueueBytes, config.seed).reachableTime(config.arpReachableNanos);
+        this.ip = new Ipv4Layer(eth, arp, pool, interfaces, counters, config.maxReassemblies, config.reassemblyTimeoutNanos, this::now, config.seed);
         eth.setHandlers(arp, ip);
         this.icmp = new IcmpLayer(ip, counters);
         ip.setErrorSender(icmp);

@@ -89,6 +89,7 @@ public final class Tcp implements Ipv4Transport {
         if (remotePort <= 0 || remotePort > 0xffff) throw new IllegalArgumentException("port " + remotePort);
         int src = localAddr != 0 ? localAddr : ip.sourceAddressFor(remoteAddr);
         if (src == 0) throw new TcpException(TcpError.UNREACHABLE, "no route to host " + addr(remoteAddr));
+        if (!unicast(remoteAddr) || ip.isBroadcastOrMulticast(remoteAddr)) throw new TcpException(TcpError.UNREACHABLE, "not a unicast address: " + addr(remoteAddr));
         int port = localPort != 0 ? localPort : ephemeralPort(src, remoteAddr, remotePort);
         if (port == 0 || lookup(src, port, remoteAddr, remotePort) != null) {
             throw new TcpException(TcpError.ADDRESS_IN_USE, "address already in use: " + addr(src) + ":" + localPort + " -> " + addr(remoteAddr) + ":" + remotePort);
@@ -161,11 +162,12 @@ public final class Tcp implements Ipv4Transport {
                 counters.drop(Drop.MALFORMED);
                 return;
             }
-            if (!unicast(src) || !unicast(dst)) {
+            if (!unicast(src) || !unicast(dst) || ip.isBroadcastOrMulticast(dst)) {   // RFC 1122 4.2.3.10
                 counters.drop(Drop.BAD_ADDRESS);
                 return;
             }
             int flags = in.flags();
+            if ((flags & (TcpHeader.SYN | TcpHeader.FIN)) == (TcpHeader.SYN | TcpHeader.FIN)) { counters.drop(Drop.SYN_FIN); return; }
             TcpConnection c = lookup(dst, in.destinationPort(), src, in.sourcePort());
             if (c != null && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN && c.acceptsNewSyn(in, options)) {
                 counters.count(Event.TIME_WAIT_REUSED);

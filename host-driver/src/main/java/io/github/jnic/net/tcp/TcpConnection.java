@@ -604,6 +604,7 @@ public final class TcpConnection {
         sendBuffer.consume(dataAcked);
         bufSeq += dataAcked;
         sndUna = ack;
+        tcp.ip.confirmNeighbour(remoteAddr);   // forward progress: the neighbour is reachable
         if (Seq.lt(sndNxt, sndUna)) sndNxt = sndUna;
         scoreboard.advance(sndUna);
         retries = 0;

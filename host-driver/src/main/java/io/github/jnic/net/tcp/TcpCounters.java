@@ -16,6 +16,8 @@ public final class TcpCounters {
         MALFORMED,
         /** From a broadcast, multicast or zero source, or to a broadcast or multicast destination: never answered. */
         BAD_ADDRESS,
+        /** SYN and FIN together (no real stack sends it; a scanner's probe): dropped, as Linux and FreeBSD do. */
+        SYN_FIN,
         /** No connection and no listener: answered with RST (a refused connect). */
         NO_SOCKET,
         /** A SYN, or a handshake's final ACK, while the listener's accept queue is full: dropped silently, the peer retries. */

@@ -19,25 +19,34 @@ public final class EthernetFrame {
     private int len;
     private int headerLength;
     private int vlanId;
+    private boolean tooManyTags;
 
-    /** Points the view at a frame; returns {@code false} (and the view is unusable) if the header is truncated. */
+    /**
+     * Points the view at a frame; returns {@code false} (and the view is unusable) if the header is
+     * truncated or carries more than {@link #MAX_TAGS} VLAN tags ({@link #tooManyTags} tells which).
+     */
     public boolean wrap(byte[] data, int off, int len) {
         this.b = data;
         this.off = off;
         this.len = len;
         this.vlanId = -1;
+        this.tooManyTags = false;
         if (len < HEADER_LENGTH) return false;
         int at = off + 12;
         for (int tags = 0; ; tags++) {
             int type = Bytes.get16(b, at);
             if (type != TYPE_VLAN && type != TYPE_QINQ) break;
-            if (tags == MAX_TAGS || at + TAG_LENGTH + 2 > off + len) return false;
+            if (tags == MAX_TAGS) { tooManyTags = true; return false; }
+            if (at + TAG_LENGTH + 2 > off + len) return false;
             vlanId = Bytes.get16(b, at + 2) & 0xfff;   // innermost tag wins
             at += TAG_LENGTH;
         }
         headerLength = at + 2 - off;
         return true;
     }
+
+    /** After a failed {@link #wrap}: the frame had a third VLAN tag (else it was cut short). */
+    public boolean tooManyTags() { return tooManyTags; }
 
     public byte[] data() { return b; }
     public int destinationOffset() { return off; }

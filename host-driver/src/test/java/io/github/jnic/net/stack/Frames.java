@@ -34,6 +34,20 @@ final class Frames {
         return u;
     }
 
+    /** A 20-byte TCP header (no options, window 65535) with its checksum. */
+    static byte[] tcp(int src, int dst, int srcPort, int dstPort, int seq, int ack, int flags) {
+        byte[] t = new byte[20];
+        Bytes.put16(t, 0, srcPort);
+        Bytes.put16(t, 2, dstPort);
+        Bytes.put32(t, 4, seq);
+        Bytes.put32(t, 8, ack);
+        t[12] = 0x50;
+        t[13] = (byte) flags;
+        Bytes.put16(t, 14, 0xffff);
+        Bytes.put16(t, 16, Checksum.finish(Checksum.add(Checksum.pseudoHeader(src, dst, 6, t.length), t, 0, t.length)));
+        return t;
+    }
+
     static byte[] icmpEcho(int id, int seq, byte[] data) {
         byte[] m = new byte[8 + data.length];
         m[0] = 8;

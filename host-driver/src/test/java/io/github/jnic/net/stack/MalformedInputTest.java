@@ -61,7 +61,16 @@ class MalformedInputTest {
         EthernetFrame.write(tagged, 0, macA, 0, macB, 42, EthernetFrame.TYPE_IPV4);
         expectDrop(tagged, "eth.drop.wrong-vlan");
         byte[] truncatedTag = Arrays.copyOf(tagged, 15);
-        expectDrop(truncatedTag, "eth.drop.truncated");
+        expectDrop(truncatedTag, "eth.drop.truncated");   // cut short by the device
+        byte[] threeTags = new byte[26 + 46];
+        EthernetFrame.write(threeTags, 0, macA, 0, macB, 1, EthernetFrame.TYPE_VLAN);
+        Bytes.put16(threeTags, 16, EthernetFrame.TYPE_VLAN);
+        Bytes.put16(threeTags, 18, 2);
+        Bytes.put16(threeTags, 20, EthernetFrame.TYPE_VLAN);
+        Bytes.put16(threeTags, 22, 3);
+        Bytes.put16(threeTags, 24, EthernetFrame.TYPE_IPV4);
+        expectDrop(threeTags, "eth.drop.too-many-tags");
+        expectDrop(Arrays.copyOf(threeTags, 24), "eth.drop.too-many-tags");   // the third tag itself cut short: still too many
     }
 
     @Test
@@ -84,7 +93,8 @@ class MalformedInputTest {
         expectDrop(with(good, f -> { Bytes.put16(f, 16, 19); fixIpChecksum(f); }), "ipv4.drop.bad-length");
         expectDrop(with(good, f -> { Bytes.put16(f, 16, 900); fixIpChecksum(f); }), "ipv4.drop.truncated");
         expectDrop(with(good, f -> f[24] ^= 1), "ipv4.drop.bad-checksum");
-        expectDrop(with(good, f -> { Bytes.put32(f, 26, 0xe0000005); fixIpChecksum(f); }), "ipv4.drop.bad-source");
+        expectDrop(with(good, f -> { Bytes.put32(f, 26, 0xe0000005); fixIpChecksum(f); }), "ipv4.drop.source-multicast");
+        expectDrop(with(good, f -> { Bytes.put32(f, 26, 0xf0000005); fixIpChecksum(f); }), "ipv4.drop.bad-source");
         expectDrop(with(good, f -> { Bytes.put32(f, 30, 0x0a000063); fixIpChecksum(f); }), "ipv4.drop.not-for-us");
         expectDrop(with(good, f -> { f[23] = 99; fixIpChecksum(f); }), "ipv4.drop.unknown-protocol");
         // An options area whose option claims to run past the header.
@@ -129,6 +139,16 @@ class MalformedInputTest {
         shortError[1] = 3;
         Bytes.put16(shortError, 2, Checksum.of(shortError, 0, 12));
         expectDrop(ipFrame(Frames.ipv4(TwoHosts.B, TwoHosts.A, 1, 1, 0, shortError)), "icmp.drop.bad-quote");
+        // An error quoting one of our datagrams whose protocol has no transport: one event, one counter.
+        byte[] quote = Frames.ipv4(TwoHosts.A, TwoHosts.B, 99, 1, 0, new byte[8]);
+        byte[] error = new byte[8 + quote.length];
+        error[0] = 3;
+        error[1] = 2;
+        System.arraycopy(quote, 0, error, 8, quote.length);
+        Bytes.put16(error, 2, Checksum.of(error, 0, error.length));
+        long received = net.a.counters().get("icmp.errors-received");
+        expectDrop(ipFrame(Frames.ipv4(TwoHosts.B, TwoHosts.A, 1, 1, 0, error)), "icmp.drop.bad-quote");
+        assertEquals(received, net.a.counters().get("icmp.errors-received"), "not also counted as received");
         byte[] reply = with(echo, m -> { m[0] = 0; Bytes.put16(m, 2, 0); Bytes.put16(m, 2, Checksum.of(m, 0, m.length)); });
         expectDrop(ipFrame(Frames.ipv4(TwoHosts.B, TwoHosts.A, 1, 1, 0, reply)), "icmp.drop.echo-reply-unexpected");
     }
