@@ -1,46 +1,20 @@
 package io.github.jnic.nic.mac;
 
+import static io.github.jnic.nic.DesignChecks.lintClean;
+import static io.github.jnic.nic.DesignChecks.synth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.Verilog;
-import io.github.jnic.jhdl.flow.VerilatorLint;
 import io.github.jnic.jhdl.flow.Yosys;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.nic.mdio.MdioMaster;
 import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.nic.phy.DdrVendor;
-import java.io.File;
-import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Every MAC top and its parts: lint-clean under verilator -Wall, synthesizable for iCE40 and ECP5 without latches. */
 class MacDesignsTest {
-
-    static boolean installed(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, command).canExecute()) return true;
-        }
-        return false;
-    }
-
-    static VerilogDesign lintClean(Supplier<Module> top) {
-        VerilogDesign d = Verilog.emit(top.get());
-        assumeTrue(installed("verilator"), "verilator is not installed (./nic test installs it); skipping lint");
-        VerilatorLint.requireClean(d);
-        return d;
-    }
-
-    static Yosys.Result synth(VerilogDesign d, Yosys.Target target) {
-        assumeTrue(installed("yosys"), "yosys is not installed (./nic test installs it); skipping synthesis");
-        Yosys.Result r = Yosys.synth(d, target);
-        assertEquals(List.of(), r.latches(), "latches");
-        assertEquals(List.of(), r.warnings(), "yosys warnings");
-        return r;
-    }
 
     @Test
     void gmiiMac() {
