@@ -269,29 +269,30 @@ public class TxOffload extends Module {
 
     /** Takes the fields TSO rewrites from a header beat as it is captured. */
     static void captureFields(TxCommand c, UInt word, UInt data, UInt seq, UInt ipId, UInt flags, UInt seed) {
-        for (int i = 0; i < Beat.BYTES; i++) {
-            UInt p = cat(word, U(3, i)).asUInt();
-            UInt b = lane(data, i);
-            UInt ip = rel(p, c.ipcss), tu = rel(p, c.tucss);
-            when(ip.eq(4), () -> ipId.next(cat(b, ipId.slice(7, 0)).asUInt()));
-            when(ip.eq(5), () -> ipId.next(cat(ipId.slice(15, 8), b).asUInt()));
-            for (int k = 0; k < 4; k++) {
-                int hi = 31 - 8 * k, lo = hi - 7;
-                when(tu.eq(4 + k), () -> seq.next(replaceByte(seq, hi, lo, b)));
-            }
-            when(tu.eq(13), () -> flags.next(b));
-            when(p.eq(c.tucso), () -> seed.next(cat(b, seed.slice(7, 0)).asUInt()));
-            when(p.eq(c.tucso.plus(1)), () -> seed.next(cat(seed.slice(15, 8), b).asUInt()));
-        }
+        ipId.next(captured(ipId, word, data, c.ipcss, 4));
+        seq.next(captured(seq, word, data, c.tucss, 4));
+        flags.next(captured(flags, word, data, c.tucss, 13));
+        seed.next(captured(seed, word, data, c.tucso, 0));
     }
 
-    /** {@code v} with bits hi..lo replaced by {@code b}. */
-    static UInt replaceByte(UInt v, int hi, int lo, UInt b) {
-        java.util.List<Signal> parts = new java.util.ArrayList<>();
-        if (hi < v.width() - 1) parts.add(v.slice(v.width() - 1, hi + 1));
-        parts.add(b);
-        if (lo > 0) parts.add(v.slice(lo - 1, 0));
-        return cat(parts.toArray(new Signal[0])).asUInt();
+    /**
+     * {@code old}, a big-endian field at header byte {@code start + offset}, with each of its bytes
+     * that lies in this beat taken from its lane (a field may straddle two beats, and several of its
+     * bytes lie in one: one value per beat, each byte chosen by its own mux).
+     */
+    static UInt captured(UInt old, UInt word, UInt data, UInt start, int offset) {
+        int bytes = old.width() / 8;
+        Signal[] parts = new Signal[bytes];
+        for (int j = 0; j < bytes; j++) {
+            int hi = old.width() - 1 - 8 * j;
+            UInt b = old.slice(hi, hi - 7);
+            for (int i = 0; i < Beat.BYTES; i++) {
+                UInt p = cat(word, U(3, i)).asUInt();
+                b = mux(rel(p, start).eq(offset + j), lane(data, i), b);
+            }
+            parts[j] = b;
+        }
+        return cat(parts).asUInt();
     }
 
     /** Header word {@code word} as segment's header: each lane replaced where a rewritten field lies. */
