@@ -53,7 +53,7 @@ class TxOffloadTest {
      * TSO under random headers (IPv4 with options or IPv6, TCP options, a VLAN tag or not), MSS
      * from 1 to 9000 (the edges, the usual values and uniform picks), payloads that end mid-segment
      * or on a segment's edge, and two whole 64 KiB sends; every segment as the RFCs and GSO's
-     * rules make it.
+     * rules make it. TUCSE is sometimes set: TSO ignores it.
      */
     @Test
     void tsoOnRandomHeaders() {
@@ -69,6 +69,8 @@ class TxOffloadTest {
                 shape = new Shape(shape.ipv4(), true, shape.vlan(), shape.ipOptionBytes(), shape.tcpOptionBytes(), paylen);
                 Packet p = Packets.random(r, shape);
                 Command c = Command.tso(p.ipv4(), p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), mss, paylen);
+                // TUCSE means nothing to TSO (each segment's sum runs to its end)
+                if (r.nextInt(4) == 0) c = c.withOffsets(c.ipcss(), c.ipcso(), c.ipcse(), c.tucss(), c.tucso(), 1 + r.nextInt(0xFFFF));
                 OffloadReference.Tx t = rig.send(p.tsoSeeded(), c);
                 assertEquals(1, t.tsoContexts());
                 segments += t.sent().size();
@@ -84,5 +86,106 @@ class TxOffloadTest {
     static int mss(Random r) {
         int[] usual = {1, 2, 3, 7, 8, 9, 536, 1220, 1440, 1448, 1460, 8948, 9000};
         return r.nextBoolean() ? usual[r.nextInt(usual.length)] : 1 + r.nextInt(9000);
+    }
+
+    /**
+     * CHECKSUM_PARTIAL's arithmetic at any offsets: random bytes, starts odd or even, ends inside,
+     * at 0 (the frame's end), before the start or past the frame, fields anywhere; a request that
+     * does not fit leaves that checksum out and is counted; two requests may overlap.
+     */
+    @Test
+    void checksumsAtAnyOffsetOrOutsideTheFrame() {
+        try (TxRig rig = new TxRig(4, 0.2, 0.6)) {
+            Random r = new Random(4);
+            int inserted = 0;
+            for (int i = 0; i < 300; i++) {
+                int length = 1 + r.nextInt(r.nextBoolean() ? 64 : 2000);
+                int[] ip = offsets(r, length), tu = offsets(r, length);
+                Command c = Command.checksum(r.nextBoolean(), ip[0], ip[1], ip[2], r.nextInt(4) != 0, tu[0], tu[1], tu[2])
+                        .withKind(r.nextBoolean(), r.nextBoolean());
+                OffloadReference.Tx t = rig.send(Packets.noise(r, length), c);
+                if (t.checksumUnmodified() == 0 && c.txsm()) inserted++;
+                if (i % 50 == 49) rig.settle(2_000_000, "checksums, request " + i);
+            }
+            rig.settle(2_000_000, "checksums");
+            assertTrue(inserted > 100 && rig.checksumUnmodified > 30, inserted + " inserted, " + rig.checksumUnmodified + " not");
+        }
+    }
+
+    /** A start, a field and an end for a frame of {@code length}: mostly inside, sometimes not. */
+    static int[] offsets(Random r, int length) {
+        int reach = Math.min(256, length + 4);
+        int start = r.nextInt(reach), at = r.nextInt(reach);
+        int end = switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> r.nextInt(length + 8);
+            default -> Math.min(0xFFFF, start + r.nextInt(Math.max(1, length - start)));
+        };
+        return new int[] {start, at, end};
+    }
+
+    /**
+     * Every bad request TxOffload documents, each followed by a good TSO send and a good
+     * checksum request: the bad one gets its behaviour and its count, never a hang, and the
+     * frames after it leave exactly right.
+     */
+    @Test
+    void badRequestsGetTheirBehaviourAndSpareTheNextFrames() {
+        try (TxRig rig = new TxRig(5, 0.2, 0.6)) {
+            Random r = new Random(5);
+            Packet p = Packets.random(r, new Shape(true, true, false, 8, 12, 3000));
+            Command good = Command.tso(true, p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), 1000, 3000);
+            byte[] frame = p.tsoSeeded();
+            int hdr = p.headerBytes();
+            java.util.Map<String, Runnable> cases = new java.util.LinkedHashMap<>();
+            cases.put("MSS 0", () -> rig.send(frame, good.withTse(3000, hdr, 0)));
+            cases.put("PAYLEN 0", () -> rig.send(frame, good.withTse(0, hdr, 1000)));
+            cases.put("HDRLEN 0", () -> rig.send(frame, good.withTse(3000, 0, 1000)));
+            cases.put("UDP", () -> rig.send(frame, good.withKind(false, true)));
+            cases.put("segment over 16 KiB", () -> rig.send(frame, good.withTse(3000, hdr, (1 << 14) - hdr + 1)));
+            cases.put("IP header overlapping TCP's", () -> rig.send(frame, good.withOffsets(p.ipStart(), p.ipStart() + 10,
+                    p.ipStart() + p.ipHeaderBytes() - 1, p.ipStart() + 19, p.ipStart() + 35, 0)));
+            cases.put("TCP header past HDRLEN", () -> rig.send(frame, good.withTse(3000, p.l4Start() + 19, 1000)));
+            cases.put("TUCSO past HDRLEN", () -> rig.send(frame, good.withOffsets(good.ipcss(), good.ipcso(), good.ipcse(),
+                    good.tucss(), hdr - 1, 0)));
+            cases.put("IPCSO past HDRLEN", () -> rig.send(frame, good.withOffsets(good.ipcss(), hdr - 1, good.ipcse(),
+                    good.tucss(), good.tucso(), 0)));
+            cases.put("IPCSE short of 20 bytes", () -> rig.send(frame, good.withOffsets(good.ipcss(), good.ipcso(),
+                    good.ipcss() + 18, good.tucss(), good.tucso(), 0)));
+            cases.put("IPCSE 0", () -> rig.send(frame, good.withOffsets(good.ipcss(), good.ipcso(), 0, good.tucss(), good.tucso(), 0)));
+            cases.put("IPCSE in TCP", () -> rig.send(frame, good.withOffsets(good.ipcss(), good.ipcso(), good.tucss(),
+                    good.tucss(), good.tucso(), 0)));
+            cases.put("frame shorter than HDRLEN", () -> rig.send(java.util.Arrays.copyOf(frame, hdr - 7), good));
+            cases.put("frame of HDRLEN alone", () -> rig.send(java.util.Arrays.copyOf(frame, hdr), good));
+            cases.put("payload short, mid-segment", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 1500), good));
+            cases.put("payload short, on a segment's edge", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 2000), good));
+            cases.put("payload short by one", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 2999), good));
+            cases.put("payload long by one", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 3001), good));
+            cases.put("payload long, into a beat", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 3013), good));
+            cases.put("payload long by a segment", () -> rig.send(java.util.Arrays.copyOf(frame, hdr + 4000), good));
+            cases.put("checksum field past the frame", () -> rig.send(Packets.noise(r, 40), Command.checksum(false, 0, 0, 0, true,
+                    3, 39, 0)));
+            cases.put("checksum end past the frame", () -> rig.send(p.partial(), Command.checksum(false, 0, 0, 0, true,
+                    p.l4Start(), p.checksumAt(), p.frame().length)));
+            cases.put("checksum start past the frame", () -> rig.send(Packets.noise(r, 40), Command.checksum(false, 0, 0, 0, true,
+                    41, 20, 0)));
+            cases.put("checksum end before its start", () -> rig.send(p.partial(), Command.checksum(false, 0, 0, 0, true,
+                    p.l4Start(), p.checksumAt(), p.l4Start() - 1)));
+            Command partial = Command.checksum(true, p.ipStart(), p.ipStart() + 10, p.ipStart() + p.ipHeaderBytes() - 1, true,
+                    p.l4Start(), p.checksumAt(), 0);
+            for (var e : cases.entrySet()) {
+                int failedBefore = rig.tsoFailed, unmodifiedBefore = rig.checksumUnmodified, sentBefore = rig.expectedSent.size();
+                e.getValue().run();
+                assertEquals(1, rig.tsoFailed - failedBefore + rig.checksumUnmodified - unmodifiedBefore, e.getKey() + " is counted once");
+                int sentByBad = rig.expectedSent.size() - sentBefore;
+                rig.send(frame, good);
+                rig.send(p.partial(), partial);
+                rig.settle(1_000_000, e.getKey());
+                int n = rig.wire.size();
+                for (int k = n - 4; k < n; k++) assertTrue(OffloadReference.receive(rig.wire.get(k), 0, true, true).good(), e.getKey());
+                assertTrue(sentByBad < 3, e.getKey() + " sends no more than the segments before its fault");
+            }
+            assertEquals(cases.size(), rig.tsoFailed + rig.checksumUnmodified);
+        }
     }
 }

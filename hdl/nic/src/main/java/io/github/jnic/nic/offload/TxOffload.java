@@ -40,14 +40,17 @@ import io.github.jnic.nic.stream.Beat;
  * first; the TCP checksum field = its seed (the pseudo-header sum without the length, as the
  * driver leaves it) + this segment's TCP length (HDRLEN - TUCSS + its payload), so the checksum
  * engine's sum from TUCSS to the end gives the segment's checksum. The IPv4 header checksum
- * (IPCSS..IPCSE at IPCSO, the field left 0 by the driver) and the TCP checksum are inserted on every
- * segment whatever IXSM/TXSM say (IPv6: no header checksum).
+ * (IPCSS..IPCSE at IPCSO, the field left 0 by the driver) and the TCP checksum (TUCSS to the
+ * segment's end, TUCSE ignored) are inserted on every segment whatever IXSM/TXSM say (IPv6: no
+ * header checksum).
  *
  * <p>Bad requests, one behaviour each (never a hang; other frames untouched):
  * <ul>
- * <li>TSO with MSS 0, PAYLEN 0, HDRLEN 0, UDP (TUCMD.TCP = 0), or offsets outside the header
- *     (IPCSS + 20 (IPv4) or + 40 (IPv6) > TUCSS, TUCSS + 20 > HDRLEN, TUCSO + 2 > HDRLEN, IPv4
- *     IPCSO + 2 > HDRLEN): the frame is dropped whole (nothing leaves), {@code tsoFailed}.</li>
+ * <li>TSO with MSS 0, PAYLEN 0, HDRLEN 0, UDP (TUCMD.TCP = 0), segments larger than the frame
+ *     buffer (HDRLEN + MSS > 16 KiB), or offsets outside the header (IPCSS + 20 (IPv4) or + 40
+ *     (IPv6) > TUCSS, TUCSS + 20 > HDRLEN, TUCSO + 2 > HDRLEN; IPv4: IPCSO + 2 > HDRLEN, IPCSE
+ *     before IPCSS + 19 or at TUCSS or later): the frame is dropped whole (nothing leaves),
+ *     {@code tsoFailed}.</li>
  * <li>TSO with a frame no longer than HDRLEN: dropped whole, {@code tsoFailed}.</li>
  * <li>TSO with fewer payload bytes than PAYLEN: the segments already complete leave; the one the
  *     data ends in leaves marked "drop"; {@code tsoFailed}.</li>
@@ -71,6 +74,8 @@ public class TxOffload extends Module {
     static final int FIN = 0x01, PSH = 0x08, CWR = 0x80;
     /** Header RAM words: HDRLEN is at most 255 bytes. */
     static final int HEADER_WORDS = 32;
+    /** The largest segment (HDRLEN + MSS) TSO makes: what a patch can reach and the frame buffer holds. */
+    static final int MAX_SEGMENT_FRAME = 1 << Patch.OFFSET_BITS;
 
     enum Seg { IDLE, PASS, DISCARD, CAPTURE, SEGMENT, REPLAY, PAYLOAD }
 
@@ -109,7 +114,8 @@ public class TxOffload extends Module {
         sums.ipcse.assign(c.ipcse);
         sums.tucss.assign(c.tucss);
         sums.tucso.assign(c.tucso);
-        sums.tucse.assign(c.tucse);
+        // a segment's TCP checksum runs to its end, whatever TUCSE says
+        sums.tucse.assign(mux(c.tse, U(16, 0), c.tucse));
         sums.ixsm.assign(mux(c.tse, c.ipv4, c.ixsm));
         sums.txsm.assign(c.txsm.or(c.tse));
         checksumUnmodified.assign(sums.unmodified);
@@ -135,7 +141,9 @@ public class TxOffload extends Module {
                 .or(n.ipcss.resize(10).plus(mux(n.ipv4, U(10, 20), U(10, 40))).gt(n.tucss.resize(10)))
                 .or(n.tucss.resize(10).plus(20).gt(hdr10))
                 .or(n.tucso.resize(10).plus(2).gt(hdr10))
-                .or(n.ipv4.and(n.ipcso.resize(10).plus(2).gt(hdr10))).named("refused");
+                .or(n.ipv4.and(n.ipcso.resize(10).plus(2).gt(hdr10)
+                        .or(n.ipcse.lt(n.ipcss.resize(16).plus(19))).or(n.ipcse.ge(n.tucss.resize(16)))))
+                .or(n.hdrlen.resize(17).plus(n.mss.resize(17)).gt(MAX_SEGMENT_FRAME)).named("refused");
 
         // ---- where the current beat stands -------------------------------------------------------
         UInt keepCount = count(in.payload.keep).named("keepCount");
