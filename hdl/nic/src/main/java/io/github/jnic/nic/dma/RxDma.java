@@ -103,6 +103,8 @@ public class RxDma extends Module {
     public final Bool busError = output(reg(bool(), false));
     public final UInt busErrorAddress = output(reg(uint(64), 0));
     public final Bool stopped = output(bool());
+    /** Nothing in progress or pending: no frame offered or begun, no transaction in flight or about to be issued. */
+    public final Bool idle = output(bool());
     public final Axi4 axi;
 
     enum State { IDLE, DESC, PLAN, AW, W, CHUNK, DISCARD, WB_AW, WB_W, DRAIN, STOPPED, RESET }
@@ -510,6 +512,11 @@ public class RxDma extends Module {
         UInt threshold = ringBytes.shiftRight(1);
         for (int t = 1; t <= 3; t++) threshold = mux(rdmts.eq(t), ringBytes.shiftRight(t + 1), threshold);
         lowDescriptors.assign(frameDone.and(owned.le(threshold)));
+
+        // nothing on the bus, nothing about to go on it, no frame begun, no pulse pending
+        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(fetching.not()).and(arValid.not()).and(awValid.not())
+                .and(inflight.eq(0)).and(dataOut.eq(0)).and(wbQueued.eq(0)).and(wbIssued.eq(wbDone)).and(resetting.not())
+                .and(frames.valid.not()).and(frameDone.not()).and(noBuffer.not()).and(busError.not()));
     }
 
     /** The engine with 4-bit IDs 0 and 1. */

@@ -89,6 +89,8 @@ public class InterruptModeration extends Module {
     public final Bool throttled = output(reg(bool(), false));
     public final UInt aimRate = output(reg(uint(8), 0));
     public final UInt aimDelay = output(reg(uint(16), 0));
+    /** No moderation timer is running (RDTR, RADV, TIDV, TADV, ITR's interval): time alone changes nothing. */
+    public final Bool timersIdle = output(bool());
 
     /** The cause bits ICR, ICS, IMS and IMC hold. */
     public static final long CAUSES = Cause.ALL.stream().mapToLong(Field::mask).reduce(0, (a, b) -> a | b);
@@ -220,6 +222,7 @@ public class InterruptModeration extends Module {
         txAbsoluteExpired.next(txAbsolute.expired);
         txInterrupt.next(txFire);
         throttled.next(held.and(holding.not()));
+        timersIdle.assign(rxPacket.running.or(rxAbsolute.running).or(txPacket.running).or(txAbsolute.running).or(throttle.running).not());
     }
 
     private static UInt field(UInt register, Field f) {

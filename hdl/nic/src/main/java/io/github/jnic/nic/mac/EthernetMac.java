@@ -29,6 +29,10 @@ public abstract class EthernetMac extends Module {
     public final Bool jumbo = input(bool());
     public final CounterPort txStats = input(new CounterPort());
     public final CounterPort rxStats = input(new CounterPort());
+    /** Each frame received, good or bad, as it ends (receive domain). */
+    public final Flow<FrameEvent> rxEvent = output(Flow.of(new FrameEvent()));
+    /** Each frame sent, as it leaves (transmit domain). */
+    public final Flow<FrameEvent> txEvent = output(Flow.of(new FrameEvent()));
 
     protected MacTx macTx;
     protected MacRx macRx;
@@ -51,6 +55,54 @@ public abstract class EthernetMac extends Module {
         macRx.maxLength.assign(mux(jumbo, U(MacRx.LENGTH_BITS, MAX_JUMBO_FRAME), U(MacRx.LENGTH_BITS, MAX_FRAME)));
         rxCounters.countFrom(macRx);
         rxCounters.read.connectFrom(rxStats);
+
+        withDomain(rxDomain, () -> {
+            Destination d = new Destination(macRx.out.valid, macRx.out.payload, macRx.out.last, "rx");
+            rxEvent.valid.assign(macRx.done);
+            rxEvent.payload.bad.assign(macRx.doneBad);
+            rxEvent.payload.fcsError.assign(macRx.doneFcsError);
+            rxEvent.payload.runt.assign(macRx.doneRunt);
+            rxEvent.payload.oversize.assign(macRx.doneOversize);
+            rxEvent.payload.phyError.assign(macRx.donePhyError);
+            rxEvent.payload.multicast.assign(d.multicast);
+            rxEvent.payload.broadcast.assign(d.broadcast);
+            rxEvent.payload.octets.assign(macRx.doneOctets);
+        });
+        withDomain(txDomain, () -> {
+            Destination d = new Destination(tx.fire(), tx.payload, tx.last, "tx");
+            txEvent.valid.assign(macTx.done);
+            txEvent.payload.bad.assign(macTx.doneBad);
+            txEvent.payload.fcsError.assign(false);
+            txEvent.payload.runt.assign(false);
+            txEvent.payload.oversize.assign(false);
+            txEvent.payload.phyError.assign(false);
+            txEvent.payload.multicast.assign(d.multicast);
+            txEvent.payload.broadcast.assign(d.broadcast);
+            txEvent.payload.octets.assign(macTx.doneOctets);
+        });
+    }
+
+    /**
+     * The kind of a frame's destination address, from its first six bytes as they pass: valid from
+     * the frame's seventh byte until the next frame starts (so at the frame's {@code done}).
+     */
+    private static final class Destination {
+        final Bool multicast;
+        final Bool broadcast;
+
+        Destination(Bool take, UInt data, Bool last, String prefix) {
+            UInt index = reg(uint(3), 0).named(prefix + "DestinationByte");
+            multicast = reg(bool(), false).named(prefix + "Multicast");
+            broadcast = reg(bool(), false).named(prefix + "Broadcast");
+            Bool first = index.eq(0);
+            when(take, () -> {
+                when(last, () -> index.next(0)).elseWhen(index.ne(6), () -> index.next(index.plus(1)));
+                when(first, () -> {
+                    multicast.next(data.bit(0));
+                    broadcast.next(data.eq(0xFF));
+                }).elseWhen(index.lt(6).and(data.ne(0xFF)), () -> broadcast.next(false));
+            });
+        }
     }
 
     private static <T> T in(ClockDomain domain, Supplier<T> create) {

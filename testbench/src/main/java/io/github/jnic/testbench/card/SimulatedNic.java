@@ -1,0 +1,286 @@
+package io.github.jnic.testbench.card;
+
+import io.github.jnic.driver.DmaArena;
+import io.github.jnic.driver.DmaMemory;
+import io.github.jnic.driver.HostBus;
+import io.github.jnic.jhdl.verilog.VerilogDesign;
+import io.github.jnic.spec.Registers;
+import io.github.jnic.testbench.axi.AxiLitePort;
+import io.github.jnic.testbench.axi.AxiMemory;
+import io.github.jnic.testbench.phy.GmiiPort;
+import io.github.jnic.testbench.phy.MdioRegisters;
+import io.github.jnic.testbench.sim.Simulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The card's RTL, simulated, as the driver's {@link HostBus}: registers through its AXI4-Lite slave,
+ * host memory behind its AXI4 master (the same bytes the driver sees as {@link DmaMemory}), its
+ * interrupt pin, and on the PHY side a GMII far end and a PHY's management registers. A frame the
+ * card sends goes to whoever listens ({@link #onSent}); frames arrive through {@link #receive}, or
+ * from another card joined with {@link #connect}.
+ *
+ * <h2>One clock</h2>
+ * The card's time is the stack's clock: every bus call first simulates the card up to the clock's
+ * present time. A register access then takes the bus cycles it takes in the RTL, so the card may be
+ * a little ahead of the clock; the next call happens at whichever is later. While the card is quiet
+ * (its {@code quiet} pin: no frame in it, both DMA engines idle, no moderation timer running, no
+ * interrupt pending) and no frame is on its wires, nothing it does depends on time, so the quiet
+ * stretch is skipped rather than simulated: a second of idle costs nothing.
+ *
+ * <h2>The host's own cost</h2>
+ * A stated model ({@link HostCost}), in the clock's time: taking an interrupt costs
+ * {@code interruptNs} before the ICR read that starts the handler, and each frame handled costs
+ * {@code frameNs} before the tail write that hands it back or queues it (RDT, TDT). The card keeps
+ * working meanwhile. Figures that depend on it print {@link HostCost#toString()} beside them.
+ *
+ * <h2>Two cards</h2>
+ * {@link #connect} joins two cards' GMII pins through a cable model that delivers each frame, as it
+ * was on the sender's pins (preamble, SFD, FCS), to the receiver's pins from the moment its last
+ * byte left: store and forward of one frame, and at most {@link #CABLE_STEP_NS} later when the two
+ * simulations were not at the same instant. Both are simulated in steps of that length, in turn.
+ *
+ * <p>Not thread-safe: the stack thread calls it.
+ */
+public final class SimulatedNic implements HostBus, AutoCloseable {
+    /** Where host memory starts on the bus (above 4 GiB, so both halves of every address register matter). */
+    public static final long BUS_BASE = 0x1_0000_0000L;
+    /** The longest a frame between two connected cards can be late, and their lockstep. */
+    public static final long CABLE_STEP_NS = 256;
+    /** While the card is busy, how often the host must look at the interrupt line though nothing told it to. */
+    public static final long BUSY_CHECK_NS = 1_000;
+
+    /** The host's cost per interrupt taken and per frame handled, in nanoseconds of the clock. */
+    public record HostCost(long interruptNs, long frameNs) {
+        public static final HostCost NONE = new HostCost(0, 0);
+
+        @Override
+        public String toString() {
+            return "host cost model: " + interruptNs + " ns per interrupt, " + frameNs + " ns per frame";
+        }
+    }
+
+    /** How the card and its host are simulated. */
+    public static final class Options {
+        public long systemPeriodPs = 16_000;      // 62.5 MHz, the card's system clock on an ECP5
+        public long phyPeriodPs = 8_000;          // GMII, 125 MHz
+        public int memoryBytes = 8 << 20;
+        public long memoryLatencyCycles = 32;     // 0.5 µs at 62.5 MHz
+        public long memoryJitterCycles = 0;
+        public double memoryReorder = 0;
+        public long seed = 1;
+        public HostCost hostCost = HostCost.NONE;
+        public int phyAddress = 1;
+    }
+
+    private final Simulator sim;
+    private final LongSupplier clock;
+    private final Options options;
+    private final AxiMemory memory;
+    private final AxiLitePort regs;
+    private final GmiiPort gmii;
+    private final MdioRegisters phy;
+    private final DmaArena arena;
+    private final List<Consumer<GmiiPort.Sent>> listeners = new ArrayList<>();
+    private SimulatedNic peer;
+
+    /** The clock's picoseconds minus the simulation's: grows when quiet time is skipped. */
+    private long offsetPs;
+    private int rxRingSize = 1, txRingSize = 1, rdt, tdt;
+    private long interruptsTaken, cyclesSkipped;
+
+    public SimulatedNic(VerilogDesign card, LongSupplier clock, Options options) {
+        this.clock = clock;
+        this.options = options;
+        sim = Simulator.load(card);
+        sim.clock("clk", options.systemPeriodPs);
+        sim.clock("txClk", options.phyPeriodPs);
+        sim.clock("rxClk", options.phyPeriodPs);
+        memory = new AxiMemory(sim, "clk", "dma", BUS_BASE, options.memoryBytes, options.seed)
+                .latency(options.memoryLatencyCycles, options.memoryLatencyCycles, options.memoryJitterCycles)
+                .reorder(options.memoryReorder);
+        regs = new AxiLitePort(sim, "clk", "host", 10_000);
+        gmii = new GmiiPort(sim, "txClk", "rxClk", "gmii", 12);
+        phy = new MdioRegisters(sim, "clk", options.phyAddress);
+        arena = new DmaArena(memory.memory(), BUS_BASE);
+        for (String reset : new String[] {"reset", "txReset", "rxReset"}) sim.port(reset).set(1);
+        sim.step("clk", 4);
+        for (String reset : new String[] {"reset", "txReset", "rxReset"}) sim.port(reset).set(0);
+        offsetPs = clock.getAsLong() * 1000 - sim.time();
+    }
+
+    /** The PHY's management registers (to bring the link up or down, as a PHY would report it). */
+    public MdioRegisters phy() {
+        return phy;
+    }
+
+    public Simulator simulator() {
+        return sim;
+    }
+
+    public AxiMemory hostMemory() {
+        return memory;
+    }
+
+    /** Calls {@code listener} with every frame the card puts on its pins, as they were on the wire. */
+    public void onSent(Consumer<GmiiPort.Sent> listener) {
+        listeners.add(listener);
+    }
+
+    /** A frame (bytes as on the wire) arriving on the card's receive pins at the clock's time {@code atNs} or, if that has passed, now. */
+    public void receive(byte[] wire, long atNs) {
+        long edge = sim.cycles("rxClk") + Math.max(0, (atNs * 1000 - offsetPs - sim.time()) / options.phyPeriodPs);
+        gmii.send(wire, edge);
+    }
+
+    /** Joins two cards' PHYs with a cable (see the class comment). */
+    public static void connect(SimulatedNic a, SimulatedNic b) {
+        if (a.clock != b.clock) throw new IllegalArgumentException("two connected cards must share one clock");
+        a.peer = b;
+        b.peer = a;
+        a.onSent(f -> b.receive(f.wire(), a.nanosOfTxEdge(f.endEdge())));
+        b.onSent(f -> a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge())));
+    }
+
+    /** Interrupts the host took (ICR reads while the line was high). */
+    public long interruptsTaken() {
+        return interruptsTaken;
+    }
+
+    /** System clock cycles not simulated because the card was quiet. */
+    public long cyclesSkipped() {
+        return cyclesSkipped;
+    }
+
+    public long cyclesSimulated() {
+        return sim.cycles("clk");
+    }
+
+    // ---- HostBus -------------------------------------------------------------------------------
+
+    @Override
+    public int read(int offset) {
+        advance();
+        if (offset == Registers.ICR.offset() && sim.port("irq").get() != 0) {
+            interruptsTaken++;
+            hostWork(options.hostCost.interruptNs());
+        }
+        int v = regs.read(offset);
+        deliver();
+        return v;
+    }
+
+    @Override
+    public void write(int offset, int value) {
+        advance();
+        if (offset == Registers.RDLEN.offset()) rxRingSize = Math.max(1, value / 16);
+        if (offset == Registers.TDLEN.offset()) txRingSize = Math.max(1, value / 16);
+        if (offset == Registers.RDT.offset()) {
+            hostWork(options.hostCost.frameNs() * Math.floorMod(value - rdt, rxRingSize));
+            rdt = value;
+        }
+        if (offset == Registers.TDT.offset()) {
+            hostWork(options.hostCost.frameNs() * Math.floorMod(value - tdt, txRingSize));
+            tdt = value;
+        }
+        regs.write(offset, value);
+        deliver();
+    }
+
+    @Override
+    public DmaMemory allocate(int bytes, int alignment) {
+        return arena.allocate(bytes, alignment);
+    }
+
+    @Override
+    public boolean interruptAsserted() {
+        advance();
+        return sim.port("irq").get() != 0;
+    }
+
+    @Override
+    public long nextInterruptCheck() {
+        advance();
+        long now = nowNs();
+        if (sim.port("irq").get() != 0) return now;
+        if (idle() && (peer == null || peer.idle())) return Long.MAX_VALUE;
+        return now + BUSY_CHECK_NS;
+    }
+
+    @Override
+    public void close() {
+        sim.close();
+    }
+
+    // ---- time ----------------------------------------------------------------------------------
+
+    /** The clock's time the card has reached, in ns. */
+    private long nowNs() {
+        return Math.max(clock.getAsLong(), (sim.time() + offsetPs) / 1000);
+    }
+
+    private long nanosOfTxEdge(long edge) {
+        return (edge * options.phyPeriodPs + offsetPs) / 1000;
+    }
+
+    /** Nothing in the card or on its wires: time may pass without simulating it. */
+    private boolean idle() {
+        return sim.port("quiet").get() != 0 && gmii.framesQueued() == 0 && !gmii.sending();
+    }
+
+    /** Brings the card (and a connected one) to the clock's present time. */
+    private void advance() {
+        long target = clock.getAsLong() * 1000;
+        if (peer == null) {
+            runTo(target);
+            return;
+        }
+        long step = CABLE_STEP_NS * 1000;
+        while (cardPs() < target || peer.cardPs() < target) {
+            long next = Math.min(target, Math.min(cardPs(), peer.cardPs()) + step);
+            runTo(next);
+            peer.runTo(next);
+        }
+    }
+
+    /** The card's time in the clock's picoseconds. */
+    private long cardPs() {
+        return sim.time() + offsetPs;
+    }
+
+    private void runTo(long targetPs) {
+        while (cardPs() < targetPs) {
+            if (idle()) {
+                long skip = targetPs - cardPs();
+                offsetPs += skip;
+                cyclesSkipped += skip / options.systemPeriodPs;
+                return;
+            }
+            sim.run(Math.min(targetPs - cardPs(), BUSY_CHECK_NS * 1000));
+            deliver();
+        }
+    }
+
+    /** The host is busy for {@code ns}: the card runs on meanwhile. */
+    private void hostWork(long ns) {
+        if (ns <= 0) return;
+        long target = cardPs() + ns * 1000;
+        if (peer == null) {
+            runTo(target);
+        } else {
+            while (cardPs() < target) {
+                long next = Math.min(target, cardPs() + CABLE_STEP_NS * 1000);
+                runTo(next);
+                peer.runTo(Math.max(peer.cardPs(), next));
+            }
+        }
+    }
+
+    /** Hands the frames the card sent to the listeners. */
+    private void deliver() {
+        if (listeners.isEmpty()) return;
+        for (GmiiPort.Sent f : gmii.sent()) for (Consumer<GmiiPort.Sent> l : listeners) l.accept(f);
+    }
+}
