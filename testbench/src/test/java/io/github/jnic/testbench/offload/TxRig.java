@@ -107,7 +107,7 @@ final class TxRig implements AutoCloseable {
     }
 
     static String hex(byte[] b, int around) {
-        int from = Math.max(0, around - 8), to = Math.min(b.length, around + 24);
+        int from = Math.max(0, Math.min(around, b.length) - 8), to = Math.min(b.length, around + 24);
         return from + ": " + HexFormat.ofDelimiter(" ").formatHex(b, from, to);
     }
 

@@ -29,8 +29,8 @@ import io.github.jnic.spec.Descriptors.Rx;
  *
  * <p>What it checks, with or without one 802.1Q tag (TPID 0x8100) after the source address:
  * <ul>
- * <li>IPv4 (EtherType 0x0800, version 4, IHL ≥ 5, the whole header in the frame, total length ≥
- *     the header): the header checksum → IPCS, and IPE if the header does not sum to 0xFFFF.</li>
+ * <li>IPv4 (EtherType 0x0800, version 4, IHL ≥ 5, total length ≥ the header, the whole datagram
+ *     in the frame): the header checksum → IPCS, and IPE if the header does not sum to 0xFFFF.</li>
  * <li>TCP (protocol 6) and UDP (17) over that IPv4 header unless it is a fragment (MF or an
  *     offset), or over IPv6 (0x86DD, version 6) whose next header is TCP or UDP directly (no
  *     extension headers) and whose payload length is not 0: the segment from the IP header's end
@@ -150,12 +150,18 @@ public class RxChecksum extends Module {
         when(take.and(in.last), () -> frameBytes.next(cat(beat, U(3, 0)).asUInt().plus(Sums.count(keep).resize(POSITION_BITS))));
 
         // ---- the verdict, when the last beat moves from s1 to s2 ------------------------------------
-        Bool ipWhole = isV4.and(ihl.ge(5)).and(frameBytes.ge(ipEnd)).and(totalLength.resize(POSITION_BITS).ge(ipHeaderBytes)).named("ipWhole");
+        // the whole datagram in the frame (a truncated one is not checked at all, as the card model does);
+        // a length near 64 KiB would wrap l3End
+        Bool l3EndWraps = Sums.held(l4Start.resize(POSITION_BITS + 1).plus(l4Length.resize(POSITION_BITS + 1)), "l3EndWide")
+                .bit(POSITION_BITS);
+        Bool datagramInFrame = frameBytes.ge(l3End).and(l3EndWraps.not()).named("datagramInFrame");
+        Bool ipWhole = isV4.and(ihl.ge(5)).and(frameBytes.ge(ipEnd)).and(totalLength.resize(POSITION_BITS).ge(ipHeaderBytes))
+                .and(datagramInFrame).named("ipWhole");
         Bool ipChecked = ipOffload.and(ipWhole).named("ipChecked");
         Bool ipBad = fold(ipSum).ne(0xFFFF).named("ipBad");
         Bool isTcp = protocol.eq(6), isUdp = protocol.eq(17);
         Bool notFragment = fragment.and(U(16, 0x3FFF)).eq(0).named("notFragment");
-        Bool l4Fits = frameBytes.ge(l3End).and(mux(isTcp, l4Length.ge(20), l4Length.ge(8))).named("l4Fits");
+        Bool l4Fits = datagramInFrame.and(mux(isTcp, l4Length.ge(20), l4Length.ge(8))).named("l4Fits");
         Bool udpOk = isUdp.not().or(udpLength.eq(l4Length).and(isV6.or(udpChecksum.ne(0)))).named("udpOk");
         Bool l4Checked = tuOffload.and(isTcp.or(isUdp)).and(ipWhole.and(notFragment).or(isV6.and(payloadLength.ne(0))))
                 .and(l4Fits).and(udpOk).named("l4Checked");
