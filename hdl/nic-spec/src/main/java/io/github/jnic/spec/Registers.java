@@ -68,6 +68,27 @@ public final class Registers {
     public static final Register STATUS = e1000("STATUS", 0x0008, RO, 0,
             "device status", Status.FD, Status.LU, Status.TXOFF, Status.SPEED);
 
+    /**
+     * MDI control: the driver's access to a PHY register over MDIO, as the 8254x's MDIC. Writing
+     * MDIC with OP = write or read starts the access (R reads 0 until it is done); when it is done R
+     * is set and, for a read, DATA holds the PHY register's value. The card polls the PHY between
+     * such accesses ({@code PhyMonitor}), so both never talk at once.
+     */
+    public static final class Mdic {
+        private Mdic() {}
+        public static final int OP_WRITE = 1, OP_READ = 2;
+        public static final Field DATA = bits("DATA", 15, 0, "the value to write; after a read, the value read");
+        public static final Field REGADD = bits("REGADD", 20, 16, "PHY register address");
+        public static final Field PHYADD = bits("PHYADD", 25, 21, "PHY address");
+        public static final Field OP = bits("OP", 27, 26, "operation: 1 = write, 2 = read (0 and 3 start nothing)");
+        public static final Field R = bit("R", 28, "ready: set by the card when the access is done (writes do not store it)");
+        public static final Field I = bit("I", 29, "interrupt at the end of the access (stored; jnic has no MDI cause, poll R)");
+        public static final Field E = bit("E", 30, "error: the access failed (jnic's master does not detect failures; reads 0)");
+    }
+
+    public static final Register MDIC = e1000("MDIC", 0x0020, RW, 0, "MDI control: a PHY register access over MDIO",
+            Mdic.DATA, Mdic.REGADD, Mdic.PHYADD, Mdic.OP, Mdic.R, Mdic.I, Mdic.E);
+
     /** VLAN Ether type compared with a frame's type field to recognise an 802.1Q tag. */
     public static final Register VET = e1000("VET", 0x0038, RW, 0x8100, "VLAN Ether type",
             bits("VET", 15, 0, "the tag protocol identifier (0x8100)"));
@@ -263,12 +284,28 @@ public final class Registers {
 
     // ---- statistics (read to clear, as the 8254x's) --------------------------------------------
 
+    private static final List<Statistic> STATS = new ArrayList<>();
+
     private static Register stat(String name, int offset, String doc) {
-        return e1000(name, offset, RC, 0, doc, bits("COUNT", 31, 0, "count"));
+        return counter(e1000(name, offset, RC, 0, doc, bits("COUNT", 31, 0, "count")));
     }
 
     private static Register jnicStat(String name, int offset, String doc) {
-        return jnic(name, offset, RC, 0, doc, bits("COUNT", 31, 0, "count"));
+        return counter(jnic(name, offset, RC, 0, doc, bits("COUNT", 31, 0, "count")));
+    }
+
+    private static Register counter(Register r) {
+        STATS.add(new Statistic(r.name(), r, null));
+        return r;
+    }
+
+    /** A 64-bit count read as {@code <name>L} at {@code offset} and {@code <name>H} after it. */
+    private static Statistic stat64(String name, int offset, String doc) {
+        Register low = e1000(name + "L", offset, RC, 0, doc + ", low 32 bits (read " + name + "L first: it latches " + name + "H)", bits("COUNT", 31, 0, "count bits 31:0"));
+        Register high = e1000(name + "H", offset + 4, RC, 0, doc + ", high 32 bits", bits("COUNT", 31, 0, "count bits 63:32"));
+        Statistic s = new Statistic(name, low, high);
+        STATS.add(s);
+        return s;
     }
 
     public static final Register CRCERRS = stat("CRCERRS", 0x4000, "frames received with an FCS error");
@@ -278,10 +315,10 @@ public final class Registers {
     public static final Register BPRC = stat("BPRC", 0x4078, "broadcast packets received");
     public static final Register MPRC = stat("MPRC", 0x407C, "multicast packets received");
     public static final Register GPTC = stat("GPTC", 0x4080, "good packets transmitted");
-    public static final Register GORCL = stat("GORCL", 0x4088, "good octets received, low 32 bits (read GORCL first)");
-    public static final Register GORCH = stat("GORCH", 0x408C, "good octets received, high 32 bits");
-    public static final Register GOTCL = stat("GOTCL", 0x4090, "good octets transmitted, low 32 bits (read GOTCL first)");
-    public static final Register GOTCH = stat("GOTCH", 0x4094, "good octets transmitted, high 32 bits");
+    public static final Statistic GORC = stat64("GORC", 0x4088, "good octets received");
+    public static final Register GORCL = GORC.low(), GORCH = GORC.high();
+    public static final Statistic GOTC = stat64("GOTC", 0x4090, "good octets transmitted");
+    public static final Register GOTCL = GOTC.low(), GOTCH = GOTC.high();
     public static final Register RNBC = stat("RNBC", 0x40A0, "receive no buffers: frames dropped because the ring had no free descriptor");
     public static final Register RUC = stat("RUC", 0x40A4, "receive undersize: frames shorter than 64 bytes with a good FCS");
     public static final Register ROC = stat("ROC", 0x40AC, "receive oversize: frames longer than the maximum with a good FCS");
@@ -294,6 +331,32 @@ public final class Registers {
     public static final Register DMAEC = jnicStat("DMAEC", 0x4100, "DMA transfers answered with a bus error");
     public static final Register DDEC = jnicStat("DDEC", 0x4104, "driver errors: ring rules broken, bad transmit descriptors");
     public static final Register RFILT = jnicStat("RFILT", 0x4108, "frames dropped by the address filter");
+
+    /** The statistics (read to clear), in the order declared: each 32-bit count, and the 64-bit pairs. */
+    public static List<Statistic> statistics() {
+        return Collections.unmodifiableList(STATS);
+    }
+
+    /** The statistic that {@code r} is (a half of), or null. */
+    public static Statistic statistic(Register r) {
+        for (Statistic s : STATS) if (s.low() == r || s.high() == r) return s;
+        return null;
+    }
+
+    /**
+     * The bits of a read-write register that a write stores and a read gives back: its fields'
+     * bits less the commands that clear themselves (CTRL.RST, RDTR.FPD, TIDV.FPD) and the status
+     * the card sets (MDIC.R, MDIC.E). 0 for a register that is not read-write.
+     */
+    public static long storedBits(Register r) {
+        if (r.access() != RW) return 0;
+        long mask = 0;
+        for (Field f : r.fields()) mask |= f.mask();
+        if (r == CTRL) mask &= ~Ctrl.RST.mask();
+        if (r == RDTR || r == TIDV) mask &= ~r.field("FPD").mask();
+        if (r == MDIC) mask &= ~(Mdic.R.mask() | Mdic.E.mask());
+        return mask;
+    }
 
     /** Every register, in the order declared (the docs table's order). */
     public static List<Register> all() {

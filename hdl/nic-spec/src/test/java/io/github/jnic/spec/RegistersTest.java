@@ -3,6 +3,7 @@ package io.github.jnic.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,57 @@ class RegistersTest {
         }
         assertEquals(Registers.MTA_WORDS + 2 * Registers.RECEIVE_ADDRESSES, Registers.all().stream().filter(r -> r.name().matches("MTA\\d+|RA[LH]\\d")).count());
         assertFalse(Registers.RXFC.e1000());
+    }
+
+    @Test
+    void mdicHasTheDatasheetsLayout() {
+        // 8254x manual, 13.4.7 (MDI Control Register), typed in by hand
+        assertEquals(0x0020, Registers.MDIC.offset());
+        assertEquals(0xFFFFL, Registers.Mdic.DATA.mask());
+        assertEquals(0x1FL << 16, Registers.Mdic.REGADD.mask());
+        assertEquals(0x1FL << 21, Registers.Mdic.PHYADD.mask());
+        assertEquals(3L << 26, Registers.Mdic.OP.mask());
+        assertEquals(1L << 28, Registers.Mdic.R.mask());
+        assertEquals(1L << 29, Registers.Mdic.I.mask());
+        assertEquals(1L << 30, Registers.Mdic.E.mask());
+        assertEquals(0x2FFF_FFFFL, Registers.storedBits(Registers.MDIC), "DATA, REGADD, PHYADD, OP and I; not R or E");
+    }
+
+    @Test
+    void everyStatisticIsListedOnceAndPairsAreAdjacent() {
+        Set<Register> seen = new HashSet<>();
+        for (Statistic s : Registers.statistics()) {
+            assertTrue(seen.add(s.low()), s.name());
+            assertSame(s, Registers.statistic(s.low()));
+            if (s.wide()) {
+                assertTrue(seen.add(s.high()), s.name());
+                assertEquals(s.low().offset() + 4, s.high().offset(), s.name());
+                assertEquals(s.name() + "L", s.low().name());
+                assertEquals(s.name() + "H", s.high().name());
+                assertSame(s, Registers.statistic(s.high()));
+            }
+        }
+        // every read-to-clear register but ICR is a statistic
+        for (Register r : Registers.all()) {
+            assertEquals(r.access() == Register.Access.RC && r != Registers.ICR, seen.contains(r), r.name());
+        }
+        assertEquals(List.of("GORC", "GOTC"), Registers.statistics().stream().filter(Statistic::wide).map(Statistic::name).toList());
+        assertEquals(0x408C, Registers.GORCH.offset());
+        assertEquals(0x4094, Registers.GOTCH.offset());
+    }
+
+    @Test
+    void storedBitsLeaveOutCommandsAndCardStatus() {
+        assertEquals(0, Registers.storedBits(Registers.CTRL) & Registers.Ctrl.RST.mask());
+        assertEquals(Registers.Ctrl.VME.mask(), Registers.storedBits(Registers.CTRL) & Registers.Ctrl.VME.mask());
+        assertEquals(0xFFFFL, Registers.storedBits(Registers.RDTR));
+        assertEquals(0xFFFFL, Registers.storedBits(Registers.TIDV));
+        assertEquals(0xFFFFL << 7 & 0xFFFFFL, Registers.storedBits(Registers.RDLEN));
+        assertEquals(0xFFFF_FFFFL, Registers.storedBits(Registers.RDBAL));
+        assertEquals(0, Registers.storedBits(Registers.STATUS));
+        assertEquals(0, Registers.storedBits(Registers.ICR));
+        assertEquals(0, Registers.storedBits(Registers.ICS));
+        assertEquals(0, Registers.storedBits(Registers.GPRC));
     }
 
     @Test

@@ -1,0 +1,406 @@
+package io.github.jnic.nic.regs;
+
+import io.github.jnic.jhdl.Bool;
+import io.github.jnic.jhdl.Mem;
+import io.github.jnic.jhdl.Module;
+import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.lib.Flow;
+import io.github.jnic.jhdl.lib.axi.Axi4Lite;
+import io.github.jnic.spec.Field;
+import io.github.jnic.spec.Register;
+import io.github.jnic.spec.Registers;
+import io.github.jnic.spec.Registers.Ctrl;
+import io.github.jnic.spec.Registers.Mdic;
+import io.github.jnic.spec.Registers.Status;
+import io.github.jnic.spec.Statistic;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The card's registers behind its AXI4-Lite slave, built from {@link Registers}: every register
+ * there is answered here, with its offset, reset value, access kind and the bits its fields
+ * define. docs/nic.md, "Registers and descriptors", has the table and the behaviours below.
+ *
+ * <ul>
+ *   <li>Read-write registers are stored here (the bits of {@link Registers#storedBits}) and are
+ *       outputs named after the register in lower case ({@code ctrl}, {@code rctl}, {@code ral0}
+ *       ..., see {@link #value}); byte strobes are honoured. Exceptions, forwarded to the block
+ *       that owns the state: IMS (reads {@code ims}, writes {@code imsWrite}), RDH and TDH (reads
+ *       {@code rdh}/{@code tdh}, writes {@code rdhWrite}/{@code tdhWrite}), the MTA (writes
+ *       {@code mtaWrite}/{@code mtaIndex}/{@code mtaData}; reads come from a copy kept here in
+ *       block RAM) and MDIC (below).</li>
+ *   <li>ICR reads {@code icr} and pulses {@code icrRead} in the cycle its value is taken; writes to
+ *       ICR, ICS and IMC go out as {@code icrWrite}, {@code icsWrite}, {@code imcWrite}; a write of
+ *       RDTR or TIDV with FPD pulses {@code rxFlush} or {@code txFlush} (FPD itself reads 0).</li>
+ *   <li>STATUS is made of {@code linkUp}, {@code speed} (PhyMonitor's encoding is STATUS.SPEED's),
+ *       {@code fullDuplex} and {@code txOff}; JNICID is its reset value; every other read-only
+ *       register reads the input named after it ({@code dmaes}, {@code dmaeal}, {@code dmaeah}).</li>
+ *   <li>Statistics ({@link Registers#statistics}) are counted here: each has an input
+ *       ({@link #count}, {@code <name>Add}, {@value #INCREMENT_BITS} bits) added every cycle. A read
+ *       returns the count and clears it (what is added in that cycle is kept). 32-bit counts stick
+ *       at 0xFFFFFFFF, as the 8254x's; the 64-bit GORC and GOTC wrap. Reading the low half of a
+ *       64-bit count latches its high half for the read of the high register.</li>
+ *   <li>MDIC: a write with OP = read or write starts that access on PhyMonitor's command port
+ *       ({@code commandStart} ... {@code commandResult}) and clears R; when it is done R is set
+ *       and, for a read, DATA is the value read. A write with another OP stores the fields and sets
+ *       R. Writes while an access is in progress are ignored.</li>
+ *   <li>CTRL.RST: {@code cardReset} is high for {@value #RESET_CYCLES} cycles from the cycle after
+ *       the write (and after power-on); meanwhile every register holds its reset value, writes are
+ *       ignored, CTRL reads with RST set, and the MTA (the copy and RxFilter's) is cleared a word a
+ *       cycle. Then RST reads 0.</li>
+ *   <li>Offsets no register has (and unaligned ones): reads return 0, writes are ignored, OKAY.</li>
+ * </ul>
+ *
+ * <p>The bus takes one access at a time: a write when AW and W are both valid, otherwise a read;
+ * its effects happen in the cycle after the handshake, and B or R follows in the next.
+ */
+public class RegisterFile extends Module {
+    /** The register space is 128 KiB, as the 8254x's memory BAR. */
+    public static final int ADDRESS_BITS = 17;
+    /** Width of a statistic's increment input. */
+    public static final int INCREMENT_BITS = 16;
+    /** Length of the card reset: one cycle per MTA word, which is cleared meanwhile. */
+    public static final int RESET_CYCLES = Registers.MTA_WORDS;
+
+    public final Axi4Lite host = input(new Axi4Lite(ADDRESS_BITS));
+
+    private final Map<Register, UInt> stored = storedRegisters();
+    private final Map<Register, UInt> shown = readOnlyInputs();
+    private final Map<Statistic, UInt> increments = statisticInputs();
+
+    // read-write registers, as stored (whole words; the other blocks slice their fields)
+    public final UInt ctrl = value(Registers.CTRL);
+    public final UInt vet = value(Registers.VET);
+    public final UInt itr = value(Registers.ITR);
+    public final UInt rctl = value(Registers.RCTL);
+    public final UInt tctl = value(Registers.TCTL);
+    public final UInt tipg = value(Registers.TIPG);
+    public final UInt rdbal = value(Registers.RDBAL);
+    public final UInt rdbah = value(Registers.RDBAH);
+    public final UInt rdlen = value(Registers.RDLEN);
+    public final UInt rdt = value(Registers.RDT);
+    public final UInt rdtr = value(Registers.RDTR);
+    public final UInt radv = value(Registers.RADV);
+    public final UInt tdbal = value(Registers.TDBAL);
+    public final UInt tdbah = value(Registers.TDBAH);
+    public final UInt tdlen = value(Registers.TDLEN);
+    public final UInt tdt = value(Registers.TDT);
+    public final UInt tidv = value(Registers.TIDV);
+    public final UInt tadv = value(Registers.TADV);
+    public final UInt rxcsum = value(Registers.RXCSUM);
+    public final UInt rxfc = value(Registers.RXFC);
+    public final UInt aim = value(Registers.AIM);
+    public final UInt[] ral = new UInt[Registers.RECEIVE_ADDRESSES];
+    public final UInt[] rah = new UInt[Registers.RECEIVE_ADDRESSES];
+
+    // to and from InterruptModeration
+    public final Bool icrRead = output(bool());
+    public final Flow<UInt> icrWrite = output(Flow.of(uint(32)));
+    public final Flow<UInt> icsWrite = output(Flow.of(uint(32)));
+    public final Flow<UInt> imsWrite = output(Flow.of(uint(32)));
+    public final Flow<UInt> imcWrite = output(Flow.of(uint(32)));
+    public final Bool rxFlush = output(bool());
+    public final Bool txFlush = output(bool());
+    public final UInt icr = input(uint(32));
+    public final UInt ims = input(uint(32));
+
+    // ring heads, kept by the DMA engines
+    public final UInt rdh = input(uint(16));
+    public final UInt tdh = input(uint(16));
+    public final Flow<UInt> rdhWrite = output(Flow.of(uint(16)));
+    public final Flow<UInt> tdhWrite = output(Flow.of(uint(16)));
+
+    // the multicast table, kept by RxFilter
+    public final Bool mtaWrite = output(bool());
+    public final UInt mtaIndex = output(uint(7));
+    public final UInt mtaData = output(uint(32));
+
+    // STATUS
+    public final Bool linkUp = input(bool());
+    public final UInt speed = input(uint(2));
+    public final Bool fullDuplex = input(bool());
+    public final Bool txOff = input(bool());
+
+    // read-only registers shown as they come
+    public final UInt dmaes = shown.get(Registers.DMAES);
+    public final UInt dmaeal = shown.get(Registers.DMAEAL);
+    public final UInt dmaeah = shown.get(Registers.DMAEAH);
+
+    // MDIC to PhyMonitor's command port (same names there)
+    public final Bool commandStart = output(bool());
+    public final Bool commandWrite = output(bool());
+    public final UInt commandPhy = output(uint(5));
+    public final UInt commandRegister = output(uint(5));
+    public final UInt commandData = output(uint(16));
+    public final Bool commandBusy = input(bool());
+    public final UInt commandResult = input(uint(16));
+
+    /** CTRL.RST: high for {@link #RESET_CYCLES} cycles; resets the DMA engines, buffers and moderation. */
+    public final Bool cardReset = output(reg(bool(), true));
+
+    final Mem<UInt> mtaCopy = mem(uint(32), Registers.MTA_WORDS);
+
+    // the access in progress
+    final Bool writing = reg(bool(), false);
+    final Bool reading = reg(bool(), false);
+    final Bool bValid = reg(bool(), false);
+    final Bool rValid = reg(bool(), false);
+    final UInt address = reg(uint(ADDRESS_BITS), 0);
+    final UInt writeData = reg(uint(32), 0);
+    final UInt writeStrobes = reg(uint(4), 0);
+    final UInt readData = reg(uint(32), 0);
+
+    final UInt mdic = reg(uint(32), Registers.MDIC.reset());
+    /** MDIC's access offered to PhyMonitor / taken by it and not yet done. */
+    final Bool mdicRequest = reg(bool(), false), mdicRunning = reg(bool(), false);
+    /** The access was offered while PhyMonitor was free last cycle: busy now means it took it. */
+    final Bool mdicOffered = reg(bool(), false);
+    final UInt clearIndex = reg(uint(7), 0);
+
+    public RegisterFile() {
+        if (Registers.MTA % (4 * Registers.MTA_WORDS) != 0 || Registers.MTA_WORDS != 1 << mtaIndex.width()) {
+            throw new IllegalStateException("the MTA is indexed by address bits 8:2");
+        }
+        for (int n = 0; n < Registers.RECEIVE_ADDRESSES; n++) {
+            ral[n] = value(Registers.at(Registers.ral(n)));
+            rah[n] = value(Registers.at(Registers.rah(n)));
+        }
+
+        // ---- the bus ------------------------------------------------------------------------------
+        Bool idle = writing.or(reading).or(bValid).or(rValid).not().named("idle");
+        Bool writeGo = idle.and(host.aw.valid).and(host.w.valid).named("writeGo");
+        Bool readGo = idle.and(writeGo.not()).and(host.ar.valid).named("readGo");
+        host.aw.ready.assign(writeGo);
+        host.w.ready.assign(writeGo);
+        host.ar.ready.assign(readGo);
+        host.b.valid.assign(bValid);
+        host.b.payload.assign(0);
+        host.r.valid.assign(rValid);
+        host.r.payload.data.assign(readData);
+        host.r.payload.resp.assign(0);
+        writing.next(writeGo);
+        reading.next(readGo);
+        when(writeGo, () -> {
+            address.next(host.aw.payload);
+            writeData.next(host.w.payload.data);
+            writeStrobes.next(host.w.payload.strb);
+        });
+        when(readGo, () -> address.next(host.ar.payload));
+        when(writing, () -> bValid.next(true)).elseWhen(host.b.fire(), () -> bValid.next(false));
+        when(reading, () -> rValid.next(true)).elseWhen(host.r.fire(), () -> rValid.next(false));
+
+        Bool writes = writing.and(cardReset.not()).named("writes");
+
+        // the MTA copy: the word of the access is read at the handshake, for a read or a merge
+        UInt[] mtaWord = new UInt[1];
+        when(writeGo.or(readGo), () -> mtaWord[0] = mtaCopy.readSync(mux(writeGo, host.aw.payload.slice(8, 2), host.ar.payload.slice(8, 2))));
+        Bool isMta = address.slice(ADDRESS_BITS - 1, 9).eq(Registers.MTA >> 9).and(aligned()).named("isMta");
+        mtaWrite.assign(cardReset.or(writes.and(isMta)));
+        mtaIndex.assign(mux(cardReset, clearIndex, address.slice(8, 2)));
+        mtaData.assign(mux(cardReset, U(32, 0), merged(mtaWord[0])));
+        when(mtaWrite, () -> mtaCopy.write(mtaIndex, mtaData));
+
+        // ---- stored registers ---------------------------------------------------------------------
+        for (Map.Entry<Register, UInt> e : stored.entrySet()) {
+            Register r = e.getKey();
+            UInt v = e.getValue();
+            when(writes.and(at(r)), () -> v.next(merged(v).and(U(32, Registers.storedBits(r)))));
+        }
+
+        // ---- forwarded accesses -------------------------------------------------------------------
+        icrRead.assign(reading.and(at(Registers.ICR)));
+        forward(icrWrite, Registers.ICR);
+        forward(icsWrite, Registers.ICS);
+        forward(imsWrite, Registers.IMS);
+        forward(imcWrite, Registers.IMC);
+        rxFlush.assign(writes.and(at(Registers.RDTR)).and(written(Registers.RDTR.field("FPD"))));
+        txFlush.assign(writes.and(at(Registers.TIDV)).and(written(Registers.TIDV.field("FPD"))));
+        rdhWrite.valid.assign(writes.and(at(Registers.RDH)));
+        rdhWrite.payload.assign(merged(rdh));
+        tdhWrite.valid.assign(writes.and(at(Registers.TDH)));
+        tdhWrite.payload.assign(merged(tdh));
+
+        // ---- MDIC -----------------------------------------------------------------------------------
+        Bool mdicBusy = mdicRequest.or(mdicRunning);
+        UInt mdicWritten = merged(mdic).and(U(32, Registers.storedBits(Registers.MDIC))).named("mdicWritten");
+        UInt op = field(mdicWritten, Mdic.OP);
+        Bool mdicGo = op.eq(Mdic.OP_WRITE).or(op.eq(Mdic.OP_READ)).named("mdicGo");
+        when(writes.and(at(Registers.MDIC)).and(mdicBusy.not()), () -> {
+            mdic.next(mux(mdicGo, mdicWritten, mdicWritten.or(U(32, Mdic.R.mask()))));
+            mdicRequest.next(mdicGo);
+        });
+        commandStart.assign(mdicRequest);
+        commandWrite.assign(field(mdic, Mdic.OP).eq(Mdic.OP_WRITE));
+        commandPhy.assign(field(mdic, Mdic.PHYADD));
+        commandRegister.assign(field(mdic, Mdic.REGADD));
+        commandData.assign(field(mdic, Mdic.DATA));
+        mdicOffered.next(mdicRequest.and(commandBusy.not()));
+        when(mdicRequest.and(mdicOffered).and(commandBusy), () -> {
+            mdicRequest.next(false);
+            mdicRunning.next(true);
+        });
+        when(mdicRunning.and(commandBusy.not()), () -> {
+            mdicRunning.next(false);
+            UInt data = mux(commandWrite, field(mdic, Mdic.DATA), commandResult);  // DATA 15:0, below the rest
+            mdic.next(cat(mdic.slice(31, 16), data).asUInt().or(U(32, Mdic.R.mask())));
+        });
+
+        // ---- statistics -----------------------------------------------------------------------------
+        Map<Register, UInt> statValues = new LinkedHashMap<>();
+        for (Map.Entry<Statistic, UInt> e : increments.entrySet()) {
+            Statistic s = e.getKey();
+            String name = s.name().toLowerCase(Locale.ROOT);
+            UInt count = reg(uint(s.width()), 0).named(name + "Count");
+            UInt add = e.getValue().resize(s.width());
+            UInt next;
+            if (s.wide()) {
+                next = count.plus(add);
+            } else {
+                UInt sum = count.resize(33).plus(add.resize(33)).named(name + "Sum");
+                next = mux(sum.bit(32), U(32, 0xFFFF_FFFFL), sum.slice(31, 0));
+            }
+            Bool readLow = reading.and(at(s.low()));
+            count.next(mux(readLow, add, next));
+            statValues.put(s.low(), count.slice(31, 0));
+            if (s.wide()) {
+                UInt high = reg(uint(32), 0).named(name + "High");
+                when(readLow, () -> high.next(count.slice(63, 32))).elseWhen(reading.and(at(s.high())), () -> high.next(0));
+                when(cardReset, () -> high.next(0));
+                statValues.put(s.high(), high);
+            }
+            when(cardReset, () -> count.next(0));
+        }
+
+        // ---- reads ----------------------------------------------------------------------------------
+        UInt status = place(linkUp.asUInt(), Status.LU).or(place(fullDuplex.asUInt(), Status.FD))
+                .or(place(txOff.asUInt(), Status.TXOFF)).or(place(speed, Status.SPEED)).named("status");
+        UInt read = U(32, 0);
+        for (Register r : Registers.all()) {
+            UInt v;
+            if (isMtaWord(r)) continue;
+            if (r == Registers.CTRL) v = ctrl.or(mux(cardReset, U(32, Ctrl.RST.mask()), U(32, 0)));
+            else if (stored.containsKey(r)) v = stored.get(r);
+            else if (shown.containsKey(r)) v = shown.get(r).and(U(32, fieldBits(r)));
+            else if (statValues.containsKey(r)) v = statValues.get(r);
+            else if (r == Registers.STATUS) v = status;
+            else if (r == Registers.JNICID) v = U(32, r.reset());
+            else if (r == Registers.ICR) v = icr;
+            else if (r == Registers.IMS) v = ims;
+            else if (r == Registers.RDH) v = rdh.resize(32);
+            else if (r == Registers.TDH) v = tdh.resize(32);
+            else if (r == Registers.MDIC) v = mdic;
+            else if (r.access() == Register.Access.WO) continue;
+            else throw new IllegalStateException("no read value for " + r.name());
+            read = read.or(mux(at(r), v, U(32, 0)));
+        }
+        UInt readValue = mux(isMta, mtaWord[0], read).named("readValue");
+        when(reading, () -> readData.next(readValue));
+
+        // ---- CTRL.RST ---------------------------------------------------------------------------------
+        when(writes.and(at(Registers.CTRL)).and(written(Ctrl.RST)), () -> {
+            cardReset.next(true);
+            clearIndex.next(0);
+        });
+        when(cardReset, () -> {
+            clearIndex.next(clearIndex.plus(1));
+            when(clearIndex.eq(RESET_CYCLES - 1), () -> cardReset.next(false));
+            for (Map.Entry<Register, UInt> e : stored.entrySet()) e.getValue().next(e.getKey().reset());
+            mdic.next(Registers.MDIC.reset());
+            mdicRequest.next(false);
+            mdicRunning.next(false);
+        });
+    }
+
+    /** The stored value of read-write register {@code r}, an output of this module. */
+    public UInt value(Register r) {
+        UInt v = stored.get(r);
+        if (v == null) throw new IllegalArgumentException(r.name() + " is not stored in the register file");
+        return v;
+    }
+
+    /** The increment input of statistic {@code stat} (either half of a 64-bit pair): added to it every cycle. */
+    public UInt count(Register stat) {
+        Statistic s = Registers.statistic(stat);
+        if (s == null) throw new IllegalArgumentException(stat.name() + " is not a statistic");
+        return increments.get(s);
+    }
+
+    /** Registers forwarded to the block that owns them rather than stored here. */
+    private static boolean forwarded(Register r) {
+        return r == Registers.IMS || r == Registers.RDH || r == Registers.TDH || r == Registers.MDIC || isMtaWord(r);
+    }
+
+    private static boolean isMtaWord(Register r) {
+        return r.offset() >= Registers.MTA && r.offset() < Registers.MTA + 4 * Registers.MTA_WORDS;
+    }
+
+    private static Map<Register, UInt> storedRegisters() {
+        Map<Register, UInt> m = new LinkedHashMap<>();
+        for (Register r : Registers.all()) {
+            if (r.access() == Register.Access.RW && !forwarded(r)) {
+                m.put(r, output(reg(uint(32), r.reset())).named(r.name().toLowerCase(Locale.ROOT)));
+            }
+        }
+        return m;
+    }
+
+    private static Map<Register, UInt> readOnlyInputs() {
+        Map<Register, UInt> m = new LinkedHashMap<>();
+        for (Register r : Registers.all()) {
+            if (r.access() == Register.Access.RO && r != Registers.STATUS && r != Registers.JNICID) {
+                m.put(r, input(uint(32)).named(r.name().toLowerCase(Locale.ROOT)));
+            }
+        }
+        return m;
+    }
+
+    private static Map<Statistic, UInt> statisticInputs() {
+        Map<Statistic, UInt> m = new LinkedHashMap<>();
+        for (Statistic s : Registers.statistics()) m.put(s, input(uint(INCREMENT_BITS)).named(s.name().toLowerCase(Locale.ROOT) + "Add"));
+        return m;
+    }
+
+    /** The access is to register {@code r}. */
+    private Bool at(Register r) {
+        return address.slice(ADDRESS_BITS - 1, 2).eq(r.offset() >> 2).and(aligned());
+    }
+
+    private Bool aligned() {
+        return address.slice(1, 0).eq(0);
+    }
+
+    /** {@code old} (a word, or its low bytes) with the bytes the write strobes replaced by the written ones. */
+    private UInt merged(UInt old) {
+        int w = old.width();
+        UInt lanes = U(w, 0);
+        for (int i = 0; i < w / 8; i++) lanes = lanes.or(mux(writeStrobes.bit(i), U(w, 0xFFL << (8 * i)), U(w, 0)));
+        UInt data = w == 32 ? writeData : writeData.slice(w - 1, 0);
+        return old.and(lanes.not()).or(data.and(lanes));
+    }
+
+    /** The write sets one-bit field {@code f} (a command bit: what it held before does not matter). */
+    private Bool written(Field f) {
+        return writeData.bit(f.lsb()).and(writeStrobes.bit(f.lsb() / 8));
+    }
+
+    /** A write of {@code r} as a flow of its written bytes (strobed-off bytes are 0: they set or clear nothing). */
+    private void forward(Flow<UInt> out, Register r) {
+        out.valid.assign(writing.and(cardReset.not()).and(at(r)));
+        out.payload.assign(merged(U(32, 0)));
+    }
+
+    private static long fieldBits(Register r) {
+        long mask = 0;
+        for (Field f : r.fields()) mask |= f.mask();
+        return mask;
+    }
+
+    private static UInt field(UInt word, Field f) {
+        return word.slice(f.msb(), f.lsb());
+    }
+
+    private static UInt place(UInt v, Field f) {
+        return v.resize(32).shiftLeft(f.lsb());
+    }
+}
