@@ -1,0 +1,152 @@
+package io.github.jnic.testbench.offload;
+
+import io.github.jnic.jhdl.Verilog;
+import io.github.jnic.jhdl.flow.Yosys;
+import io.github.jnic.nic.offload.RxChecksum;
+import io.github.jnic.nic.offload.TxOffload;
+import io.github.jnic.testbench.offload.OffloadReference.Command;
+import io.github.jnic.testbench.offload.Packets.Packet;
+import io.github.jnic.testbench.offload.Packets.Shape;
+import io.github.jnic.testbench.sim.Simulator;
+import io.github.jnic.testbench.sim.StreamSink;
+import io.github.jnic.testbench.sim.StreamSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code ./nic bench offload}: TxOffload's throughput in the simulator, inputs never idle and
+ * outputs always ready, beside what 1 GbE needs at the card's 62.5 MHz system clock (a frame of
+ * n bytes takes n + 4 FCS + 8 preamble + 12 gap byte times, 8 ns each: (n + 24) / 2 cycles).
+ * TSO: one 64 KiB send per MSS, cycles from one segment's end to the next against its wire time;
+ * checksum offload: back-to-back frames of one size. Then the engines' size (yosys synth_ecp5).
+ * Every frame is checked against {@link OffloadReference} on the way, so a fast wrong engine
+ * cannot post a figure.
+ */
+public final class OffloadBench {
+    static final double CYCLES_PER_BYTE_TIME_1G = 62.5e6 / 125e6;   // 62.5 MHz system clock, 125 MB/s wire
+
+    public static void main(String[] args) {
+        System.out.println("## TSO: one 64 KiB send (IPv4, TCP with timestamps), segments leaving the engine\n");
+        System.out.println("| MSS | segments | engine cycles per segment | wire cycles per segment at 1 GbE (62.5 MHz) | engine cycles per byte | engine speed / line rate |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (int mss : new int[] {536, 1448, 8948}) tso(mss);
+        System.out.println("\n## Checksum offload: frames back to back (IPv4 TCP)\n");
+        System.out.println("| frame bytes | frames | engine cycles per frame | wire cycles per frame at 1 GbE | engine speed / line rate |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        for (int size : new int[] {60, 590, 1514}) checksum(size);
+        System.out.println("\n## Size (yosys synth_ecp5)\n");
+        System.out.println("| engine | LUT4 | FF | block RAM (DP16KD) |");
+        System.out.println("|---|---:|---:|---:|");
+        size("TxOffload (TSO, header RAM, BytePacker, TxChecksum)", Yosys.synth(Verilog.emit(new TxOffload()), Yosys.Target.ECP5));
+        size("RxChecksum", Yosys.synth(Verilog.emit(new RxChecksum(1)), Yosys.Target.ECP5));
+        System.out.printf("%nmachine: %d cores, %s; cycles are simulated (Verilator), so they do not depend on it%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel());
+    }
+
+    /** The bench in the simulator, no gaps, always ready. */
+    static final class Run implements AutoCloseable {
+        final Simulator sim = Simulator.load(Verilog.emit(new TxOffloadBench()));
+        final StreamSource commands, frames;
+        final StreamSink out, patches;
+
+        Run() {
+            sim.resetHigh("reset", "clk", 2);
+            commands = new StreamSource(sim, "clk", pins(sim, "commands"), 1, 0);
+            frames = new StreamSource(sim, "clk", pins(sim, "frames"), 2, 0);
+            out = new StreamSink(sim, "clk", pins(sim, "out"), 3, 1);
+            patches = new StreamSink(sim, "clk", pins(sim, "patchWords"), 4, 1);
+        }
+
+        static StreamSource.Pins pins(Simulator sim, String p) {
+            return new StreamSource.Pins(sim.port(p + "_valid"), sim.port(p + "_ready"), sim.port(p + "_payload_data"),
+                    sim.port(p + "_last"), sim.port(p + "_payload_keep"), sim.hasPort(p + "_user") ? sim.port(p + "_user") : null);
+        }
+
+        /** Sends the requests, runs until the expected frames are out, checks them, returns their end cycles. */
+        List<StreamSink.Frame> run(List<byte[]> inputs, List<Command> cmds) {
+            List<byte[]> expected = new ArrayList<>();
+            List<StreamSource.Frame> c = new ArrayList<>(), f = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                expected.addAll(OffloadReference.transmit(inputs.get(i), cmds.get(i)).sent());
+                c.add(new StreamSource.Frame(TxOffloadBench.pack(cmds.get(i)), 0, 0));
+                f.add(new StreamSource.Frame(inputs.get(i), 0, 0));
+            }
+            commands.send(c);
+            frames.send(f);
+            for (long spent = 0; out.framesReceived() < expected.size() && spent < 50_000_000; spent += 10_000) sim.step("clk", 10_000);
+            sim.step("clk", 100);
+            List<StreamSink.Frame> got = out.receive(), p = patches.receive();
+            if (got.size() != expected.size()) throw new IllegalStateException(got.size() + " frames out, " + expected.size() + " expected");
+            for (int i = 0; i < got.size(); i++) {
+                byte[] g = got.get(i).data().clone();
+                for (int at = 0; at < 16; at += 8) {
+                    TxOffloadBench.PatchWord w = TxOffloadBench.PatchWord.of(p.get(i).data(), at);
+                    if (w.enable()) {
+                        g[w.offset()] = (byte) (w.value() >>> 8);
+                        g[w.offset() + 1] = (byte) w.value();
+                    }
+                }
+                if (!Arrays.equals(g, expected.get(i))) throw new IllegalStateException("frame " + i + " is not the reference's");
+            }
+            return got;
+        }
+
+        @Override public void close() {
+            sim.close();
+        }
+    }
+
+    static void tso(int mss) {
+        Random r = new Random(mss);
+        int header = 14 + 20 + 32;
+        int paylen = 65535 - header;
+        Packet p = Packets.random(r, new Shape(true, true, false, 0, 12, paylen));
+        Command c = Command.tso(true, p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), mss, paylen);
+        try (Run run = new Run()) {
+            // two sends: the second's segments follow the first's, so the gap between sends shows too
+            List<StreamSink.Frame> got = run.run(List.of(p.tsoSeeded(), p.tsoSeeded()), List.of(c, c));
+            int n = got.size();
+            long cycles = got.get(n - 1).cycle() - got.get(n / 2 - 1).cycle();
+            double perSegment = (double) cycles / (n / 2), fullWire = (header + mss + 24) * CYCLES_PER_BYTE_TIME_1G;
+            long bytes = 0;
+            for (int i = n / 2; i < n; i++) bytes += got.get(i).data().length;
+            double wire = (bytes + 24.0 * (n / 2)) * CYCLES_PER_BYTE_TIME_1G / (n / 2);
+            System.out.printf("| %d | %d | %.1f | %.1f (full: %.1f) | %.3f | %.1f× |%n", mss, n / 2, perSegment, wire, fullWire,
+                    (double) cycles / bytes, wire / perSegment);
+        }
+    }
+
+    static void checksum(int size) {
+        Random r = new Random(size);
+        int count = 400;
+        List<byte[]> inputs = new ArrayList<>();
+        List<Command> cmds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Packet p = Packets.random(r, new Shape(true, true, false, 0, 0, size - 54));
+            inputs.add(p.partial());
+            cmds.add(Command.checksum(true, 14, 24, 33, true, 34, 50, 0));
+        }
+        try (Run run = new Run()) {
+            List<StreamSink.Frame> got = run.run(inputs, cmds);
+            double perFrame = (double) (got.get(count - 1).cycle() - got.get(0).cycle()) / (count - 1);
+            double wire = (size + 24) * CYCLES_PER_BYTE_TIME_1G;
+            System.out.printf("| %d | %d | %.1f | %.1f | %.1f× |%n", size, count, perFrame, wire, wire / perFrame);
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")))
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+        } catch (java.io.IOException e) {
+            // not Linux: the model is not known
+        }
+        return "unknown CPU";
+    }
+
+    static void size(String name, Yosys.Result r) {
+        System.out.printf("| %s | %d | %d | %d |%n", name, r.luts(), r.flipFlops(), r.blockRams());
+    }
+}
