@@ -175,7 +175,7 @@ public final class CardModel implements HostBus {
         advance();
         if (offset < 0 || offset >= REGISTER_SPACE || (offset & 3) != 0) return;
         Register r = AT[offset / 4];
-        if (r == null || r.access() == Register.Access.RO || r.access() == Register.Access.RC) return;
+        if (r == null || r.access() == Register.Access.RO || (r.access() == Register.Access.RC && r != Registers.ICR)) return;   // ICR: write 1s to clear
         int i = offset / 4;
         int v = (int) (value & writable[i]);
         if (r == Registers.CTRL && Ctrl.RST.isSet(v)) {
