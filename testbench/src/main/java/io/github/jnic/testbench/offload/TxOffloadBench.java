@@ -17,7 +17,7 @@ import io.github.jnic.nic.stream.Beat;
  */
 public class TxOffloadBench extends Module {
     public final Stream<Beat> commands = input(Stream.packets(new Beat()));
-    public final Stream<Beat> frames = input(Stream.packets(new Beat()));
+    public final Stream<Beat> frames = input(Stream.packets(new Beat(), 1));
     public final Stream<Beat> out = output(Stream.packets(new Beat(), 1));
     public final Stream<Beat> patchWords = output(Stream.packets(new Beat()));
     public final UInt tsoContexts = output(uint(32));

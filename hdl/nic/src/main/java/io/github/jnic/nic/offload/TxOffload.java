@@ -21,7 +21,9 @@ import io.github.jnic.nic.stream.Beat;
  * <ul>
  * <li>{@code cmd}: one {@link TxCommand} per frame, taken before the frame's first beat (when the
  *     engine is idle and the previous command's frames have left).</li>
- * <li>{@code in}: the frame, {@code Stream.packets(new Beat())} (packed).</li>
+ * <li>{@code in}: the frame, {@code Stream.packets(new Beat(), 1)} (packed); {@code user} (valid with
+ *     {@code last}) set means the DMA engine lost part of it (a bus error, the card's reset): it
+ *     leaves marked "drop" (TSO: the segment it ends in, {@code tsoFailed}).</li>
  * <li>{@code out}: frames to send, {@code Stream.packets(new Beat(), 1)}: a TSO request gives one
  *     frame per segment, anything else its frame unchanged. {@code user} (valid with {@code last})
  *     set means "drop this frame": the frame buffer discards it instead of sending it.</li>
@@ -63,7 +65,7 @@ import io.github.jnic.nic.stream.Beat;
  */
 public class TxOffload extends Module {
     public final Stream<TxCommand> cmd = input(Stream.of(new TxCommand()));
-    public final Stream<Beat> in = input(Stream.packets(new Beat()));
+    public final Stream<Beat> in = input(Stream.packets(new Beat(), 1));
     public final Stream<Beat> out = output(Stream.packets(new Beat(), 1));
     public final Stream<Patch> patches = output(Stream.packets(new Patch()));
     public final Bool tsoContext = output(reg(bool(), false));
@@ -163,6 +165,8 @@ public class TxOffload extends Module {
         UInt payloadAfter = payloadLeft.minus(takeCount.resize(payloadLeft.width())).named("payloadAfter");
         Bool allDone = payloadAfter.eq(0).named("allDone");
         Bool mismatch = allDone.and(inEnds.not()).or(allDone.not().and(inEnds)).named("mismatch");
+        // the frame came marked drop, or its payload does not match PAYLEN: this segment is dropped
+        Bool failed = mismatch.or(inEnds.and(in.user.bit(0))).named("failed");
 
         seg.on(Seg.IDLE, () -> {
             cmd.ready.assign(inFlight.eq(0));
@@ -181,6 +185,7 @@ public class TxOffload extends Module {
             });
         }).on(Seg.PASS, () -> {
             pieces.valid.assign(in.valid);
+            pieces.user.assign(in.user);
             in.ready.assign(pieces.ready);
             when(in.fire().and(in.last), () -> seg.goTo(Seg.IDLE));
         }).on(Seg.DISCARD, () -> {
@@ -230,13 +235,13 @@ public class TxOffload extends Module {
             pieces.valid.assign(in.valid);
             pieces.payload.keep.assign(firstLanes(pieceEnd).and(firstLanes(lo.resize(4)).not()));
             pieces.last.assign(segFits.or(inEnds));
-            pieces.user.assign(mismatch.asBits());
+            pieces.user.assign(failed.asBits());
             in.ready.assign(pieces.ready.and(wholeBeat));
             when(pieces.fire(), () -> {
                 segLeft.next(segLeft.minus(takeCount.resize(16)));
                 payloadLeft.next(payloadAfter);
                 lo.next(mux(wholeBeat, U(3, 0), pieceEnd.slice(2, 0)));
-                when(mismatch, () -> {
+                when(failed, () -> {
                     tsoFailed.next(true);
                     // what is left of a frame too long is discarded
                     when(inEnds, () -> seg.goTo(Seg.IDLE)).otherwise(() -> seg.goTo(Seg.DISCARD));
