@@ -19,6 +19,7 @@ import java.util.Map;
 public abstract class BlackBox extends Module {
     final String verilogName;
     final Map<String, Object> parameters = new LinkedHashMap<>();
+    final Map<String, String> attributes = new LinkedHashMap<>();
     String simulationModel;
 
     protected BlackBox(String verilogName) {
@@ -32,6 +33,14 @@ public abstract class BlackBox extends Module {
             throw new IllegalArgumentException("parameter " + name + ": unsupported value " + value);
         }
         parameters.put(name, value);
+    }
+
+    /**
+     * A Verilog attribute on the instance, {@code (* NAME = "value" *)}: what vendor tools read besides
+     * parameters (an ECP5 PLL's loop filter settings, for instance).
+     */
+    protected void attribute(String name, String value) {
+        attributes.put(name, value);
     }
 
     /** Verilog text of a module named like this black box, used only in simulation. */

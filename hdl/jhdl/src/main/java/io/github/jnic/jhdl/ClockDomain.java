@@ -87,16 +87,29 @@ public record ClockDomain(String clockName, Bool clockSignal, Reset reset, Strin
 
     /**
      * Two domains driven by the same clock need no synchronizer between them; a domain clocked by
-     * {@code c.not()} (the falling edge of {@code c}) has the same clock as one clocked by {@code c}.
+     * {@code c.not()} (the falling edge of {@code c}) has the same clock as one clocked by {@code c}, and
+     * so has one clocked by a submodule's input port that {@code c} drives.
      */
     public boolean sameClockAs(ClockDomain o) {
         return isInternal() ? o.isInternal() && source(clockSignal) == source(o.clockSignal)
                 : !o.isInternal() && clockName.equals(o.clockName);
     }
 
+    /**
+     * What a clock is made from: through inversions and casts, and through input ports of submodules
+     * driven by one unconditional assignment (a clock handed down to a submodule is the same clock).
+     */
     private static Signal source(Signal clock) {
-        while (clock.kind == Signal.Kind.EXPR && (clock.op == Signal.Op.NOT || clock.op == Signal.Op.CAST)) clock = clock.args[0];
-        return clock;
+        while (true) {
+            if (clock.kind == Signal.Kind.EXPR && (clock.op == Signal.Op.NOT || clock.op == Signal.Op.CAST)) {
+                clock = clock.args[0];
+            } else if (clock.dir == Signal.Dir.IN && clock.owner != null && clock.owner.parent != null && clock.assignments.size() == 1
+                    && clock.assignments.get(0).context.body.items.contains(clock.assignments.get(0))) {
+                clock = clock.assignments.get(0).value;
+            } else {
+                return clock;
+            }
+        }
     }
 
     private void requireExternal() {

@@ -547,7 +547,11 @@ final class ModuleWriter {
     }
 
     private void instance(StringBuilder out, Module c) {
-        out.append('\n').append("  ").append(moduleNames.get(c));
+        out.append('\n');
+        if (c instanceof BlackBox bb) {
+            for (var e : bb.attributes.entrySet()) out.append("  (* ").append(e.getKey()).append(" = ").append(parameter(e.getValue())).append(" *)\n");
+        }
+        out.append("  ").append(moduleNames.get(c));
         if (c instanceof BlackBox bb && !bb.parameters.isEmpty()) {
             out.append(" #(\n");
             int i = 0;

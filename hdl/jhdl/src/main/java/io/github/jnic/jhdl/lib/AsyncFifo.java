@@ -17,7 +17,8 @@ import io.github.jnic.jhdl.UInt;
  * other side really had).
  *
  * <p>Full and empty are exact but late, never wrong: the writer sees the memory full when it has
- * written {@code depth} words more than it knows were read; the reader sees it empty when it has
+ * written {@code depth} words more than it knows were read (the read pointer reaches it through the
+ * synchronizer and one more register); the reader sees it empty when it has
  * read all it knows were written. A word written appears on {@code out} about three read clocks
  * later. The memory holds {@code depth} words and the output register one more.
  */
@@ -42,7 +43,10 @@ public class AsyncFifo<T extends Data> extends Module {
         withDomain(writeDomain, () -> {
             UInt writeBinary = reg(uint(pointerWidth), 0).named("writeBinary");
             writeGray[0] = reg(uint(pointerWidth), 0).named("writeGray");
-            UInt readSeen = binary(readPointer.out).named("readSeen");
+            // registered once more: the Gray-to-binary chain stays off the path to the write enable
+            // (the writer sees reads a clock later, which only makes full later to clear)
+            UInt readSeen = reg(uint(pointerWidth), 0).named("readSeen");
+            readSeen.next(binary(readPointer.out));
             Bool full = writeBinary.minus(readSeen).eq(depth).named("full");
             in.ready.assign(full.not());
             UInt writeNext = mux(in.fire(), writeBinary.plus(1), writeBinary).named("writeNext");

@@ -25,9 +25,14 @@ public class MiiMac extends EthernetMac {
     MiiRx rxPhy;
 
     public MiiMac() {
-        build(TX, RX);
-        withDomain(TX, () -> txPhy = new MiiTx());
-        withDomain(RX, () -> rxPhy = new MiiRx());
+        this(TX, RX);
+    }
+
+    /** In the domains of the PHY's two clocks as the module around it has them (a board top's, with its own resets). */
+    public MiiMac(ClockDomain tx, ClockDomain rx) {
+        build(tx, rx);
+        withDomain(tx, () -> txPhy = new MiiTx());
+        withDomain(rx, () -> rxPhy = new MiiRx());
         macTx.ce.assign(txPhy.ce);
         txPhy.txd.assign(macTx.txd);
         txPhy.txEn.assign(macTx.txEn);

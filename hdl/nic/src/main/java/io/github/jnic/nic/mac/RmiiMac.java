@@ -24,8 +24,13 @@ public class RmiiMac extends EthernetMac {
     RmiiRx rxPhy;
 
     public RmiiMac() {
-        build(REF, REF);
-        withDomain(REF, () -> {
+        this(REF);
+    }
+
+    /** In the reference clock's domain as the module around it has it (a board top's, with its own reset). */
+    public RmiiMac(ClockDomain ref) {
+        build(ref, ref);
+        withDomain(ref, () -> {
             txPhy = new RmiiTx();
             rxPhy = new RmiiRx();
         });
