@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * retransmissions of both sides (jnic's TCP counters, the namespace's RetransSegs). With aging on,
  * both jnic and the Linux side use a short reachable time, so their entries for each other age
  * many times in one run; with it off, neither ages. Also printed: how often jnic's entry went
- * stale, the unicast probes it sent and the packets that waited for ARP. Run as root.
+ * stale, the unicast probes it sent, the packets that waited for ARP, and the ARP replies it sent
+ * (each one a request or probe of the Linux side's re-resolving its entry for jnic). Run as root.
  *
  * <pre>./nic bench arp [seconds per run, default 60] [reachable seconds, default 5]</pre>
  */
@@ -21,7 +22,7 @@ public final class ArpAgingBench {
     private ArpAgingBench() {}
 
     record Run(HttpWrkBench.WrkResult wrk, double maxMicros, long jnicRetransmitted, long linuxRetransmitted,
-               long stale, long probes, long queued, long arpDrops) {}
+               long stale, long probes, long queued, long arpDrops, long replies) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -36,15 +37,15 @@ public final class ArpAgingBench {
                 + " on both sides (jnic and the namespace's kernel), Linux's other neighbour defaults; aging off: never stale%n", seconds, reachable);
         Run on = run(seconds, reachable * 1_000_000_000L);
         Run off = run(seconds, ArpLayer.NEVER);
-        System.out.printf("%-12s %12s %12s %12s %14s %14s %8s %8s %8s %9s%n", "run", "requests/s", "p99", "max", "jnic retrans.",
-                "Linux retrans.", "stale", "probes", "queued", "ARP drops");
+        System.out.printf("%-12s %12s %12s %12s %14s %14s %8s %8s %8s %9s %8s%n", "run", "requests/s", "p99", "max", "jnic retrans.",
+                "Linux retrans.", "stale", "probes", "queued", "ARP drops", "replies");
         print("aging on", on);
         print("aging off", off);
     }
 
     private static void print(String name, Run r) {
-        System.out.printf("%-12s %12.0f %9.2f ms %9.2f ms %14d %14d %8d %8d %8d %9d%s%n", name, r.wrk.requestsPerSecond(), r.wrk.p99Micros() / 1000,
-                r.maxMicros / 1000, r.jnicRetransmitted, r.linuxRetransmitted, r.stale, r.probes, r.queued, r.arpDrops,
+        System.out.printf("%-12s %12.0f %9.2f ms %9.2f ms %14d %14d %8d %8d %8d %9d %8d%s%n", name, r.wrk.requestsPerSecond(), r.wrk.p99Micros() / 1000,
+                r.maxMicros / 1000, r.jnicRetransmitted, r.linuxRetransmitted, r.stale, r.probes, r.queued, r.arpDrops, r.replies,
                 r.wrk.errors().isEmpty() ? "" : "  (" + r.wrk.errors() + ")");
     }
 
@@ -60,13 +61,13 @@ public final class ArpAgingBench {
             HttpWrkBench.wrk(ns, "http://" + ns.stackAddress() + "/", 2);   // warm-up
             var c = jnic.stack.counters();
             long jnicRetx = jnic.tcp.counters().get(TcpCounters.Event.RETRANSMITTED_SEGMENTS), linuxRetx = linuxSnmp(ns, "Tcp:", "RetransSegs");
-            long stale = c.get("arp.became-stale"), probes = c.get("arp.probes-sent"), queued = c.get("arp.queued"), drops = c.dropsUnder("arp.");
+            long stale = c.get("arp.became-stale"), probes = c.get("arp.probes-sent"), queued = c.get("arp.queued"), drops = c.dropsUnder("arp."), replies = c.get("arp.replies-sent");
             String report = HttpWrkBench.wrkReport(ns, "http://" + ns.stackAddress() + "/", seconds);
             jnic.check();
             return new Run(HttpWrkBench.parse(report), maxLatencyMicros(report),
                     jnic.tcp.counters().get(TcpCounters.Event.RETRANSMITTED_SEGMENTS) - jnicRetx, linuxSnmp(ns, "Tcp:", "RetransSegs") - linuxRetx,
                     c.get("arp.became-stale") - stale, c.get("arp.probes-sent") - probes, c.get("arp.queued") - queued,
-                    c.dropsUnder("arp.") - drops);
+                    c.dropsUnder("arp.") - drops, c.get("arp.replies-sent") - replies);
         }
     }
 
