@@ -83,13 +83,13 @@ final class Journal {
         String to = eth.isBroadcast() ? "all" : macNames.getOrDefault(MacAddress.toString(b, off), MacAddress.toString(b, off));
         String who = from + " → " + to;
         switch (eth.etherType()) {
-            case 0x0806 -> arp(now, who, b, eth.payloadOffset());
+            case 0x0806 -> arp(now, who, b, eth.payloadOffset(), !eth.isBroadcast());
             case 0x0800 -> ipv4(now, who, b, eth.payloadOffset(), eth.payloadLength());
             default -> event(now, "eth", who, String.format("EtherType 0x%04x, %d bytes", eth.etherType(), len));
         }
     }
 
-    private void arp(long now, String who, byte[] b, int off) {
+    private void arp(long now, String who, byte[] b, int off, boolean unicast) {
         arp.wrap(b, off);
         int spa = arp.senderProtocolAddress(), tpa = arp.targetProtocolAddress();
         String sender = MacAddress.toString(b, arp.senderHardwareOffset());
@@ -99,6 +99,10 @@ final class Journal {
             event(now, "arp", who, "probe: is anyone using " + addr(tpa) + "? (sender address 0.0.0.0, RFC 5227)");
         } else if (spa == tpa) {
             event(now, "arp", who, "announcement: " + addr(spa) + " is at " + sender + " (gratuitous)");
+        } else if (unicast) {
+            // NUD's PROBE state: the entry went stale in use and nothing confirmed it (RFC 1122 2.3.2.1)
+            event(now, "arp", who, "unicast probe: is " + addr(tpa) + " still at the MAC known for it? tell " + addr(spa)
+                    + " (re-checking a stale entry)");
         } else {
             event(now, "arp", who, "who-has " + addr(tpa) + "? tell " + addr(spa) + " (" + sender + ")");
         }

@@ -57,7 +57,7 @@ class DemoTest {
         for (String step : List.of("DISCOVER", "OFFER", "REQUEST", "ACK: " + A, "probe: is anyone using " + A, "who-has " + B,
                 "referral: ask test's servers", "referral: ask example.test's servers", "answer: www.example.test A " + B,
                 "[SYN]", "[SYN|ACK]", "state SYN_SENT → ESTABLISHED", "request: GET / HTTP/1.1", "response: HTTP/1.1 200 OK",
-                "[FIN|ACK]", "state FIN_WAIT_1 → TIME_WAIT", "TIME-WAIT over")) {
+                "[FIN|ACK]", "state FIN_WAIT_1 → TIME_WAIT", "unicast probe: is " + A + " (A) still at", "TIME-WAIT over")) {
             assertTrue(text.contains(step), "the journal shows " + step + "\n" + text);
         }
 

@@ -10,6 +10,7 @@ import io.github.jnic.net.wire.TcpHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * TCP as an IPv4 transport: demultiplexes segments to connections and listeners, answers what
@@ -347,12 +348,7 @@ public final class Tcp implements Ipv4Transport {
     private void removeRequest(SynRequest r) {
         if (r.index < 0) return;
         requests.remove(probe.set(r.localAddr, r.localPort, r.remoteAddr, r.remotePort));
-        int last = requestList.size() - 1;
-        SynRequest moved = requestList.get(last);
-        requestList.set(r.index, moved);
-        moved.index = r.index;
-        requestList.remove(last);
-        r.index = -1;
+        swapRemove(requestList, r.index, (q, i) -> q.index = i);
         r.listener.synQueued--;
     }
 
@@ -535,12 +531,21 @@ public final class Tcp implements Ipv4Transport {
     void remove(TcpConnection c) {
         if (c.tableIndex < 0) return;
         table.remove(probe.set(c.localAddr, c.localPort, c.remoteAddr, c.remotePort));
-        int last = connections.size() - 1;
-        TcpConnection moved = connections.get(last);
-        connections.set(c.tableIndex, moved);
-        moved.tableIndex = c.tableIndex;
-        connections.remove(last);
-        c.tableIndex = -1;
+        swapRemove(connections, c.tableIndex, (x, i) -> x.tableIndex = i);
+    }
+
+    /**
+     * Takes the element at {@code index} out of {@code list} in constant time by moving the last one
+     * into its place; {@code setIndex} keeps each element's own record of its position (-1: out).
+     */
+    private static <T> void swapRemove(ArrayList<T> list, int index, ObjIntConsumer<T> setIndex) {
+        T removed = list.get(index);
+        T moved = list.remove(list.size() - 1);
+        if (moved != removed) {
+            list.set(index, moved);
+            setIndex.accept(moved, index);
+        }
+        setIndex.accept(removed, -1);
     }
 
     private TcpConnection lookup(int localAddr, int localPort, int remoteAddr, int remotePort) {
