@@ -82,6 +82,24 @@ class TxOffloadTest {
         }
     }
 
+    /** The IPv4 ID and the sequence number wrap around inside one send (16 and 32 bits). */
+    @Test
+    void tsoWrapsIdAndSequenceNumber() {
+        try (TxRig rig = new TxRig(6, 0.2, 0.6)) {
+            Random r = new Random(6);
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                Packet p = Packets.random(r, new Shape(ipv4, true, !ipv4, 0, 12, 100));
+                if (ipv4) OffloadReference.put16(p.frame(), p.ipStart() + 4, 0xFFFD);
+                OffloadReference.put32(p.frame(), p.l4Start() + 4, 0xFFFF_FFE0);
+                rig.send(p.tsoSeeded(), Command.tso(ipv4, p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), 9, 100));
+            }
+            rig.settle(1_000_000, "wrap");
+            assertEquals(24, rig.wire.size());
+            assertEquals(0x0001, OffloadReference.get16(rig.wire.get(4), 18), "IPv4 ID of segment 4: 0xFFFD + 4");
+            assertEquals(0x0000_0004, OffloadReference.get32(rig.wire.get(4), 34 + 4), "sequence of segment 4: 0xFFFFFFE0 + 36");
+        }
+    }
+
     /** An MSS from 1 to 9000: the small edges, the usual ones, or any. */
     static int mss(Random r) {
         int[] usual = {1, 2, 3, 7, 8, 9, 536, 1220, 1440, 1448, 1460, 8948, 9000};
