@@ -120,6 +120,7 @@ public final class Descriptors {
         /** Bits of POPTS (first descriptor of a frame). */
         public static final Field IXSM = bit("IXSM", 0, "insert the IPv4 header checksum (context's IPCSS/IPCSO/IPCSE)");
         public static final Field TXSM = bit("TXSM", 1, "insert the TCP/UDP checksum (context's TUCSS/TUCSO/TUCSE)");
+        public static final List<Field> POPTS_BITS = List.of(IXSM, TXSM);
     }
 
     public static final int DTYP_CONTEXT = 0;

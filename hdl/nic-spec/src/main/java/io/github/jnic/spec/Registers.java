@@ -167,7 +167,7 @@ public final class Registers {
     // ---- receive ring ----------------------------------------------------------------------------
 
     public static final Register RDBAL = e1000("RDBAL", 0x2800, RW, 0, "receive descriptor ring base, low 32 bits (16-byte aligned)",
-            bits("RDBAL", 31, 0, "base address bits 31:0 (bits 3:0 read 0)"));
+            bits("RDBAL", 31, 4, "base address bits 31:4 (bits 3:0 read 0)"));
     public static final Register RDBAH = e1000("RDBAH", 0x2804, RW, 0, "receive descriptor ring base, high 32 bits",
             bits("RDBAH", 31, 0, "base address bits 63:32"));
     public static final Register RDLEN = e1000("RDLEN", 0x2808, RW, 0, "receive ring length in bytes, a multiple of 128 (8 descriptors)",
@@ -185,7 +185,7 @@ public final class Registers {
     // ---- transmit ring ---------------------------------------------------------------------------
 
     public static final Register TDBAL = e1000("TDBAL", 0x3800, RW, 0, "transmit descriptor ring base, low 32 bits (16-byte aligned)",
-            bits("TDBAL", 31, 0, "base address bits 31:0 (bits 3:0 read 0)"));
+            bits("TDBAL", 31, 4, "base address bits 31:4 (bits 3:0 read 0)"));
     public static final Register TDBAH = e1000("TDBAH", 0x3804, RW, 0, "transmit descriptor ring base, high 32 bits",
             bits("TDBAH", 31, 0, "base address bits 63:32"));
     public static final Register TDLEN = e1000("TDLEN", 0x3808, RW, 0, "transmit ring length in bytes, a multiple of 128",
@@ -229,7 +229,29 @@ public final class Registers {
         return 0x5404 + 8 * n;
     }
 
+    /**
+     * Registers that repeat with one layout: {@code <name><n>} at {@code offset + stride * n} for
+     * n = 0 .. count - 1 (the docs table gives them one row).
+     */
+    public record Repeated(String name, int offset, int stride, int count, String doc) {
+        /** True if {@code r} is one of them. */
+        public boolean contains(Register r) {
+            int d = r.offset() - offset;
+            return d >= 0 && d % stride == 0 && d / stride < count && r.name().equals(name + d / stride);
+        }
+    }
+
+    private static final List<Repeated> REPEATED = new ArrayList<>();
+
+    /** The registers that repeat (RAL, RAH, MTA). */
+    public static List<Repeated> repeated() {
+        return Collections.unmodifiableList(REPEATED);
+    }
+
     static {
+        REPEATED.add(new Repeated("RAL", ral(0), 8, RECEIVE_ADDRESSES, "receive address n, bytes 0-3 (byte 0 in bits 7:0)"));
+        REPEATED.add(new Repeated("RAH", rah(0), 8, RECEIVE_ADDRESSES, "receive address n, bytes 4-5 and valid"));
+        REPEATED.add(new Repeated("MTA", MTA, 4, MTA_WORDS, "multicast table word n: hash bits 32n to 32n + 31"));
         for (int n = 0; n < RECEIVE_ADDRESSES; n++) {
             e1000("RAL" + n, ral(n), RW, 0, "receive address " + n + ", bytes 0-3 (byte 0 in bits 7:0)", bits("RAL", 31, 0, "address bytes 0-3"));
             e1000("RAH" + n, rah(n), RW, 0, "receive address " + n + ", bytes 4-5 and valid", Rah.RAH, Rah.AV);

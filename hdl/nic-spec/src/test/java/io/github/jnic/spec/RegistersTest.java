@@ -99,11 +99,23 @@ class RegistersTest {
         assertEquals(0xFFFFL, Registers.storedBits(Registers.RDTR));
         assertEquals(0xFFFFL, Registers.storedBits(Registers.TIDV));
         assertEquals(0xFFFFL << 7 & 0xFFFFFL, Registers.storedBits(Registers.RDLEN));
-        assertEquals(0xFFFF_FFFFL, Registers.storedBits(Registers.RDBAL));
+        assertEquals(0xFFFF_FFF0L, Registers.storedBits(Registers.RDBAL), "a 16-byte aligned base");
+        assertEquals(0xFFFF_FFFFL, Registers.storedBits(Registers.RDBAH));
         assertEquals(0, Registers.storedBits(Registers.STATUS));
         assertEquals(0, Registers.storedBits(Registers.ICR));
         assertEquals(0, Registers.storedBits(Registers.ICS));
         assertEquals(0, Registers.storedBits(Registers.GPRC));
+    }
+
+    @Test
+    void repeatedRegistersAreTheNumberedOnes() {
+        int members = 0;
+        for (Register r : Registers.all()) {
+            long in = Registers.repeated().stream().filter(a -> a.contains(r)).count();
+            assertEquals(r.name().matches("(RAL|RAH|MTA)\\d+") ? 1 : 0, in, r.name());
+            members += (int) in;
+        }
+        assertEquals(Registers.repeated().stream().mapToInt(Registers.Repeated::count).sum(), members);
     }
 
     @Test

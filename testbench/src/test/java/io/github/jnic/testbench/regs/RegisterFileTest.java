@@ -140,9 +140,9 @@ class RegisterFileTest {
     @Test
     void byteStrobesWriteOnlyTheirBytes() {
         try (Rig rig = new Rig()) {
-            int rdbal = Registers.RDBAL.offset(), mta = Registers.MTA + 4 * 77, rdh = Registers.RDH.offset();
+            int rdbah = Registers.RDBAH.offset(), mta = Registers.MTA + 4 * 77, rdh = Registers.RDH.offset();
             List<AxiLitePort.Result> r = rig.bus.batch()
-                    .write(rdbal, 0x11223344).write(rdbal, 0xAABBCCDD, 0b0101).read(rdbal)
+                    .write(rdbah, 0x11223344).write(rdbah, 0xAABBCCDD, 0b0101).read(rdbah)
                     .write(mta, 0x55667788).write(mta, 0xEEFF0000, 0b1100).read(mta)
                     .write(rdh, 0x1234).write(rdh, 0xFF00, 0b0010).read(rdh)
                     .run();
