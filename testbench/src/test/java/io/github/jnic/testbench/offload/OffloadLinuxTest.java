@@ -12,9 +12,11 @@ import io.github.jnic.net.socket.DatagramSocket;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.stack.StackRunner;
 import io.github.jnic.net.tcp.Tcp;
+import io.github.jnic.net.tcp.TcpServerSocket;
 import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.MacAddress;
+import io.github.jnic.spec.Descriptors.Rx;
 import io.github.jnic.testbench.offload.OffloadReference.Command;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
@@ -35,34 +37,64 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Linux as the receiver of what TxOffload sends: a jnic stack whose device offers checksum
+ * The engines with Linux on the far end. Linux as the receiver of what TxOffload sends: a jnic stack whose device offers checksum
  * offload and TSO and puts every frame through the simulated engine (the context mapped from the
  * stack's request as NicDriver maps it, the patches applied, each result also compared with the
  * reference) onto a TAP whose kernel side does no offload of its own, so the kernel checks every
  * checksum itself. 8 MB of TCP to nc (SHA-256 compared) and UDP datagrams to a closed port; the
  * kernel's counters show no checksum or header error and every datagram reached the port lookup.
- * Needs root, /dev/net/tun and nc (CI has them); elsewhere it is skipped with the reason.
+ * The other way, {@link #linuxToJnicVerdictsAgreeAndCatchCorruption}. Needs root, /dev/net/tun
+ * and nc (CI has them); elsewhere it is skipped with the reason.
  */
 @Timeout(300)
-class TxOffloadLinuxTest {
+class OffloadLinuxTest {
 
     /** The stack's device: every frame through TxOffload in the simulator, then onto the TAP. */
     static final class ThroughTheEngine implements NetDevice {
         final TapDevice tap;
         final TxRig rig = new TxRig(11, 0.1, 0.8);
-        int sent, tsoRequests, checksumRequests;
+        /** RxChecksum for received frames, or null to hand them up unchecked. */
+        final RxChecksumTest.Rig rx;
+        int sent, tsoRequests, checksumRequests, received, corrupted, good, bad;
 
-        ThroughTheEngine(TapDevice tap) {
+        ThroughTheEngine(TapDevice tap, boolean checkReceived) {
             this.tap = tap;
+            rx = checkReceived ? new RxChecksumTest.Rig(13) : null;
+        }
+
+        void close() {
+            rig.close();
+            if (rx != null) rx.close();
         }
 
         @Override public String name() { return tap.name(); }
         @Override public byte[] macAddress() { return tap.macAddress(); }
         @Override public int mtu() { return tap.mtu(); }
         @Override public boolean linkUp() { return tap.linkUp(); }
-        @Override public Set<Feature> features() { return EnumSet.of(Feature.TX_CHECKSUM, Feature.TSO); }
+        @Override public Set<Feature> features() {
+            return rx == null ? EnumSet.of(Feature.TX_CHECKSUM, Feature.TSO) : EnumSet.of(Feature.TX_CHECKSUM, Feature.TSO, Feature.RX_CHECKSUM);
+        }
         @Override public int flush() { return tap.flush(); }
-        @Override public int receive(FrameSink sink, int budget) { return tap.receive(sink, budget); }
+        @Override public int receive(FrameSink sink, int budget) {
+            if (rx == null) return tap.receive(sink, budget);
+            return tap.receive(frame -> {
+                byte[] f = frame.toByteArray();
+                // now and then a bit of a TCP payload flips on the way: the verdict must catch it
+                if (f.length > 200 && OffloadReference.get16(f, 12) == 0x0800 && f[23] == 6 && ++received % 40 == 0) {
+                    f[f.length - 1] ^= 0x10;
+                    frame.data()[frame.end() - 1] ^= 0x10;
+                    corrupted++;
+                }
+                rx.check(List.of(f), 0, true, true, "received frame " + received);
+                OffloadReference.Verdict v = rx.seen.get(rx.seen.size() - 1);
+                // as NicDriver turns the descriptor's verdict into the stack's
+                boolean checked = (v.status() & Rx.IXSM.mask()) == 0 && (v.status() & (Rx.TCPCS.mask() | Rx.UDPCS.mask())) != 0;
+                if (checked) frame.rxChecksum(Rx.TCPE.isSet(v.errors()) ? PacketBuffer.RxChecksum.BAD : PacketBuffer.RxChecksum.GOOD);
+                if (checked && Rx.TCPE.isSet(v.errors())) bad++;
+                else if (checked) good++;
+                sink.accept(frame);
+            }, budget);
+        }
         @Override public long nextDeadline() { return tap.nextDeadline(); }
         @Override public int pollDescriptor() { return tap.pollDescriptor(); }
 
@@ -99,15 +131,19 @@ class TxOffloadLinuxTest {
         }
     }
 
-    @Test
-    void linuxFindsEveryChecksumGood() throws Exception {
+    static void skipUnlessLinux() {
         String reason = NetworkNamespace.unavailableReason();
         if (reason == null && !NetworkNamespace.onPath("nc")) reason = "'nc' is not installed (./nic test installs it)";
         String why = reason;
-        Assumptions.assumeTrue(why == null, () -> "skipping the Linux receiver test: " + why);
+        Assumptions.assumeTrue(why == null, () -> "skipping the Linux tests of the offload engines: " + why);
+    }
+
+    @Test
+    void linuxFindsEveryChecksumGood() throws Exception {
+        skipUnlessLinux();
         String subnet = "10.219." + (1 + (ProcessHandle.current().pid() * 2) % 250);
         try (NetworkNamespace linux = NetworkNamespace.create(subnet, MacAddress.local(ProcessHandle.current().pid() + 19), 1500, false)) {
-            ThroughTheEngine device = new ThroughTheEngine(linux.tap());
+            ThroughTheEngine device = new ThroughTheEngine(linux.tap(), false);
             NetStack stack = new NetStack();
             stack.addAddress(stack.addInterface(device), linux.stackAddress() + "/24");
             Tcp tcp = new Tcp(stack.ipv4());
@@ -132,8 +168,57 @@ class TxOffloadLinuxTest {
                 assertEquals(0, device.rig.tsoFailed, "no TSO request refused");
                 assertNull(runner.failure(), "the stack thread (where the engine ran) threw");
             } finally {
-                device.rig.close();
+                device.close();
             }
+        }
+    }
+
+    /**
+     * Linux as the sender: 8 MB of its TCP to a jnic server, every received frame through the
+     * simulated RxChecksum (verdict compared with the reference's), its verdict handed to the stack
+     * as NicDriver hands it, so the stack trusts it; one TCP frame in 40 gets a payload bit flipped
+     * on the way. Linux's frames all carry checksums Linux computed: each is "good" but the flipped
+     * ones, which are TCPE, dropped by the stack and sent again by Linux; the data arrives intact.
+     */
+    @Test
+    void linuxToJnicVerdictsAgreeAndCatchCorruption() throws Exception {
+        skipUnlessLinux();
+        String subnet = "10.219." + (1 + (ProcessHandle.current().pid() * 2 + 1) % 250);
+        try (NetworkNamespace linux = NetworkNamespace.create(subnet, MacAddress.local(ProcessHandle.current().pid() + 23), 1500, false)) {
+            ThroughTheEngine device = new ThroughTheEngine(linux.tap(), true);
+            NetStack stack = new NetStack();
+            stack.addAddress(stack.addInterface(device), linux.stackAddress() + "/24");
+            Tcp tcp = new Tcp(stack.ipv4());
+            stack.register(tcp);
+            try (StackRunner runner = StackRunner.start(stack, "jnic-offload-linux-rx")) {
+                receiveFromLinux(linux, stack, tcp, 5302, 8L << 20);
+                assertTrue(device.corrupted > 10, device.corrupted + " frames corrupted");
+                assertEquals(device.corrupted, device.bad, "every corrupted frame found bad, no other");
+                assertTrue(device.good > 8 * 1024 * 1024 / 1500, device.good + " frames good");
+                assertNull(runner.failure(), "the stack thread (where the engine ran) threw");
+            } finally {
+                device.close();
+            }
+        }
+    }
+
+    static void receiveFromLinux(NetworkNamespace ns, NetStack s, Tcp t, int port, long size) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jnic-offload-", ".bin");
+        try (TcpServerSocket server = new TcpServerSocket(s, t, port, 4)) {
+            byte[] data = new byte[(int) size];
+            new SplittableRandom(port).nextBytes(data);
+            java.nio.file.Files.write(file, data);
+            server.setSoTimeout(30_000);
+            Process nc = ns.start("sh", "-c", "nc -N -w 30 " + ns.stackAddress() + " " + port + " < " + file);
+            try (TcpSocket conn = server.accept()) {
+                conn.setSoTimeout(60_000);
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                conn.getInputStream().transferTo(got);
+                assertTrue(java.util.Arrays.equals(data, got.toByteArray()), "every byte, once, intact and in order (" + got.size() + " of " + size + ")");
+            }
+            assertTrue(nc.waitFor(60, TimeUnit.SECONDS), "nc finished");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 
