@@ -210,10 +210,10 @@ public class RegisterFile extends Module {
 
         // ---- forwarded accesses -------------------------------------------------------------------
         icrRead.assign(reading.and(at(Registers.ICR)));
-        forward(icrWrite, Registers.ICR);
-        forward(icsWrite, Registers.ICS);
-        forward(imsWrite, Registers.IMS);
-        forward(imcWrite, Registers.IMC);
+        forward(icrWrite, writes.and(at(Registers.ICR)));
+        forward(icsWrite, writes.and(at(Registers.ICS)));
+        forward(imsWrite, writes.and(at(Registers.IMS)));
+        forward(imcWrite, writes.and(at(Registers.IMC)));
         rxFlush.assign(writes.and(at(Registers.RDTR)).and(written(Registers.RDTR.field("FPD"))));
         txFlush.assign(writes.and(at(Registers.TIDV)).and(written(Registers.TIDV.field("FPD"))));
         rdhWrite.valid.assign(writes.and(at(Registers.RDH)));
@@ -242,8 +242,8 @@ public class RegisterFile extends Module {
         });
         when(mdicRunning.and(commandBusy.not()), () -> {
             mdicRunning.next(false);
-            UInt data = mux(commandWrite, field(mdic, Mdic.DATA), commandResult);  // DATA 15:0, below the rest
-            mdic.next(cat(mdic.slice(31, 16), data).asUInt().or(U(32, Mdic.R.mask())));
+            UInt data = mux(commandWrite, field(mdic, Mdic.DATA), commandResult);
+            mdic.next(mdic.and(U(32, ~Mdic.DATA.mask() & 0xFFFF_FFFFL)).or(place(data, Mdic.DATA)).or(U(32, Mdic.R.mask())));
         });
 
         // ---- statistics -----------------------------------------------------------------------------
@@ -384,9 +384,9 @@ public class RegisterFile extends Module {
         return writeData.bit(f.lsb()).and(writeStrobes.bit(f.lsb() / 8));
     }
 
-    /** A write of {@code r} as a flow of its written bytes (strobed-off bytes are 0: they set or clear nothing). */
-    private void forward(Flow<UInt> out, Register r) {
-        out.valid.assign(writing.and(cardReset.not()).and(at(r)));
+    /** A write as a flow of its written bytes (strobed-off bytes are 0: they set or clear nothing). */
+    private void forward(Flow<UInt> out, Bool when) {
+        out.valid.assign(when);
         out.payload.assign(merged(U(32, 0)));
     }
 
