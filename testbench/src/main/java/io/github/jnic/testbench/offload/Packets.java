@@ -60,7 +60,11 @@ public final class Packets {
         }
     }
 
-    /** Options for a random packet: which headers, how many option bytes, how much payload. */
+    /**
+     * Options for a random packet: which headers, how many option bytes (IPv4: options, a multiple
+     * of 4 up to 40; IPv6: a Hop-by-Hop Options extension header of that many bytes, a multiple of 8),
+     * how much payload.
+     */
     public record Shape(boolean ipv4, boolean tcp, boolean vlan, int ipOptionBytes, int tcpOptionBytes, int payload) {
         public static Shape random(Random r, int payload) {
             boolean ipv4 = r.nextInt(3) != 0;
@@ -68,16 +72,22 @@ public final class Packets {
                     4 * r.nextInt(11), payload);
         }
 
-        /** A random TCP packet (what TSO takes). */
+        /** A random TCP packet (what TSO takes); IPv6 sometimes with a Hop-by-Hop Options header. */
         public static Shape randomTcp(Random r, int payload) {
             Shape s = random(r, payload);
-            return new Shape(s.ipv4(), true, s.vlan(), s.ipOptionBytes(), s.tcpOptionBytes(), payload);
+            int ipOptions = s.ipv4() ? s.ipOptionBytes() : r.nextBoolean() ? 8 * (1 + r.nextInt(3)) : 0;
+            return new Shape(s.ipv4(), true, s.vlan(), ipOptions, s.tcpOptionBytes(), payload);
+        }
+
+        /** IP header bytes: IPv4's with its options, or IPv6's fixed 40 and its extension header. */
+        public int ipHeaderBytes() {
+            return (ipv4 ? 20 : 40) + ipOptionBytes;
         }
     }
 
     public static Packet random(Random r, Shape s) {
         int ip = s.vlan() ? 18 : 14;
-        int ipHeader = s.ipv4() ? 20 + s.ipOptionBytes() : 40;
+        int ipHeader = s.ipHeaderBytes();
         int l4 = ip + ipHeader;
         int l4Header = s.tcp() ? 20 + s.tcpOptionBytes() : 8;
         int length = l4 + l4Header + s.payload();
@@ -103,9 +113,18 @@ public final class Packets {
             put16(f, ip + 10, Checksum.of(f, ip, ipHeader));
         } else {
             f[ip] = (byte) (0x60 | (f[ip] & 0x0F));
-            put16(f, ip + 4, Math.min(0xFFFF, length - l4));
-            f[ip + 6] = (byte) proto;
+            put16(f, ip + 4, Math.min(0xFFFF, length - ip - 40));
             f[ip + 7] = (byte) (1 + r.nextInt(255));
+            if (s.ipOptionBytes() == 0) {
+                f[ip + 6] = (byte) proto;
+            } else {                                                      // Hop-by-Hop Options: one PadN (RFC 8200 4.2, 4.3)
+                f[ip + 6] = 0;
+                f[ip + 40] = (byte) proto;
+                f[ip + 41] = (byte) (s.ipOptionBytes() / 8 - 1);
+                f[ip + 42] = 1;
+                f[ip + 43] = (byte) (s.ipOptionBytes() - 4);
+                java.util.Arrays.fill(f, ip + 44, ip + 40 + s.ipOptionBytes(), (byte) 0);
+            }
         }
         if (s.tcp()) {
             f[l4 + 12] = (byte) (l4Header / 4 << 4);
