@@ -20,8 +20,9 @@ import java.util.List;
  * frame up to EOP, the first one giving its command; a descriptor is done once its buffer is read
  * (head passes it; TXQE when head reaches the tail), and a done RS descriptor gets DD in its status
  * byte. A frame becomes what {@link OffloadReference} says its command makes of it. A zero length, a
- * buffer address 0 or a frame longer than {@link #MAX_FRAME} stops the ring there (head stays, the
- * open frame is lost).
+ * buffer address 0, a frame longer than {@link #MAX_FRAME} or a buffer where the bus answers an
+ * error stops the ring there (head stays, the open frame is lost); restarted, the ring goes on
+ * from head with the context it had.
  */
 final class TxRingReference {
     static final int MAX_FRAME = 0x10000 + 64;
@@ -36,7 +37,9 @@ final class TxRingReference {
     boolean stopped;
     /** The frames that reach the wire, in order. */
     final List<byte[]> sent = new ArrayList<>();
-    int descriptorsDone, ideDone, queueEmpty, badDescriptors, oversize, tsoContexts, tsoFailed;
+    int descriptorsDone, ideDone, queueEmpty, badDescriptors, busErrors, oversize, tsoContexts, tsoFailed;
+    /** Bus addresses that answer with an error, [from, to). */
+    long errorFrom, errorTo;
     /** Descriptors marked done, in order (the test's driver reclaims from them). */
     final List<Integer> done = new ArrayList<>();
 
@@ -61,6 +64,13 @@ final class TxRingReference {
     /** Descriptors the card owns (queued and not done). */
     int owned() {
         return Math.floorMod(tail - head, count);
+    }
+
+    /** The ring restarted (TCTL.EN off and on): from head on, what is queued is taken again. */
+    void restart() {
+        stopped = false;
+        frame = null;
+        tail(tail);
     }
 
     /** The driver wrote TDT: the card takes what is queued. */
@@ -93,9 +103,13 @@ final class TxRingReference {
         int length = (int) (dext ? Descriptors.get(expected, o, TxData.DTALEN) : Descriptors.get(expected, o, TxLegacy.LENGTH));
         int gathered = frame == null ? 0 : frame.size();
         if (address == 0 || length == 0 || gathered + length > MAX_FRAME) {
-            stopped = true;
             badDescriptors++;
-            frame = null;
+            stop();
+            return;
+        }
+        if (address < errorTo && address + length > errorFrom) {
+            busErrors++;
+            stop();
             return;
         }
         if (frame == null) {
@@ -125,6 +139,13 @@ final class TxRingReference {
             tsoFailed += t.tsoFailed();
             frame = null;
         }
+    }
+
+    /** The ring stops; the open frame is lost (the frame buffer counts it oversize if it already held more than it can). */
+    private void stop() {
+        stopped = true;
+        if (frame != null && !command.tse() && frame.size() >= MAX_SENT) oversize++;
+        frame = null;
     }
 
     private void done(int d, long cmd) {

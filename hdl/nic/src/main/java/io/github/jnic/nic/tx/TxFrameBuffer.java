@@ -31,7 +31,10 @@ import io.github.jnic.nic.stream.Beat;
  *       dropped ({@code oversize}).</li>
  *   <li>{@code flush}: every frame held and the one arriving (if any) are dropped, by the same path
  *       as a "drop" frame (their patches still taken), so the blocks upstream need no reset of their
- *       own; a frame already leaving on {@code out} goes out whole (it is on the wire).</li>
+ *       own; while {@code flush} is high, whatever arrives is taken at once and dropped, room or not,
+ *       so the frames already between the DMA engine and here are dropped too if the flush lasts
+ *       as long as they take to arrive (a few dozen clocks; the card's reset lasts 128). A frame
+ *       already leaving on {@code out} goes out whole (it is on the wire).</li>
  * </ul>
  *
  * <p>{@code depthBeats} (a power of two) beats of RAM, eight bytes each: 2048 for 16 KiB frames.
@@ -119,20 +122,22 @@ public class TxFrameBuffer extends Module {
         Bool full = write.minus(read).eq(depthBeats).named("full");
         Bool tableFull = entryWrite.minus(entryRead).eq(frames).named("tableFull");
         Bool tooLong = full.and(frameStart.eq(read)).named("tooLong");
-        in.ready.assign(tableFull.not().and(discarding.or(full.not().and(patchWriting.not()))));
+        // while flushed, what arrives is thrown away at once: the pipeline upstream drains in that time
+        Bool throwAway = discarding.or(flush).named("throwAway");
+        in.ready.assign(tableFull.not().and(throwAway.or(full.not().and(patchWriting.not()))));
         UInt keep = in.payload.keep;
         UInt bytes = U(4, 1);
         for (int b = 1; b < Beat.BYTES; b++) bytes = mux(keep.bit(b), U(4, b + 1), bytes);
         UInt frameLength = length.plus(bytes.resize(lengthBits)).named("frameLength");
         Bool drop = in.user.bit(0).or(discarding).or(flushMark).or(flush).named("drop");
         oversize.next(false);
-        when(in.valid.and(tooLong).and(discarding.not()).and(tableFull.not()), () -> {
+        when(in.valid.and(tooLong).and(throwAway.not()).and(tableFull.not()), () -> {
             discarding.next(true);
             write.next(frameStart);
             oversize.next(true);
         });
         when(in.fire(), () -> {
-            when(discarding.not(), () -> {
+            when(throwAway.not(), () -> {
                 we.assign(true);
                 write.next(write.plus(1));
             });
