@@ -26,6 +26,7 @@ public final class MacReference {
         }
     }
 
+    /** {@code maxLength}: the longest good untagged frame, FCS included. */
     public static Received receive(Burst burst, int maxLength) {
         byte[] frame = burst.afterSfd();
         if (frame == null) return new Received(false, null, Reason.NONE, 0);
@@ -33,11 +34,19 @@ public final class MacReference {
         Reason reason = burst.errors().nextSetBit(first) >= 0 ? Reason.PHY_ERROR
                 : burst.oddNibble() ? Reason.ODD_NIBBLE
                 : frame.length < Ethernet.MIN_FRAME ? Reason.RUNT
-                : frame.length > maxLength ? Reason.OVERSIZE
+                : frame.length > maxLength + (qTagged(frame) ? 4 : 0) ? Reason.OVERSIZE
                 : !Ethernet.fcsGood(frame) ? Reason.FCS_ERROR
                 : Reason.NONE;
         byte[] delivered = frame.length > Ethernet.FCS_LENGTH ? Arrays.copyOf(frame, frame.length - Ethernet.FCS_LENGTH) : null;
         return new Received(true, delivered, reason, frame.length);
+    }
+
+    /**
+     * Whether the frame's length/type field is the 802.1Q TPID: 802.3 allows such a frame four bytes
+     * more (maxQTagFrameSize 1522 against maxUntaggedFrameSize 1518), and so four more with jumbo frames.
+     */
+    public static boolean qTagged(byte[] frame) {
+        return frame.length >= 14 && (frame[12] & 0xFF) == 0x81 && frame[13] == 0;
     }
 
     /** The burst a MAC sends for {@code frame}: full preamble, SFD, padding, FCS, after the minimum gap. */

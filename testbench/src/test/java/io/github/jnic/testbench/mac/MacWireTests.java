@@ -186,6 +186,42 @@ abstract class MacWireTests {
         }
     }
 
+    /**
+     * 802.3's size limits (clause 3.2.7, maxUntaggedFrameSize 1518, maxQTagFrameSize 1522): a frame
+     * whose length/type is the 802.1Q TPID may be four bytes longer, with jumbo frames too; an
+     * 802.1ad S-tag (0x88A8) is not an 802.1Q tag. The expected reasons are written out here, and the
+     * reference must agree with them before the RTL is held to it.
+     */
+    @Test
+    void aTaggedFrameMayBeFourBytesLonger() {
+        Random random = new Random(7);
+        for (boolean jumbo : new boolean[] {false, true}) {
+            int max = jumbo ? EthernetMac.MAX_JUMBO_FRAME : EthernetMac.MAX_FRAME;
+            // {length with FCS, TPID (0: untagged), 1 if oversize}
+            int[][] cases = {{max, 0, 0}, {max + 1, 0, 1}, {max, 0x8100, 0}, {max + 3, 0x8100, 0}, {max + 4, 0x8100, 0},
+                {max + 5, 0x8100, 1}, {max + 4, 0x88A8, 1}, {max + 4, 0, 1}, {64, 0x8100, 0}};
+            List<Burst> bursts = new ArrayList<>();
+            for (int[] c : cases) {
+                byte[] f = frame(random, c[0] - Ethernet.FCS_LENGTH);
+                if (c[1] != 0) {
+                    f[12] = (byte) (c[1] >> 8);
+                    f[13] = (byte) c[1];
+                    f[16] = 0x08;   // the EtherType after the tag: IPv4
+                    f[17] = 0x00;
+                }
+                Burst b = MacReference.transmit(f);
+                MacReference.Reason expected = c[2] == 1 ? MacReference.Reason.OVERSIZE : MacReference.Reason.NONE;
+                assertEquals(expected, MacReference.receive(b, max).reason(), "the reference, " + Arrays.toString(c));
+                bursts.add(b);
+            }
+            try (MacTestbench tb = bench(7, 0)) {
+                tb.sim().port("jumbo").set(jumbo ? 1 : 0);
+                checkReceived(tb, bursts, tb.receive(bursts), max);
+                assertEquals(4, tb.rxCounter(RxStats.OVERSIZE));
+            }
+        }
+    }
+
     @Test
     void loopsBackThroughTheAdapterWithNothingLostOrDoubled() {
         Random random = new Random(6);

@@ -16,7 +16,8 @@ import io.github.jnic.jhdl.lib.Flow;
  *
  * <p>A frame is bad, in this order of precedence, if the PHY flagged an error ({@code rxEr}), if
  * it ended on half a byte ({@code oddNibble}, from the MII and RMII adapters), if it is a runt
- * (under 64 bytes with FCS), if it is longer than {@code maxLength}, or if its FCS is wrong. Bad
+ * (under 64 bytes with FCS), if it is longer than {@code maxLength} (four bytes more when bytes 12-13
+ * are the 802.1Q TPID 0x8100: 802.3's maxQTagFrameSize, 1522 against 1518), or if its FCS is wrong. Bad
  * frames leave with {@code error} on their last beat; the {@code done} pulse names the one reason
  * counted. A frame with no byte after its FCS has nothing to deliver and is only counted (a runt).
  * A preamble byte other than 0x55 or 0xD5 makes the MAC ignore the rest of the burst.
@@ -38,7 +39,7 @@ public class MacRx extends Module {
     public final Bool rxEr = input(bool());
     /** With the byte time that ends a frame: it stopped on half a byte. */
     public final Bool oddNibble = input(bool());
-    /** The longest good frame, FCS included (1518, or 9018 for jumbo frames). */
+    /** The longest good untagged frame, FCS included (1518, or 9018 for jumbo frames); a tagged one may be four bytes longer. */
     public final UInt maxLength = input(uint(LENGTH_BITS));
 
     /** Frames received, a byte a beat, FCS removed; {@code user} on the last beat is the error flag. */
@@ -61,6 +62,8 @@ public class MacRx extends Module {
     /** Length flags, set as the bytes arrive so that the verdict at the end is quick. */
     final Bool longEnough = reg(bool(), false);
     final Bool tooLong = reg(bool(), false);
+    /** Bytes 12-13 are 0x8100: the frame carries an 802.1Q tag and may be four bytes longer. */
+    final Bool qTagged = reg(bool(), false);
     /** The last five bytes received; delay[4] is the oldest, delivered when the next byte arrives. */
     final UInt[] delay = new UInt[5];
     final UInt held = reg(uint(3), 0);
@@ -93,7 +96,8 @@ public class MacRx extends Module {
             length.next(length.plus(length.andR().not().asUInt().resize(LENGTH_BITS)));
             when(rxEr, () -> phyError.next(true));
             when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
-            when(length.eq(maxLength), () -> tooLong.next(true));
+            when(length.eq(13), () -> qTagged.next(delay[0].eq(0x81).and(rxd.eq(0x00))));   // delay[0] is byte 12
+            when(length.eq(mux(qTagged, maxLength.plus(4), maxLength)), () -> tooLong.next(true));
             delay[0].next(rxd);
             for (int i = 1; i < delay.length; i++) delay[i].next(delay[i - 1]);
             when(held.ne(5), () -> held.next(held.plus(1)));
@@ -115,6 +119,7 @@ public class MacRx extends Module {
                     phyError.next(false);
                     longEnough.next(false);
                     tooLong.next(false);
+                    qTagged.next(false);
                     when(rxd.eq(0xD5), () -> state.next(DATA)).elseWhen(rxd.ne(0x55), () -> state.next(SKIP));
                 }))
                 .is(DATA, () -> when(rxDv.not(), () -> state.next(IDLE)))
