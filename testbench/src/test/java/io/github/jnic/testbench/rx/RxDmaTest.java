@@ -106,6 +106,39 @@ class RxDmaTest {
             source.send(batch);
         }
 
+        /** Sends frames the reference does not see (they are to be dropped, or to fail), with no verdict bits. */
+        void sendUnseen(List<byte[]> frames) {
+            List<StreamSource.Frame> batch = new ArrayList<>();
+            for (byte[] f : frames) batch.add(new StreamSource.Frame(f, 0, random.nextInt(4)));
+            source.send(batch);
+        }
+
+        /** Random frames of {@code count}, each fitting one buffer of {@code bufferBytes}. */
+        List<byte[]> frames(int count, int bufferBytes) {
+            List<byte[]> frames = new ArrayList<>();
+            for (int i = 0; i < count; i++) frames.add(frame(random, 60 + random.nextInt(Math.min(bufferBytes, 1514) - 59)));
+            return frames;
+        }
+
+        /** The bus after a stop: nothing outstanding, and nothing new for a long while. */
+        void assertBusQuiet(String when) {
+            AxiMemory.Stats before = memory.stats();
+            sim.step("clk", 5000);
+            AxiMemory.Stats after = memory.stats();
+            assertEquals(0, after.readsOutstanding(), when + ": reads outstanding");
+            assertEquals(0, after.writesOutstanding(), when + ": writes outstanding");
+            assertEquals(before.readBursts(), after.readBursts(), when + ": read bursts since the stop");
+            assertEquals(before.writeBursts(), after.writeBursts(), when + ": write bursts since the stop");
+        }
+
+        /** The driver's restart after a stop: RCTL.EN cleared, then set again; the engine resumes at RDH. */
+        void restart() {
+            port("enable").set(0);
+            sim.step("clk", 50);
+            assertEquals(0, get("stopped"), "enable low takes the engine out of its stop");
+            port("enable").set(1);
+        }
+
         /** Runs until the engine has done what the reference did, then a while longer: nothing more may happen. */
         void settle() {
             sim.runUntil(Condition.equalTo(port("framesDone"), ring.framesDone), "clk", 2_000_000);
@@ -192,6 +225,162 @@ class RxDmaTest {
                 }
                 assertTrue(rig.ring.noBuffer > 3 && rig.ring.framesDone > 30, "drops " + rig.ring.noBuffer + ", frames " + rig.ring.framesDone);
             }
+        }
+    }
+
+    /** Where on the bus a fault is met: a frame's buffer, a descriptor read, a descriptor's write-back. */
+    enum Site { BUFFER, DESCRIPTOR_READ, WRITE_BACK }
+
+    /**
+     * An SLVERR or DECERR at each site: busError once with the address (the burst's start, or the
+     * descriptor's), the ring stops with nothing written after the fault, the bus goes quiet, frames
+     * that arrive meanwhile are dropped and counted, and after a restart through enable the engine
+     * resumes at RDH (the descriptor that failed, never written back) and frames land again.
+     */
+    @Test
+    void aBusErrorStopsTheRingQuietlyUntilTheDriverRestartsIt() {
+        int bufferBytes = 2048, count = 16;
+        for (AxiMemory.Resp resp : new AxiMemory.Resp[] {AxiMemory.Resp.SLVERR, AxiMemory.Resp.DECERR}) {
+            for (Site site : Site.values()) {
+                String what = resp + " at the " + site;
+                try (Rig rig = new Rig(site.ordinal() * 7 + resp.ordinal(), 30, 40, 0.5)) {
+                    long ringBase = BASE + 0x4000;
+                    rig.ring(ringBase, count, bufferBytes, 0);
+                    // a few frames land first
+                    rig.tail(5);
+                    rig.send(rig.frames(3, bufferBytes), List.of(0L, 0L, 0L));
+                    rig.settle();
+                    int d = rig.ring.next;   // the descriptor the failing frame gets (its descriptors are fetched already)
+                    long faultAt = switch (site) {
+                        case BUFFER -> rig.ring.bufferAddress(d);
+                        case DESCRIPTOR_READ -> ringBase + 16L * rig.ring.tail;   // the next fetch starts at the old tail
+                        case WRITE_BACK -> ringBase + 16L * d + 8;
+                    };
+                    if (site == Site.DESCRIPTOR_READ) {
+                        rig.memory.error(faultAt, faultAt + 16, resp);
+                        rig.tail(9);
+                    } else {
+                        rig.memory.error(faultAt, faultAt + (site == Site.BUFFER ? bufferBytes : 8), resp);
+                        List<byte[]> failing = rig.frames(1, bufferBytes);
+                        rig.sendUnseen(failing);
+                        // a write-back that fails comes after the frame's data was written, into a buffer the card still owns
+                        if (site == Site.WRITE_BACK) System.arraycopy(failing.get(0), 0, rig.expected, (int) (rig.ring.bufferAddress(d) - BASE), failing.get(0).length);
+                    }
+                    rig.sim.runUntil(Condition.nonZero(rig.port("stopped")), "clk", 200_000);
+                    assertEquals(1, rig.get("busError"), what + ": busError");
+                    assertEquals(faultAt, rig.get("busErrorAddress"), what + ": its address");
+                    assertEquals(0, rig.get("ringError"), what);
+                    rig.assertBusQuiet(what);
+                    // while stopped: frames dropped whole and counted, memory untouched
+                    rig.sendUnseen(rig.frames(4, bufferBytes));
+                    rig.sim.runUntil(Condition.equalTo(rig.port("droppedStopped"), 4), "clk", 200_000);
+                    assertEquals(0, rig.source.framesPending(), what);
+                    assertEquals(rig.ring.framesDone, rig.get("framesDone"), what + ": nothing written back since");
+                    assertEquals(rig.ring.next, rig.get("head"), what + ": RDH at the failing descriptor");
+                    rig.assertMemory(what + ", stopped");
+                    rig.assertBusQuiet(what + ", frames dropped");
+
+                    // the driver clears the fault's cause and restarts: the ring goes on from RDH
+                    rig.memory.clearErrors();
+                    rig.restart();
+                    rig.tail((rig.ring.next + 12) % count);
+                    rig.send(rig.frames(6, bufferBytes), List.of(0L, 0L, 0L, 0L, 0L, 0L));
+                    rig.settle();
+                    rig.assertMemory(what + ", after the restart");
+                    assertEquals(1, rig.get("busError"), what + ": one error in all");
+                }
+            }
+        }
+    }
+
+    /**
+     * Ring programming mistakes while enabled (length 0, length not a multiple of 128, tail or head
+     * past the ring): ringError, the ring stops before touching the bus; with the mistake mended and
+     * a restart, frames land.
+     */
+    @Test
+    void aBadRingStopsWithRingErrorUntilMendedAndRestarted() {
+        int bufferBytes = 2048, count = 16;
+        long ringBase = BASE + 0x8000;
+        String[] mistakes = {"length 0", "length 192", "tail past the ring", "head past the ring"};
+        for (int m = 0; m < mistakes.length; m++) {
+            String what = mistakes[m];
+            try (Rig rig = new Rig(100 + m, 20, 20, 0.5)) {
+                rig.ring(ringBase, count, bufferBytes, 0);
+                rig.port("enable").set(0);
+                rig.sim.step("clk", 20);
+                switch (m) {
+                    case 0 -> rig.port("ringBytes").set(0);
+                    case 1 -> rig.port("ringBytes").set(192);
+                    case 2 -> rig.port("tail").set(count);
+                    default -> {
+                        rig.port("headWrite_payload").set(count + 3);
+                        rig.port("headWrite_valid").set(1);
+                        rig.sim.step("clk", 1);
+                        rig.port("headWrite_valid").set(0);
+                    }
+                }
+                rig.port("enable").set(1);
+                rig.sim.runUntil(Condition.nonZero(rig.port("stopped")), "clk", 10_000);
+                assertEquals(1, rig.get("ringError"), what + ": ringError");
+                assertEquals(0, rig.get("busError"), what);
+                rig.sendUnseen(rig.frames(3, bufferBytes));
+                rig.sim.runUntil(Condition.equalTo(rig.port("droppedStopped"), 3), "clk", 100_000);
+                rig.assertBusQuiet(what);
+                AxiMemory.Stats s = rig.memory.stats();
+                assertEquals(0, s.readBursts() + s.writeBursts(), what + ": the bus was never touched");
+                rig.assertMemory(what);
+
+                // mended: the ring as it should be, head back at 0
+                rig.port("enable").set(0);
+                rig.sim.step("clk", 50);
+                rig.port("ringBytes").set((long) count * 16);
+                rig.port("tail").set(0);
+                rig.port("headWrite_payload").set(0);
+                rig.port("headWrite_valid").set(1);
+                rig.sim.step("clk", 1);
+                rig.port("headWrite_valid").set(0);
+                rig.port("enable").set(1);
+                rig.tail(10);
+                rig.send(rig.frames(5, bufferBytes), List.of(0L, 0L, 0L, 0L, 0L));
+                rig.settle();
+                rig.assertMemory(what + ", mended");
+                assertEquals(1, rig.get("ringError"), what + ": once");
+            }
+        }
+    }
+
+    /**
+     * Descriptors whose buffer address is 0 or not 8-byte aligned, also in the middle of a frame
+     * spanning several buffers: nothing written into them, each written back with length 0, DD,
+     * EOP and RXE, the rest of its frame dropped (as {@link RxRingReference} says); the ring goes on.
+     */
+    @Test
+    void aDescriptorWithoutAUsableBufferIsWrittenBackWithRxe() {
+        int bufferBytes = 256, count = 16;
+        try (Rig rig = new Rig(77, 30, 40, 0.5)) {
+            Random random = rig.random;
+            rig.ring(BASE + 0xC000, count, bufferBytes, 1);
+            int reclaimed = 0;
+            for (int phase = 0; phase < 12; phase++) {
+                while (reclaimed != rig.ring.next) {
+                    long address = rig.freshBuffer(reclaimed, bufferBytes);
+                    int kind = random.nextInt(5);
+                    rig.giveBuffer(reclaimed, kind == 0 ? 0 : kind == 1 ? address + 1 + random.nextInt(7) : address);
+                    reclaimed = (reclaimed + 1) % count;
+                }
+                rig.tail((rig.ring.next + count - 1) % count);
+                List<byte[]> frames = new ArrayList<>();
+                List<Long> verdicts = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    frames.add(frame(random, 60 + random.nextInt(3 * bufferBytes)));
+                    verdicts.add(0L);
+                }
+                rig.send(frames, verdicts);
+                rig.settle();
+                rig.assertMemory("phase " + phase);
+            }
+            assertTrue(rig.ring.badDescriptors > 5, "bad descriptors met: " + rig.ring.badDescriptors);
         }
     }
 }

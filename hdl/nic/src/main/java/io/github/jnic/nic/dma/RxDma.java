@@ -70,7 +70,8 @@ import io.github.jnic.spec.Field;
  * {@code enable} (RCTL.EN: while low, arriving frames are dropped silently and, once idle, a
  * {@code headWrite} (RDH written) sets head), {@code bufferBytes} (256 .. 16384, a power of two, from
  * BSIZE/BSEX), {@code rdmts} (RCTL.RDMTS), pulses {@code frameDone} (a frame's EOP descriptor written
- * back and acknowledged: the RXT0 moderation event; {@code doneLength} its length) and
+ * back and acknowledged: the RXT0 moderation event; {@code doneLength} its length, 0 for a frame a
+ * bad descriptor ended, since it was not delivered) and
  * {@code lowDescriptors} (with frameDone, when the descriptors the card owns are at most
  * RDLEN / 2^(RDMTS+1): RXDMT0).
  */
@@ -461,7 +462,9 @@ public class RxDma extends Module {
         Bool eop = frameLeft.eq(0).or(badBuffer).named("eop");
         UInt word = descriptorUpperHalf(eop, badBuffer, chunkLength, frameMeta).named("writeBack");
         when(wbPush, () -> {
-            wbQueue.write(wbWrite, cat(RxFrame.get(frameMeta, RxFrame.LENGTH), eop, dataIssued, descIndex, word));
+            // a frame a bad descriptor ended was not delivered: it counts no bytes
+            UInt delivered = mux(badBuffer, U(16, 0), RxFrame.get(frameMeta, RxFrame.LENGTH));
+            wbQueue.write(wbWrite, cat(delivered, eop, dataIssued, descIndex, word));
             wbWrite.next(wbWrite.plus(1));
         });
         when(wbPop, () -> wbRead.next(wbRead.plus(1)));
