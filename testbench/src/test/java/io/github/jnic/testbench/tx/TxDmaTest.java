@@ -206,8 +206,15 @@ class TxDmaTest {
 
         /** The driver's recovery: TCTL.EN off, TDH written, TCTL.EN on; the ring goes on from {@code head}. */
         void restartAt(int head) {
+            restartAt(head, ring.tail);
+        }
+
+        /** The same with TDT written too (while disabled). */
+        void restartAt(int head, int tail) {
             port("enable").set(0);
             sim.step("clk", 20);
+            port("tail").set(tail);
+            ring.tail = tail;
             port("headWrite_payload").set(head);
             port("headWrite_valid").set(1);
             sim.step("clk", 1);
@@ -402,6 +409,28 @@ class TxDmaTest {
             rig.tailAt(3);
             rig.settle("the EOP queued");
             assertEquals(1, rig.received.size());
+
+            // TCTL.EN cleared with a frame open: the engine drops it once idle; the driver writes TDH and goes on
+            rig.queue(rig.plainFrame(2000, 3));
+            rig.tailAt(rig.fill - 1);
+            rig.settle("a second frame open");
+            List<Rig.Piece> next = rig.queue(rig.plainFrame(1200, 2));
+            rig.restartAt(next.get(0).descriptor(), rig.fill);
+            rig.settle("the open frame dropped, the next one sent");
+            assertEquals(2, rig.received.size());
+        }
+    }
+
+    /** A jumbo frame (9018 bytes), one of exactly the frame buffer's 16 KiB, and one a byte longer: dropped, counted, the next frame sent. */
+    @Test
+    void jumboFramesAndOneTooLongForTheFrameBuffer() {
+        try (Rig rig = new Rig(35, 30, 20, 0.5)) {
+            rig.ring(BASE + 0x9000, 16);
+            for (int length : new int[] {9018, 16_384, 16_385, 1514, 9018}) rig.queue(rig.plainFrame(length, 1 + length / 8000));
+            rig.tail();
+            rig.settle("jumbo frames");
+            assertEquals(1, rig.count("oversize"), "the frame one byte too long");
+            assertEquals(4, rig.received.size());
         }
     }
 
