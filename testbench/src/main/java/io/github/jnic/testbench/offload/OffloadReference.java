@@ -70,7 +70,17 @@ public final class OffloadReference {
 
     /** The frames that go on the wire for {@code frame} under {@code c}. */
     public static Tx transmit(byte[] frame, Command c) {
-        if (c.tse()) return segment(frame, c);
+        return transmit(frame, c, false);
+    }
+
+    /**
+     * As {@link #transmit(byte[], Command)} for a frame that may come {@code cut} short by the DMA
+     * engine (marked drop on its last beat): without TSO it leaves marked drop and counts nowhere;
+     * with TSO the segment it ends in leaves marked drop and the request has failed.
+     */
+    public static Tx transmit(byte[] frame, Command c, boolean cut) {
+        if (c.tse()) return segment(frame, c, cut);
+        if (cut) return new Tx(List.of(), 1, 0, 0, 0);
         byte[] f = frame.clone();
         boolean ipOk = fits(c.ipcss(), c.ipcso(), c.ipcse(), f.length), tuOk = fits(c.tucss(), c.tucso(), c.tucse(), f.length);
         // both sums are over the frame as it was handed in; the IP field is written first
@@ -103,12 +113,12 @@ public final class OffloadReference {
     }
 
     /** TSO: the header replayed in front of each MSS of payload, every field rewritten as Linux's GSO does. */
-    static Tx segment(byte[] frame, Command c) {
+    static Tx segment(byte[] frame, Command c, boolean cut) {
         int hdr = c.hdrlen(), mss = c.mss(), paylen = c.paylen();
         if (tsoRefused(c) || frame.length <= hdr) return new Tx(List.of(), 0, 0, 1, 0);
         int data = frame.length - hdr;
-        // the segment the data ends in (short) or the last of PAYLEN's (long) leaves marked "drop"
-        int dropAt = data < paylen ? (data - 1) / mss : data > paylen ? (paylen - 1) / mss : -1;
+        // the segment the data ends in (short, or cut) or the last of PAYLEN's (long) leaves marked "drop"
+        int dropAt = data < paylen ? (data - 1) / mss : data > paylen || cut ? (paylen - 1) / mss : -1;
         int segments = (paylen + mss - 1) / mss;
         List<byte[]> sent = new ArrayList<>();
         for (int k = 0; k < segments && k != dropAt; k++) {

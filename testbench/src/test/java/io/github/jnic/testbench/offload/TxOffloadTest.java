@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jnic.testbench.offload.OffloadReference.Command;
 import io.github.jnic.testbench.offload.Packets.Packet;
 import io.github.jnic.testbench.offload.Packets.Shape;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,35 @@ class TxOffloadTest {
         g[ip + 6] = f[ip + 40];
         OffloadReference.put16(g, ip + 4, OffloadReference.get16(f, ip + 4) - ext);
         return g;
+    }
+
+    /**
+     * A frame the DMA engine cut short (marked drop on its last beat): without TSO it leaves marked
+     * drop and counts nowhere (its checksum request neither inserted nor counted); with TSO the
+     * segment it ends in is dropped and the request fails; the frames after it are untouched.
+     */
+    @Test
+    void framesTheDmaCutShortLeaveMarkedDrop() {
+        try (TxRig rig = new TxRig(8, 0.2, 0.6)) {
+            Random r = new Random(8);
+            Packet p = Packets.random(r, new Shape(false, true, true, 8, 12, 3000));
+            Command tso = Command.tso(false, p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), 700, 3000);
+            Command partial = Command.checksum(false, 0, 0, 0, true, p.l4Start(), p.checksumAt(), 0).withKind(true, false);
+            int hdr = p.headerBytes();
+            byte[][] frames = {Packets.noise(r, 1), Packets.noise(r, 100), p.partial(), Arrays.copyOf(p.partial(), 30),
+                    Arrays.copyOf(p.tsoSeeded(), hdr - 3), Arrays.copyOf(p.tsoSeeded(), hdr + 1000), Arrays.copyOf(p.tsoSeeded(), hdr + 1400),
+                    p.tsoSeeded(), Arrays.copyOf(p.tsoSeeded(), hdr + 3100)};
+            Command[] commands = {Command.none(), Command.none(), partial, partial, tso, tso, tso, tso, tso};
+            for (int i = 0; i < frames.length; i++) {
+                OffloadReference.Tx t = rig.send(frames[i], commands[i], true);
+                assertEquals(commands[i].tse() ? 1 : 0, t.tsoFailed(), "case " + i);
+                rig.send(p.tsoSeeded(), tso);
+                rig.send(p.partial(), partial);
+                rig.settle(1_000_000, "cut frame " + i);
+            }
+            assertEquals(0, rig.checksumUnmodified, "nothing counted for a dropped frame");
+            assertEquals(frames.length, rig.tsoContexts, "every good send after a cut one whole");
+        }
     }
 
     /** The IPv4 ID and the sequence number wrap around inside one send (16 and 32 bits). */

@@ -48,9 +48,14 @@ final class TxRig implements AutoCloseable {
 
     /** Queues one frame with its command; returns what the reference says of it. */
     Tx send(byte[] frame, Command c) {
-        Tx t = OffloadReference.transmit(frame, c);
+        return send(frame, c, false);
+    }
+
+    /** Queues one frame, marked drop on its last beat when {@code cut} (the DMA lost part of it). */
+    Tx send(byte[] frame, Command c, boolean cut) {
+        Tx t = OffloadReference.transmit(frame, c, cut);
         commands.send(List.of(new StreamSource.Frame(TxOffloadBench.pack(c), 0, 0)));
-        frames.send(List.of(new StreamSource.Frame(frame, 0, 0)));
+        frames.send(List.of(new StreamSource.Frame(frame, cut ? 1 : 0, 0)));
         expectedSent.addAll(t.sent());
         expectedFrames += t.sent().size() + t.markedDrop();
         markedDrop += t.markedDrop();

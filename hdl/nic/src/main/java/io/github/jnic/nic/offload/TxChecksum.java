@@ -29,7 +29,7 @@ import io.github.jnic.nic.stream.Beat;
  *
  * <p>A request that does not fit the frame — start at or past the frame's end, the field's two
  * bytes not both inside it, or an end before the start or past the frame — leaves the frame
- * unmodified (that patch disabled) and pulses {@code unmodified}.
+ * unmodified (that patch disabled) and pulses {@code unmodified} (unless the frame is marked drop).
  *
  * <p>The command inputs ({@code ipcss} ... {@code txsm}) must hold from the frame's first beat
  * until {@code frameDone} (the cycle its patch packet's last patch is taken).
@@ -117,7 +117,8 @@ public class TxChecksum extends Module {
         when(patches.fire(), () -> phase.next(mux(second, U(2, 0), U(2, 2))));
         Bool done = patches.fire().and(second);
         frameDone.assign(done);
-        unmodified.assign(done.and(ixsm.and(ipFits.not()).or(txsm.and(tuFits.not()))));
+        // a frame marked drop (its last beat's user, still in the output register) counts nowhere
+        unmodified.assign(done.and(outUser.not()).and(ixsm.and(ipFits.not()).or(txsm.and(tuFits.not()))));
     }
 
     /** A sum from {@code start} to {@code end} (inclusive, 0: the frame's end) written at {@code at}, inside a frame of {@code length} bytes. */

@@ -31,7 +31,7 @@ import io.github.jnic.nic.stream.Beat;
  *     the IPv4 header checksum, then the TCP/UDP checksum, each possibly disabled).</li>
  * <li>pulses {@code tsoContext} (a TSO request segmented and sent whole: TSCTC), {@code tsoFailed}
  *     (a TSO request refused or cut short: TSCTFC), {@code checksumUnmodified} (a checksum asked for
- *     could not be inserted; that frame left unmodified).</li>
+ *     could not be inserted; that frame left unmodified; a frame marked drop is not counted).</li>
  * </ul>
  *
  * <p>TSO (TSE): the first HDRLEN bytes are the header, captured into the header RAM; then PAYLEN
