@@ -11,7 +11,8 @@ import io.github.jnic.nic.phy.DdrVendor;
 
 /**
  * The bring-up image of the ECP5 boards with two RGMII PHYs (Colorlight 5A-75B, i5): each port sends
- * back every frame it receives (1000 Mb/s), a {@link PhyMonitor} watches port 0's PHY over MDIO and
+ * back every frame it receives (port 0 at the speed its PHY negotiated, 10, 100 or 1000 Mb/s; port 1
+ * at 1000), a {@link PhyMonitor} watches port 0's PHY over MDIO and
  * the LED shows its link and the activity of both ports ({@link StatusLed}). An EHXPLLL makes the
  * 125 MHz transmit clock and the 62.5 MHz system clock from the board's 25 MHz; each port's receive
  * side runs on its PHY's RXC. The PHYs' shared reset is never asserted: on the 5A-75B v8.0 the
@@ -92,10 +93,14 @@ public class RgmiiBringUp extends Module {
         status[0].activity.assign(frames0.out.or(frames1.out));
         led.assign(status[0].on);
         phyReset.assign(false);
+        // port 0 follows what its PHY negotiated; port 1's PHY is not polled (one MDIO master, one
+        // PHY watched), so it stays at 1000 Mb/s
+        mac0.speed.assign(monitor.speed);
+        mac1.speed.assign(PhyMonitor.SPEED_1000);
     }
 
     private RgmiiMac port(ClockDomain tx, ClockDomain rx, Bool rxc, Bool rxCtl, UInt rxd, String name) {
-        RgmiiMac mac = new RgmiiMac(DdrVendor.ECP5).named(name);
+        RgmiiMac mac = new RgmiiMac(DdrVendor.ECP5, true).named(name);
         mac.txClk.assign(pll.primary);
         mac.txReset.assign(tx.resetSignal());
         mac.rgmiiRxc.assign(rxc);

@@ -8,6 +8,7 @@ import io.github.jnic.testbench.sim.StreamSink;
 import io.github.jnic.testbench.sim.StreamSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A MAC top ({@code io.github.jnic.nic.mac.*Mac}) in the simulator, with its PHY wire modelled
@@ -28,6 +29,11 @@ public final class MacTestbench implements AutoCloseable {
      *                    above 0 the MAC underruns)
      */
     public MacTestbench(VerilogDesign design, PhyWire wire, long seed, double txGapChance) {
+        this(design, wire, seed, txGapChance, Map.of());
+    }
+
+    /** @param straps input ports set before the reset, held from the first clock (a MAC's speed, say) */
+    public MacTestbench(VerilogDesign design, PhyWire wire, long seed, double txGapChance, Map<String, Long> straps) {
         this.wire = wire;
         sim = Simulator.load(design);
         PhyWire.Side tx = wire.transmit(), rx = wire.receive();
@@ -40,6 +46,7 @@ public final class MacTestbench implements AutoCloseable {
         txPins = new PinPlayer(sim, tx.clock(), tx.edges(), List.of(), ports(tx.pins()));
         rxPins = new PinPlayer(sim, rx.clock(), rx.edges(), ports(rx.pins()), List.of());
         sim.port("ifg").set(12);
+        straps.forEach((port, value) -> sim.port(port).set(value));
         sim.port(tx.reset()).set(1);
         sim.port(rx.reset()).set(1);
         sim.step(tx.clock(), 4);

@@ -46,7 +46,12 @@ abstract class MacWireTests {
 
     MacTestbench bench(long seed, double txGapChance) {
         if (design == null) design = Verilog.emit(top.get());
-        return new MacTestbench(design, wire.get(), seed, txGapChance);
+        return new MacTestbench(design, wire.get(), seed, txGapChance, straps());
+    }
+
+    /** Input ports held from the first clock (a MAC's speed, say); none by default. */
+    Map<String, Long> straps() {
+        return Map.of();
     }
 
     /** A frame with a real-looking header (local experimental EtherType 0x88B5) and random bytes. */

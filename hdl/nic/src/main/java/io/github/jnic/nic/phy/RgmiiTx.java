@@ -21,20 +21,84 @@ public class RgmiiTx extends Module {
     public final Bool rgmiiTxCtl = output(bool());
     public final Bool rgmiiTxc = output(bool());
 
+    /** 10/100 only: send nibbles, one per TXC period. */
+    public final Bool nibbleMode;
+    /** 10/100 only: 10 Mb/s (TXC 2.5 MHz) rather than 100 (25 MHz). */
+    public final Bool speed10;
+    /** 10/100 only: the MAC's byte is taken (always high at 1000 Mb/s). */
+    public final Bool ce;
+
     final DdrOutput data;
     final DdrOutput control;
 
     public RgmiiTx(DdrVendor vendor) {
+        this(vendor, false);
+    }
+
+    /**
+     * With {@code tenHundred}, also 100 and 10 Mb/s: while {@link #nibbleMode} is high, each nibble
+     * is held for a whole TXC period ({@link #speed10}: 50 clocks of 125 MHz for 2.5 MHz, else 5 for
+     * 25 MHz) on both edges, low nibble first, and TXC is made from the same 125 MHz clock, its edges
+     * a quarter period away from the nibble's changes (RGMII 2.0 section 3.3: at 10/100 TXD is taken
+     * on the rising edge, TX_CTL is TX_EN at the rising edge and TX_EN xor TX_ER at the falling one). {@link #ce} then asks the MAC for a byte every second nibble.
+     */
+    public RgmiiTx(DdrVendor vendor, boolean tenHundred) {
         data = new DdrOutput(4, vendor);
         control = new DdrOutput(2, vendor);
         data.clock.assign(clock);
-        data.d0.assign(txd.slice(3, 0));
-        data.d1.assign(txd.slice(7, 4));
-        rgmiiTxd.assign(data.q);
         control.clock.assign(clock);
-        control.d0.assign(cat(txEn, bool(true)).asUInt());
-        control.d1.assign(cat(txEn.xor(txEr), bool(false)).asUInt());
+        rgmiiTxd.assign(data.q);
         rgmiiTxCtl.assign(control.q.bit(1));
         rgmiiTxc.assign(control.q.bit(0));
+        if (!tenHundred) {
+            nibbleMode = null;
+            speed10 = null;
+            ce = null;
+            gigabit();
+            return;
+        }
+        nibbleMode = input(bool());
+        speed10 = input(bool());
+        ce = output(bool());
+        // phase 0..P-1 of the nibble period P; the nibble registers load at phase 0
+        UInt phase = reg(uint(6), 0).named("phase");
+        UInt last = mux(speed10, U(6, 49), U(6, 4)).named("lastPhase");
+        phase.next(mux(phase.ge(last), U(6, 0), phase.plus(1)));
+        Bool tick = phase.eq(0).named("tick");
+        Bool highNibble = reg(bool(), false).named("highNibble");
+        UInt nibble = reg(uint(4), 0).named("nibble");
+        Bool en = reg(bool(), false).named("en");
+        Bool er = reg(bool(), false).named("er");
+        when(tick, () -> {
+            highNibble.next(highNibble.not());
+            nibble.next(mux(highNibble, txd.slice(7, 4), txd.slice(3, 0)));
+            en.next(txEn);
+            er.next(txEr);
+        });
+        // TXC is high for the half clocks [lo, hi) of the 2P in a nibble (lo = ceil(P / 2) + 2, hi = lo + P):
+        // through the DDR cells the data changes 4 halves into the period and TXC 2 halves after its
+        // pattern, so the nibble changes a quarter period before TXC rises and a quarter after it falls
+        UInt doubled = cat(phase, bool(false)).asUInt().named("halfIndex");
+        UInt lo = mux(speed10, U(7, 27), U(7, 5)).named("txcHighFrom");
+        UInt hi = mux(speed10, U(7, 77), U(7, 10)).named("txcHighUntil");
+        Bool txcFirst = doubled.ge(lo).and(doubled.lt(hi)).named("txcFirstHalf");
+        UInt doubledPlus = doubled.plus(1).named("halfIndexSecond");
+        Bool txcSecond = doubledPlus.ge(lo).and(doubledPlus.lt(hi)).named("txcSecondHalf");
+        // TX_CTL: TX_EN while TXC is high, TX_EN xor TX_ER while it is low
+        Bool enEr = en.xor(er).named("enXorEr");
+        Bool ctlFirst = mux(txcFirst, en, enEr);
+        Bool ctlSecond = mux(txcSecond, en, enEr);
+        ce.assign(mux(nibbleMode, tick.and(highNibble), bool(true)));
+        data.d0.assign(mux(nibbleMode, nibble, txd.slice(3, 0)));
+        data.d1.assign(mux(nibbleMode, nibble, txd.slice(7, 4)));
+        control.d0.assign(mux(nibbleMode, cat(ctlFirst, txcFirst).asUInt(), cat(txEn, bool(true)).asUInt()));
+        control.d1.assign(mux(nibbleMode, cat(ctlSecond, txcSecond).asUInt(), cat(txEn.xor(txEr), bool(false)).asUInt()));
+    }
+
+    private void gigabit() {
+        data.d0.assign(txd.slice(3, 0));
+        data.d1.assign(txd.slice(7, 4));
+        control.d0.assign(cat(txEn, bool(true)).asUInt());
+        control.d1.assign(cat(txEn.xor(txEr), bool(false)).asUInt());
     }
 }

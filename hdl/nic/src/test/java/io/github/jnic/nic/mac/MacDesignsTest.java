@@ -45,6 +45,10 @@ class MacDesignsTest {
         Yosys.Result ecp5 = synth(lintClean(() -> new RgmiiMac(DdrVendor.ECP5)), Yosys.Target.ECP5);
         assertEquals(6, ecp5.cells().get("ODDRX1F"), ecp5.cells()::toString);
         assertEquals(5, ecp5.cells().get("IDDRX1F"), ecp5.cells()::toString);
+        // built for 10/100 as well: the same DDR cells, the nibble logic beside them
+        Yosys.Result all = synth(lintClean(() -> new RgmiiMac(DdrVendor.ECP5, true)), Yosys.Target.ECP5);
+        assertEquals(6, all.cells().get("ODDRX1F"), all.cells()::toString);
+        assertEquals(5, all.cells().get("IDDRX1F"), all.cells()::toString);
     }
 
     @Test
