@@ -32,6 +32,10 @@ public final class OffloadBench {
         System.out.println("| MSS | segments | engine cycles per segment | wire cycles per segment at 1 GbE (62.5 MHz) | engine cycles per byte | engine speed / line rate |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         for (int mss : new int[] {536, 1448, 8948}) tso(mss);
+        System.out.println("\n## TSO through TxFrameBuffer and the Downsizer: the byte stream the MAC takes\n");
+        System.out.println("| MSS | segments | bytes | idle byte clocks between segments (most, total) | of the byte stream busy |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        for (int mss : new int[] {536, 1448, 8948}) path(mss);
         System.out.println("\n## Checksum offload: frames back to back (IPv4 TCP)\n");
         System.out.println("| frame bytes | frames | engine cycles per frame | wire cycles per frame at 1 GbE | engine speed / line rate |");
         System.out.println("|---:|---:|---:|---:|---:|");
@@ -115,6 +119,43 @@ public final class OffloadBench {
             double wire = (bytes + 24.0 * (n / 2)) * CYCLES_PER_BYTE_TIME_1G / (n / 2);
             System.out.printf("| %d | %d | %.1f | %.1f (full: %.1f) | %.3f | %.1f× |%n", mss, n / 2, perSegment, wire, fullWire,
                     (double) cycles / bytes, wire / perSegment);
+        }
+    }
+
+    /**
+     * Two 64 KiB sends through the frame buffer to the byte stream, always taken: a frame's last
+     * byte at cycle c_i, so the idle clocks before segment i + 1 are c_(i+1) − c_i − its length.
+     */
+    static void path(int mss) {
+        Random r = new Random(mss);
+        int header = 14 + 20 + 32, paylen = 65535 - header;
+        Packet p = Packets.random(r, new Shape(true, true, false, 0, 12, paylen));
+        Command c = Command.tso(true, p.ipStart(), p.ipHeaderBytes(), p.l4Start(), p.headerBytes(), mss, paylen);
+        List<byte[]> expected = new ArrayList<>(OffloadReference.transmit(p.tsoSeeded(), c).sent());
+        expected.addAll(OffloadReference.transmit(p.tsoSeeded(), c).sent());
+        try (Simulator sim = Simulator.load(Verilog.emit(new TxPathOffloadBench()))) {
+            sim.resetHigh("reset", "clk", 2);
+            StreamSource commands = new StreamSource(sim, "clk", Run.pins(sim, "commands"), 1, 0);
+            StreamSource frames = new StreamSource(sim, "clk", Run.pins(sim, "frames"), 2, 0);
+            StreamSink bytes = new StreamSink(sim, "clk", new StreamSource.Pins(sim.port("bytes_valid"), sim.port("bytes_ready"),
+                    sim.port("bytes_payload"), sim.port("bytes_last"), null, null), 3, 1);
+            for (int k = 0; k < 2; k++) {
+                commands.send(List.of(new StreamSource.Frame(TxOffloadBench.pack(c), 0, 0)));
+                frames.send(List.of(new StreamSource.Frame(p.tsoSeeded(), 0, 0)));
+            }
+            for (long spent = 0; bytes.framesReceived() < expected.size() && spent < 50_000_000; spent += 10_000) sim.step("clk", 10_000);
+            List<StreamSink.Frame> got = bytes.receive();
+            if (got.size() != expected.size()) throw new IllegalStateException(got.size() + " frames out, " + expected.size() + " expected");
+            long most = 0, idle = 0, total = 0;
+            for (int i = 0; i < got.size(); i++) {
+                if (!Arrays.equals(got.get(i).data(), expected.get(i))) throw new IllegalStateException("frame " + i + " is not the reference's");
+                total += got.get(i).data().length;
+                if (i == 0) continue;
+                long gap = got.get(i).cycle() - got.get(i - 1).cycle() - got.get(i).data().length;
+                most = Math.max(most, gap);
+                idle += gap;
+            }
+            System.out.printf("| %d | %d | %d | %d, %d | %.2f %% |%n", mss, got.size(), total, most, idle, 100.0 * total / (total + idle));
         }
     }
 
