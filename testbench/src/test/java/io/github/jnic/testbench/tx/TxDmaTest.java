@@ -357,11 +357,14 @@ class TxDmaTest {
     /**
      * DD promises the driver that the card has read the buffer: the moment the driver sees DD on a
      * frame's EOP descriptor it overwrites all that frame's buffers, and the frame still leaves as
-     * it was queued. Slow memory, so reads are often still on the bus when a write-back could go.
+     * it was queued. Reads are slow, each beat too, and writes quick, so a write-back issued before
+     * the last beat of its buffer arrived would land while that beat is still to be read.
      */
     @Test
     void ddIsWrittenOnlyAfterTheDataWasRead() {
         try (Rig rig = new Rig(21, 150, 100, 0.5)) {
+            // reads slow beat by beat, writes quick: a write-back that did not wait for the last beat would show
+            rig.memory.latency(150, 2, 20).bandwidth(0.5, 8);
             rig.ring(BASE + 0x4000, 16);
             int scribbled = 0;
             for (int phase = 0; phase < 6; phase++) {
