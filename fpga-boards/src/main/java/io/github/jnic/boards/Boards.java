@@ -39,7 +39,7 @@ public final class Boards {
                     clock("eth0Rxc", "J1", 125), in("eth0RxCtl", "J2"), in("eth0Rxd", "K2", "J3", "K1", "K3"),
                     out("eth1Txc", "J16"), out("eth1TxCtl", "K14"), out("eth1Txd", "K16", "J15", "J14", "K15"),
                     clock("eth1Rxc", "M16", 125), in("eth1RxCtl", "P16"), in("eth1Rxd", "M15", "R16", "L15", "L16")),
-            "amaranth-boards Colorlight_5A75B_R80Platform (from chubby75 5a-75b/hardware_V8.0.md); LED, button and Ethernet as in litex-boards-derived v8.0 tables",
+            "amaranth-boards Colorlight_5A75B_R80Platform (after chubby75 5a-75b/hardware_V8.0.md); the same LED, button and Ethernet pins in LiteX-style v8.0 platform files",
             List.of("-b", "colorlight", "-c", "ft232"), () -> new RgmiiBringUp(COLORLIGHT_PHY));
 
     /** Colorlight 5A-75B v7.0: two B50612D. */

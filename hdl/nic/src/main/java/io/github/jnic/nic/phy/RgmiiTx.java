@@ -60,10 +60,18 @@ public class RgmiiTx extends Module {
         nibbleMode = input(bool());
         speed10 = input(bool());
         ce = output(bool());
+        // the speed is static: registered, so that only the phase counter's compares are on the paths
+        Bool mode = reg(bool(), false).named("mode");
+        mode.next(nibbleMode);
+        UInt last = reg(uint(6), 4).named("lastPhase");
+        last.next(mux(speed10, U(6, 49), U(6, 4)));
+        UInt lo = reg(uint(7), 5).named("txcHighFrom");
+        lo.next(mux(speed10, U(7, 27), U(7, 5)));
+        UInt hi = reg(uint(7), 10).named("txcHighUntil");
+        hi.next(mux(speed10, U(7, 77), U(7, 10)));
         // phase 0..P-1 of the nibble period P; the nibble registers load at phase 0
         UInt phase = reg(uint(6), 0).named("phase");
-        UInt last = mux(speed10, U(6, 49), U(6, 4)).named("lastPhase");
-        phase.next(mux(phase.ge(last), U(6, 0), phase.plus(1)));
+        phase.next(mux(phase.eq(last), U(6, 0), phase.plus(1)));
         Bool tick = phase.eq(0).named("tick");
         Bool highNibble = reg(bool(), false).named("highNibble");
         UInt nibble = reg(uint(4), 0).named("nibble");
@@ -76,23 +84,27 @@ public class RgmiiTx extends Module {
             er.next(txEr);
         });
         // TXC is high for the half clocks [lo, hi) of the 2P in a nibble (lo = ceil(P / 2) + 2, hi = lo + P):
-        // through the DDR cells the data changes 4 halves into the period and TXC 2 halves after its
-        // pattern, so the nibble changes a quarter period before TXC rises and a quarter after it falls
+        // through the registers below and the DDR cells the data changes 4 halves into the period and
+        // TXC 2 halves after its pattern, so the nibble changes a quarter period before TXC rises and a
+        // quarter after it falls
         UInt doubled = cat(phase, bool(false)).asUInt().named("halfIndex");
-        UInt lo = mux(speed10, U(7, 27), U(7, 5)).named("txcHighFrom");
-        UInt hi = mux(speed10, U(7, 77), U(7, 10)).named("txcHighUntil");
+        UInt doubledPlus = cat(phase, bool(true)).asUInt().named("halfIndexSecond");
         Bool txcFirst = doubled.ge(lo).and(doubled.lt(hi)).named("txcFirstHalf");
-        UInt doubledPlus = doubled.plus(1).named("halfIndexSecond");
         Bool txcSecond = doubledPlus.ge(lo).and(doubledPlus.lt(hi)).named("txcSecondHalf");
-        // TX_CTL: TX_EN while TXC is high, TX_EN xor TX_ER while it is low
+        // TX_CTL: TX_EN while TXC is high, TX_EN xor TX_ER while it is low; all of the pins' values
+        // registered once more (the same delay for data and TXC), off the DDR cells' inputs
         Bool enEr = en.xor(er).named("enXorEr");
-        Bool ctlFirst = mux(txcFirst, en, enEr);
-        Bool ctlSecond = mux(txcSecond, en, enEr);
-        ce.assign(mux(nibbleMode, tick.and(highNibble), bool(true)));
-        data.d0.assign(mux(nibbleMode, nibble, txd.slice(3, 0)));
-        data.d1.assign(mux(nibbleMode, nibble, txd.slice(7, 4)));
-        control.d0.assign(mux(nibbleMode, cat(ctlFirst, txcFirst).asUInt(), cat(txEn, bool(true)).asUInt()));
-        control.d1.assign(mux(nibbleMode, cat(ctlSecond, txcSecond).asUInt(), cat(txEn.xor(txEr), bool(false)).asUInt()));
+        UInt pinsFirst = reg(uint(2), 0).named("controlFirst");
+        pinsFirst.next(cat(mux(txcFirst, en, enEr), txcFirst).asUInt());
+        UInt pinsSecond = reg(uint(2), 0).named("controlSecond");
+        pinsSecond.next(cat(mux(txcSecond, en, enEr), txcSecond).asUInt());
+        UInt nibbleOut = reg(uint(4), 0).named("nibbleOut");
+        nibbleOut.next(nibble);
+        ce.assign(mux(mode, tick.and(highNibble), bool(true)));
+        data.d0.assign(mux(mode, nibbleOut, txd.slice(3, 0)));
+        data.d1.assign(mux(mode, nibbleOut, txd.slice(7, 4)));
+        control.d0.assign(mux(mode, pinsFirst, cat(txEn, bool(true)).asUInt()));
+        control.d1.assign(mux(mode, pinsSecond, cat(txEn.xor(txEr), bool(false)).asUInt()));
     }
 
     private void gigabit() {
