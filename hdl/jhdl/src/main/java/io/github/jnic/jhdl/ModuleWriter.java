@@ -664,7 +664,7 @@ final class ModuleWriter {
             case SHR -> signed ? "{$signed(" + expr(a[0]) + ") >>> " + s.lo + "}" : operand(a[0]) + " >> " + s.lo;
             case SHL_DYN -> operand(a[0]) + " << " + operand(a[1]);
             case SHR_DYN -> signed ? "{$signed(" + expr(a[0]) + ") >>> " + operand(a[1]) + "}" : operand(a[0]) + " >> " + operand(a[1]);
-            case SLICE -> slice(a[0], s.hi, s.lo);
+            case SLICE -> bits(a[0], s.hi, s.lo);
             case CAT -> {
                 List<String> parts = new ArrayList<>();
                 for (Signal p : a) parts.add(expr(p));
@@ -674,7 +674,7 @@ final class ModuleWriter {
             case SEXT -> {
                 int n2 = s.width - a[0].width;
                 yield a[0].width == 1 ? "{" + (n2 + 1) + "{" + expr(a[0]) + "}}"
-                        : "{{" + n2 + "{" + slice(a[0], a[0].width - 1, a[0].width - 1) + "}}, " + expr(a[0]) + "}";
+                        : "{{" + n2 + "{" + bits(a[0], a[0].width - 1, a[0].width - 1) + "}}, " + expr(a[0]) + "}";
             }
             case MUX -> operand(a[0]) + " ? " + operand(a[1]) + " : " + operand(a[2]);
             case AND_REDUCE -> "&" + operand(a[0]);
@@ -713,7 +713,7 @@ final class ModuleWriter {
     private String slice(Signal base, int hi, int lo) {
         Signal b = stripCasts(base);
         String n = names.get(b);
-        if (n == null) return "/* slice of an unnamed expression */";
+        if (n == null) throw new IllegalStateException("a slice of an expression that has no wire: " + b.describe());
         readBits.computeIfAbsent(b, k -> new BitSet()).set(lo, hi + 1);
         if (b.width == 1) return n;
         return hi == lo ? n + "[" + hi + "]" : n + "[" + hi + ":" + lo + "]";

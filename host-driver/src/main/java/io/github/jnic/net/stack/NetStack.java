@@ -241,7 +241,7 @@ public final class NetStack implements StackExecutor {
     }
 
     /** Makes {@code thread} the stack thread from now on (a runner claims the stack before it starts). */
-    void claim(Thread thread) { owner = thread; }
+    public void claim(Thread thread) { owner = thread; }
 
     /** The callback that wakes whoever drives the stack (set by {@link StackRunner}). */
     public void setWakeup(Runnable wakeup) { this.wakeup = wakeup; }

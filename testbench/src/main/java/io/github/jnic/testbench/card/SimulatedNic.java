@@ -3,7 +3,9 @@ package io.github.jnic.testbench.card;
 import io.github.jnic.driver.DmaArena;
 import io.github.jnic.driver.DmaMemory;
 import io.github.jnic.driver.HostBus;
+import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
+import io.github.jnic.nic.card.Nic;
 import io.github.jnic.spec.Registers;
 import io.github.jnic.testbench.axi.AxiLitePort;
 import io.github.jnic.testbench.axi.AxiMemory;
@@ -51,6 +53,11 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
     public static final long CABLE_STEP_NS = 256;
     /** While the card is busy, how often the host must look at the interrupt line though nothing told it to. */
     public static final long BUSY_CHECK_NS = 1_000;
+    /**
+     * How long {@code quiet} must have held before time is skipped: longer than any stage the pin
+     * does not see (the MAC's own pipeline, an MDIO access) takes to show its work elsewhere.
+     */
+    public static final long QUIET_GUARD_NS = 4_000;
 
     /** The host's cost per interrupt taken and per frame handled, in nanoseconds of the clock. */
     public record HostCost(long interruptNs, long frameNs) {
@@ -73,6 +80,25 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         public long seed = 1;
         public HostCost hostCost = HostCost.NONE;
         public int phyAddress = 1;
+        /** The card's PHY poll interval, as built ({@link #design()}). */
+        public long phyPollNs = POLL_CYCLES * 16;
+    }
+
+    private static final int MII_BMSR = 1, MII_ANAR = 4, MII_ANLPAR = 5, MII_GBCR = 9, MII_GBSR = 10;
+    /** The simulated card polls its PHY every 0.1 ms (a board's every 1 ms): link changes show sooner. */
+    static final int POLL_CYCLES = 6_250;
+    private static VerilogDesign design;
+
+    /** The card as simulated: GMII, 62.5 MHz system clock, the PHY polled every 0.1 ms. Emitted once. */
+    public static synchronized VerilogDesign design() {
+        if (design == null) {
+            Nic.Config c = new Nic.Config();
+            c.phy = Nic.Phy.GMII;
+            c.systemHz = 62_500_000;
+            c.phyPollCycles = POLL_CYCLES;
+            design = Verilog.emit(new Nic(c));
+        }
+        return design;
     }
 
     private final Simulator sim;
@@ -85,9 +111,14 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
     private final DmaArena arena;
     private final List<Consumer<GmiiPort.Sent>> listeners = new ArrayList<>();
     private SimulatedNic peer;
+    private boolean cableUp = true;
 
     /** The clock's picoseconds minus the simulation's: grows when quiet time is skipped. */
     private long offsetPs;
+    /** Card time from which {@code quiet} has been seen at every look; -1 when it was last seen low. */
+    private long quietSincePs = -1;
+    /** Card time before which the card is simulated even when quiet (after the PHY's state changed: its next poll must run). */
+    private long busyUntilPs;
     private int rxRingSize = 1, txRingSize = 1, rdt, tdt;
     private long interruptsTaken, cyclesSkipped;
 
@@ -109,6 +140,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         sim.step("clk", 4);
         for (String reset : new String[] {"reset", "txReset", "rxReset"}) sim.port(reset).set(0);
         offsetPs = clock.getAsLong() * 1000 - sim.time();
+        setLink(false);
     }
 
     /** The PHY's management registers (to bring the link up or down, as a PHY would report it). */
@@ -135,13 +167,41 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         gmii.send(wire, edge);
     }
 
-    /** Joins two cards' PHYs with a cable (see the class comment). */
+    /** Joins two cards' PHYs with a cable (see the class comment); both PHYs report the link up. */
     public static void connect(SimulatedNic a, SimulatedNic b) {
         if (a.clock != b.clock) throw new IllegalArgumentException("two connected cards must share one clock");
+        a.advance();
+        b.advance();
         a.peer = b;
         b.peer = a;
-        a.onSent(f -> b.receive(f.wire(), a.nanosOfTxEdge(f.endEdge())));
-        b.onSent(f -> a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge())));
+        a.onSent(f -> { if (a.cableUp) b.receive(f.wire(), a.nanosOfTxEdge(f.endEdge())); });
+        b.onSent(f -> { if (b.cableUp) a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge())); });
+        a.setLink(true);
+        b.setLink(true);
+    }
+
+    /** Plugs or unplugs the cable of a connected pair: both PHYs report it; frames sent while it is out are lost. */
+    public void setCableUp(boolean up) {
+        advance();
+        cableUp = up;
+        setLink(up);
+        if (peer != null) {
+            peer.cableUp = up;
+            peer.setLink(up);
+        }
+    }
+
+    /**
+     * Sets the PHY's registers as a gigabit PHY reports a link that is up (auto-negotiated 1000 full
+     * with a gigabit partner) or down, and keeps the card simulated until its monitor has polled.
+     */
+    public void setLink(boolean up) {
+        phy.set(MII_BMSR, 0x7949 | (up ? 0x0024 : 0));       // link status and auto-negotiation complete
+        phy.set(MII_ANAR, 0x01E1);
+        phy.set(MII_ANLPAR, up ? 0xC1E1 : 0);
+        phy.set(MII_GBCR, 0x0200);
+        phy.set(MII_GBSR, up ? 0x0800 : 0);
+        simulateAtLeast(3 * options.phyPollNs);
     }
 
     /** Interrupts the host took (ICR reads while the line was high). */
@@ -168,6 +228,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
             hostWork(options.hostCost.interruptNs());
         }
         int v = regs.read(offset);
+        quietSincePs = -1;   // what the host did may start something: watch the card again
         deliver();
         return v;
     }
@@ -186,6 +247,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
             tdt = value;
         }
         regs.write(offset, value);
+        quietSincePs = -1;
         deliver();
     }
 
@@ -225,9 +287,28 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         return (edge * options.phyPeriodPs + offsetPs) / 1000;
     }
 
-    /** Nothing in the card or on its wires: time may pass without simulating it. */
+    /** Nothing in the card or on its wires, and so since the guard time: time may pass without simulating it. */
     private boolean idle() {
-        return sim.port("quiet").get() != 0 && gmii.framesQueued() == 0 && !gmii.sending();
+        return quietFor() >= QUIET_GUARD_NS * 1000 && cardPs() >= busyUntilPs;
+    }
+
+    /** How long the card has looked quiet, in ps (-1: it is not). */
+    private long quietFor() {
+        boolean quiet = sim.port("quiet").get() != 0 && gmii.framesQueued() == 0 && !gmii.sending();
+        if (!quiet) {
+            quietSincePs = -1;
+            return -1;
+        }
+        if (quietSincePs < 0) quietSincePs = cardPs();
+        return cardPs() - quietSincePs;
+    }
+
+    /**
+     * Keeps the card simulated for {@code ns} even if it is quiet: after its PHY's registers changed,
+     * so the monitor's next poll sees it.
+     */
+    public void simulateAtLeast(long ns) {
+        busyUntilPs = Math.max(busyUntilPs, cardPs() + ns * 1000);
     }
 
     /** Brings the card (and a connected one) to the clock's present time. */

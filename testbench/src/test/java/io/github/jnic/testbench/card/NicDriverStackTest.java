@@ -20,10 +20,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Two stacks over the driver over two card models joined by a cable: the driver as the stack uses it. */
 class NicDriverStackTest {
+    @AfterEach
+    void closeCards() {
+        CardKind.closeAll();
+    }
+
     private static final long S = 1_000_000_000L;
 
     static final class Replies implements EchoListener {
@@ -34,9 +41,10 @@ class NicDriverStackTest {
         @Override public void error(int type, int code, int destination, int sequence, long now) {}
     }
 
-    @Test
-    void pingIsAnsweredThroughBothCards() {
-        TwoCards net = new TwoCards();
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void pingIsAnsweredThroughBothCards(CardKind kind) {
+        TwoCards net = new TwoCards(kind);
         Replies replies = new Replies();
         net.stackA.icmp().addEchoListener(7, replies);
         byte[] payload = "hello over the rings".getBytes();
@@ -56,10 +64,11 @@ class NicDriverStackTest {
         assertEquals(0, net.a.counters().drops().size() + net.b.counters().drops().size());
     }
 
-    @Test
-    void framesLargerThanABufferSpanSeveralDescriptorsAndWrapSmallRings() {
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void framesLargerThanABufferSpanSeveralDescriptorsAndWrapSmallRings(CardKind kind) {
         // 256-byte receive buffers: a 1400-byte echo takes 6 descriptors; 8-descriptor rings wrap on every frame.
-        TwoCards net = new TwoCards(c -> { c.rxBufferSize = 256; c.rxRingSize = 16; c.txRingSize = 8; c.txBufferSize = 512; });
+        TwoCards net = new TwoCards(kind, c -> { c.rxBufferSize = 256; c.rxRingSize = 16; c.txRingSize = 8; c.txBufferSize = 512; });
         Replies replies = new Replies();
         net.stackA.icmp().addEchoListener(7, replies);
         byte[] payload = new byte[1400];
@@ -74,18 +83,20 @@ class NicDriverStackTest {
         assertEquals(0, net.stackB.counters().drops().size(), () -> net.stackB.counters().drops().toString());
     }
 
-    @Test
-    void tcpMovesDataBothWaysIntactWithDefaultModeration() throws Exception {
-        TwoCards net = new TwoCards();
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void tcpMovesDataBothWaysIntactWithDefaultModeration(CardKind kind) throws Exception {
+        TwoCards net = new TwoCards(kind);
         transfer(net, 2 << 20);
         assertEquals(0, net.a.statistics().get("card.MPC") + net.b.statistics().get("card.MPC"));
         assertTrue(net.a.interrupts() > 0 && net.a.causeCount(Cause.TXDW) > 0, net.a.interruptsView());
     }
 
-    @Test
-    void tcpWithChecksumOffloadAndTsoOnTheCard() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void tcpWithChecksumOffloadAndTsoOnTheCard(CardKind kind) throws Exception {
         Consumer<NicDriver.Config> offload = c -> { c.txOffload = true; c.rxChecksum = true; };
-        TwoCards net = new TwoCards(offload);
+        TwoCards net = new TwoCards(kind, offload);
         assertTrue(net.a.features().contains(NicDriver.Feature.TSO));
         transfer(net, 2 << 20);
         var sa = net.a.statistics();
@@ -136,23 +147,25 @@ class NicDriverStackTest {
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(down), gotDown.digest(), "B to A intact");
     }
 
-    @Test
-    void unpluggingTheCableIsSeenThroughLsc() {
-        TwoCards net = new TwoCards();
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void unpluggingTheCableIsSeenThroughLsc(CardKind kind) {
+        TwoCards net = new TwoCards(kind);
         assertTrue(net.a.linkUp());
-        net.cardA.setCableUp(false);
+        net.cards.cable().setUp(false);
         net.sim.runFor(1_000_000);
         assertFalse(net.a.linkUp(), "LSC told the driver");
         assertFalse(net.b.linkUp());
         assertTrue(net.a.causeCount(Cause.LSC) >= 1);
-        net.cardA.setCableUp(true);
+        net.cards.cable().setUp(true);
         net.sim.runFor(1_000_000);
         assertTrue(net.a.linkUp() && net.b.linkUp());
     }
 
-    @Test
-    void coalescingSettingsLandInTheRegistersAsE1000eMapsThem() {
-        TwoCards net = new TwoCards();
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void coalescingSettingsLandInTheRegistersAsE1000eMapsThem(CardKind kind) {
+        TwoCards net = new TwoCards(kind);
         net.b.setCoalescing(new Coalescing(100, 1, 16, 1, false));
         assertEquals(100_000 / 256 + 1, net.cardB.read(Registers.ITR), "rx-usecs 100: at most 10 000 interrupts/s");
         assertEquals(0, net.cardB.read(Registers.RDTR));

@@ -1,5 +1,6 @@
 package io.github.jnic.testbench.card;
 
+import io.github.jnic.driver.HostBus;
 import io.github.jnic.driver.NicDriver;
 import io.github.jnic.net.buf.BufferPool;
 import io.github.jnic.net.buf.PacketBuffer;
@@ -17,8 +18,10 @@ final class RawCards {
     static final int TYPE = 0x88B5;
 
     long now = 1_000_000_000L;
-    final CardModel cardA = new CardModel(() -> now, TwoCards.MEMORY);
-    final CardModel cardB = new CardModel(() -> now, TwoCards.MEMORY);
+    final CardKind.Pair cards;
+    final HostBus cardA, cardB;
+    /** B's interrupts during bring-up (a simulated card's link comes up after it: LSC). */
+    final long interruptsAtStart;
     final NicDriver a, b;
     final byte[] macA, macB;
     final BufferPool pool = new BufferPool(2048, 512);
@@ -26,10 +29,20 @@ final class RawCards {
     final List<Integer> receivedByB = new ArrayList<>();
     final NicDriver.FrameSink intoB = f -> { receivedByB.add(Bytes.get32(f.data(), f.start() + 14)); f.release(); };
 
-    RawCards(Consumer<NicDriver.Config> tuneA, Consumer<NicDriver.Config> tuneB) {
-        CardModel.connect(cardA, cardB);
+    RawCards(CardKind kind, Consumer<NicDriver.Config> tuneA, Consumer<NicDriver.Config> tuneB) {
+        cards = kind.pair(() -> now, TwoCards.MEMORY, 1);
+        cardA = cards.a();
+        cardB = cards.b();
         a = new NicDriver(cardA, TwoCards.config("jnicA", 1, tuneA));
         b = new NicDriver(cardB, TwoCards.config("jnicB", 2, tuneB));
+        for (int i = 0; i < 1000 && !(a.linkUp() && b.linkUp()); i++) {
+            run(10_000);
+            a.receive(f -> f.release(), 64);
+            b.receive(f -> f.release(), 64);
+        }
+        if (!(a.linkUp() && b.linkUp())) throw new AssertionError("the links did not come up");
+        run(200_000);   // past the ITR interval that began with the link's interrupt
+        interruptsAtStart = b.interrupts();
         macA = a.macAddress();
         macB = b.macAddress();
     }
@@ -57,6 +70,11 @@ final class RawCards {
 
     void run(long nanos) {
         now += nanos;
+    }
+
+    /** B's interrupts since bring-up. */
+    long interruptsB() {
+        return b.interrupts() - interruptsAtStart;
     }
 
     /** B's stack polling once with the stack's budget: how many frames the driver handed up. */

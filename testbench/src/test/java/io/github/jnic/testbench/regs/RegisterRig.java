@@ -55,6 +55,7 @@ public class RegisterRig extends Module {
         regs.dmaeah.assign(dmaeah);
 
         // moderation
+        moderation.cardReset.assign(regs.cardReset);
         moderation.icrRead.assign(regs.icrRead);
         regs.icrWrite.connectTo(moderation.icrWrite);
         regs.icsWrite.connectTo(moderation.icsWrite);

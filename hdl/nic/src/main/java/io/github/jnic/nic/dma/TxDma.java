@@ -131,6 +131,8 @@ public class TxDma extends Module {
     public final Bool busError = output(reg(bool(), false));
     public final UInt busErrorAddress = output(reg(uint(64), 0));
     public final Bool stopped = output(bool());
+    /** Nothing in progress or pending (see the end of the constructor): a simulator may skip time. */
+    public final Bool idle = output(bool());
     public final Axi4 axi;
 
     enum State { IDLE, BURST, DRAIN, ABORT, STOPPED, RESET }
@@ -656,6 +658,13 @@ public class TxDma extends Module {
             busError.next(true);
             busErrorAddress.next(errorAddr);
         });
+
+        // nothing in progress or pending: no read or write-back in flight or about to be issued, no
+        // descriptor held, no beat held or offered, no pulse pending (a frame waiting for its EOP
+        // descriptor from the driver is idle: only the driver can move it on)
+        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(resetting.not()).and(fetching.not()).and(arValid.not())
+                .and(inflight.eq(0)).and(cached.eq(0)).and(tagCount.eq(0)).and(committed.eq(0)).and(wbQueued.eq(0)).and(wbOut.eq(0))
+                .and(cmd.valid.not()).and(frames.valid.not()).and(descriptorDone.not()).and(queueEmpty.not()).and(busError.not()));
     }
 
     /** The engine with 4-bit IDs 2 and 3 (the receive engine's are 0 and 1). */

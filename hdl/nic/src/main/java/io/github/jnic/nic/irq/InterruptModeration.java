@@ -70,6 +70,8 @@ public class InterruptModeration extends Module {
     public final Bool lowDescriptors = input(bool());
     public final Bool rxOverrun = input(bool());
     public final Bool dmaError = input(bool());
+    /** CTRL.RST: while high, ICR, IMS and the line are cleared and every timer stops. */
+    public final Bool cardReset = input(bool());
 
     public final UInt icr = output(uint(32));
     public final UInt ims = output(reg(uint(32), 0));
@@ -156,13 +158,13 @@ public class InterruptModeration extends Module {
         Bool rxFire = rxPacket.expired.or(rxAbsolute.expired).or(countReached).or(rxAtOnce).or(rxFlushed).named("rxFire");
         Bool rxDelayed = rxFrameDone.and(rxFire.not()).named("rxDelayed");
 
-        rxPacket.stop.assign(rxFire);
+        rxPacket.stop.assign(rxFire.or(cardReset));
         rxPacket.arm.assign(rxDelayed.and(adaptive.not()));
         rxPacket.load.assign(rdtrDelay);
-        rxAbsolute.stop.assign(rxFire);
+        rxAbsolute.stop.assign(rxFire.or(cardReset));
         rxAbsolute.arm.assign(rxDelayed.and(rxAbsolute.running.not()).and(adaptive.or(radvDelay.ne(0))));
         rxAbsolute.load.assign(mux(adaptive, adaptiveDelay, radvDelay));
-        rxPending.next(mux(rxFire, U(16, 0), pendingNext));
+        rxPending.next(mux(rxFire.or(cardReset), U(16, 0), pendingNext));
 
         // ---- transmit: TIDV/TADV for IDE descriptors -------------------------------------------
         UInt tidvDelay = field(tidv, Registers.TIDV.field("DELAY"));
@@ -171,13 +173,13 @@ public class InterruptModeration extends Module {
         Bool txFlushed = txFlush.and(txPending.or(txDescriptorDone));
         Bool txFire = txPacket.expired.or(txAbsolute.expired).or(txAtOnce).or(txFlushed).named("txFire");
         Bool txDelayed = txDescriptorDone.and(txFire.not()).named("txDelayed");
-        txPacket.stop.assign(txFire);
+        txPacket.stop.assign(txFire.or(cardReset));
         txPacket.arm.assign(txDelayed);
         txPacket.load.assign(tidvDelay);
-        txAbsolute.stop.assign(txFire);
+        txAbsolute.stop.assign(txFire.or(cardReset));
         txAbsolute.arm.assign(txDelayed.and(txAbsolute.running.not()).and(tadvDelay.ne(0)));
         txAbsolute.load.assign(tadvDelay);
-        txPending.next(txDelayed.or(txPending.and(txFire.not())));
+        txPending.next(txDelayed.or(txPending.and(txFire.not())).and(cardReset.not()));
 
         // ---- ICR and IMS ------------------------------------------------------------------------
         UInt set = flowValue(icsWrite)
@@ -192,8 +194,8 @@ public class InterruptModeration extends Module {
         UInt clear = mux(icrRead, U(32, 0xFFFF_FFFFL), U(32, 0)).or(flowValue(icrWrite)).named("clear");
         UInt causesNext = causes.and(clear.not()).or(set).and(U(32, CAUSES)).named("causesNext");
         UInt imsNext = ims.or(flowValue(imsWrite)).and(flowValue(imcWrite).not()).and(U(32, CAUSES)).named("imsNext");
-        causes.next(causesNext);
-        ims.next(imsNext);
+        causes.next(mux(cardReset, U(32, 0), causesNext));
+        ims.next(mux(cardReset, U(32, 0), imsNext));
 
         // ---- the line and ITR: after each rise, no new rise for ITR x 256 ns ----------------------
         Bool wanted = causesNext.and(imsNext).orR().named("wanted");
@@ -203,9 +205,9 @@ public class InterruptModeration extends Module {
         itrTicks.restart.assign(rise);
         throttle.tick.assign(itrTicks.tick);
         throttle.arm.assign(rise.and(itrInterval.ne(0)));
-        throttle.stop.assign(false);
+        throttle.stop.assign(cardReset);
         throttle.load.assign(itrInterval);
-        irq.next(wanted.and(irq.or(free)));
+        irq.next(wanted.and(irq.or(free)).and(cardReset.not()));
         Bool held = wanted.and(irq.not()).and(free.not()).named("held");
         holding.next(held);
 

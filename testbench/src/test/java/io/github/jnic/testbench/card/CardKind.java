@@ -1,0 +1,59 @@
+package io.github.jnic.testbench.card;
+
+import io.github.jnic.driver.HostBus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Which card the driver's tests run on: the Java reference model, or the card's RTL simulated
+ * ({@link SimulatedNic}). The same tests run on both: the model is the specification the RTL is held to.
+ */
+enum CardKind {
+    MODEL, RTL;
+
+    private static final List<Pair> OPEN = new ArrayList<>();
+
+    /** Closes every pair made since the last call (the simulators' native models). */
+    static void closeAll() {
+        for (Pair p : OPEN) p.close();
+        OPEN.clear();
+    }
+
+    /** Two cards of this kind on {@code clock}, joined by a cable; closed by {@link #closeAll}. */
+    Pair pair(LongSupplier clock, int memoryBytes, long seed) {
+        Pair p = make(clock, memoryBytes, seed);
+        OPEN.add(p);
+        return p;
+    }
+
+    private Pair make(LongSupplier clock, int memoryBytes, long seed) {
+        if (this == MODEL) {
+            CardModel a = new CardModel(clock, memoryBytes), b = new CardModel(clock, memoryBytes);
+            CardModel.connect(a, b);
+            return new Pair(a, b, a::setCableUp);
+        }
+        SimulatedNic.Options o = new SimulatedNic.Options();
+        o.memoryBytes = memoryBytes;
+        o.seed = seed;
+        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, o);
+        o = new SimulatedNic.Options();
+        o.memoryBytes = memoryBytes;
+        o.seed = seed + 1;
+        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, o);
+        SimulatedNic.connect(a, b);
+        return new Pair(a, b, a::setCableUp);
+    }
+
+    /** Two joined cards and the cable between them. */
+    record Pair(HostBus a, HostBus b, Cable cable) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (HostBus bus : new HostBus[] {a, b}) if (bus instanceof SimulatedNic n) n.close();
+        }
+    }
+
+    interface Cable {
+        void setUp(boolean up);
+    }
+}
