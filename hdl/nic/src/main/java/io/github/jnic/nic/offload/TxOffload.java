@@ -291,21 +291,30 @@ public class TxOffload extends Module {
     /**
      * {@code old}, a big-endian field at header byte {@code start + offset}, with each of its bytes
      * that lies in this beat taken from its lane (a field may straddle two beats, and several of its
-     * bytes lie in one: one value per beat, each byte chosen by its own mux).
+     * bytes lie in one: each byte's position is known for the whole frame, so it is one compare of
+     * the beat's number and one 8-to-1 lane select per byte).
      */
     static UInt captured(UInt old, UInt word, UInt data, UInt start, int offset) {
         int bytes = old.width() / 8;
         Signal[] parts = new Signal[bytes];
         for (int j = 0; j < bytes; j++) {
             int hi = old.width() - 1 - 8 * j;
-            UInt b = old.slice(hi, hi - 7);
-            for (int i = 0; i < Beat.BYTES; i++) {
-                UInt p = cat(word, U(3, i)).asUInt();
-                b = mux(rel(p, start).eq(offset + j), lane(data, i), b);
-            }
-            parts[j] = b;
+            UInt at = start.plus(offset + j);   // wraps at 256 as the header's positions do
+            parts[j] = mux(at.slice(7, 3).eq(word), laneAt(data, at.slice(2, 0)), old.slice(hi, hi - 7));
         }
         return cat(parts).asUInt();
+    }
+
+    /** Lane {@code sel} of a beat: a balanced tree of 2-to-1 selects. */
+    static UInt laneAt(UInt data, UInt sel) {
+        UInt[] level = new UInt[Beat.BYTES];
+        for (int i = 0; i < Beat.BYTES; i++) level[i] = lane(data, i);
+        for (int b = 0, n = Beat.BYTES; n > 1; b++, n /= 2) {
+            UInt[] next = new UInt[n / 2];
+            for (int k = 0; k < n / 2; k++) next[k] = mux(sel.bit(b), level[2 * k + 1], level[2 * k]);
+            level = next;
+        }
+        return level[0];
     }
 
     /** Header word {@code word} as segment's header: each lane replaced where a rewritten field lies. */
