@@ -111,7 +111,8 @@ public class TxDma extends Module {
     static final int TAGS = 16;
     static final int WRITE_BACKS = 8;
     static final int MAX_WRITE_BACKS_OUT = 4;
-    static final int COMMANDS = 4;
+    /** Commands queued ahead of the offload engine: frames in flight at 2 µs of memory latency. */
+    static final int COMMANDS = 16;
 
     public final Bool enable = input(bool());
     public final UInt ringBase = input(uint(64));
