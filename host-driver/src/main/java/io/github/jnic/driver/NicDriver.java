@@ -548,6 +548,15 @@ public final class NicDriver implements NetDevice {
     /** A ring stopped on a DMA error (DMAES says which): as e1000e's reset task, reset and bring up again. */
     private void recoverFromDmaError() {
         dmaErrors.increment();
+        restart();
+    }
+
+    /**
+     * Resets the card and brings it up again, keeping the statistics: what the driver does after a
+     * DMA error, and what a host's watchdog (or a link down and up) asks for. Frames in the rings
+     * are lost, as with e1000e's reset task.
+     */
+    public void restart() {
         readStatistics();   // the reset would clear them
         bringUp();
     }

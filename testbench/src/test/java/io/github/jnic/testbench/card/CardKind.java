@@ -33,16 +33,24 @@ enum CardKind {
             CardModel.connect(a, b);
             return new Pair(a, b, a::setCableUp);
         }
-        SimulatedNic.Options o = new SimulatedNic.Options();
-        o.memoryBytes = memoryBytes;
-        o.seed = seed;
-        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, o);
-        o = new SimulatedNic.Options();
-        o.memoryBytes = memoryBytes;
-        o.seed = seed + 1;
-        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, o);
+        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, hostMemory(memoryBytes, seed));
+        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, hostMemory(memoryBytes, seed + 1));
         SimulatedNic.connect(a, b);
         return new Pair(a, b, a::setCableUp);
+    }
+
+    /**
+     * Host memory as the tests see it: 0.5 µs of latency with up to 1 µs more at random per burst,
+     * and answers to different IDs reordered a third of the time.
+     */
+    private static SimulatedNic.Options hostMemory(int bytes, long seed) {
+        SimulatedNic.Options o = new SimulatedNic.Options();
+        o.memoryBytes = bytes;
+        o.seed = seed;
+        o.memoryLatencyCycles = 32;
+        o.memoryJitterCycles = 64;
+        o.memoryReorder = 0.33;
+        return o;
     }
 
     /** Two joined cards and the cable between them. */

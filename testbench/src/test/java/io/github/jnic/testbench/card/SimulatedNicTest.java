@@ -1,0 +1,132 @@
+package io.github.jnic.testbench.card;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jnic.spec.Registers;
+import io.github.jnic.spec.Registers.Cause;
+import io.github.jnic.spec.Registers.Ctrl;
+import io.github.jnic.spec.Registers.Dmaes;
+import io.github.jnic.testbench.axi.AxiMemory;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulated card as a whole, where the Java model has nothing to compare: time skipped while
+ * it is quiet, bus errors from host memory, and CTRL.RST in the middle of traffic, each ending with
+ * the bus quiet (no transaction left hanging) and the driver carrying on.
+ */
+class SimulatedNicTest {
+    private static final long US = 1_000;
+
+    @AfterEach
+    void closeCards() {
+        CardKind.closeAll();
+    }
+
+    private static List<Integer> range(int from, int n) {
+        return IntStream.range(from, from + n).boxed().toList();
+    }
+
+    /** After 20 µs more (the ring's prefetch after a bring-up completes), nothing is left on the bus. */
+    private static void assertBusQuiet(RawCards net, SimulatedNic card) {
+        net.run(20 * US);
+        card.read(Registers.STATUS.offset());
+        AxiMemory.Stats s = card.hostMemory().stats();
+        assertEquals(0, s.readsOutstanding(), "reads left in flight");
+        assertEquals(0, s.writesOutstanding(), "writes left in flight");
+        assertEquals(0, s.protocolMistakes(), "AXI protocol mistakes");
+        assertEquals(0, s.burstsCrossing4k(), "bursts across 4 KiB");
+    }
+
+    @Test
+    void aQuietCardIsNotSimulatedAndTrafficAfterwardsIsOnTime() {
+        RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
+        SimulatedNic b = (SimulatedNic) net.cardB;
+        long simulated = b.cyclesSimulated();
+        net.run(1_000_000_000L);   // a second with nothing to do
+        net.drainB();
+        long cost = b.cyclesSimulated() - simulated;
+        assertTrue(cost < 100_000, "an idle second cost " + cost + " cycles");
+        assertTrue(b.cyclesSkipped() > 60_000_000, "skipped " + b.cyclesSkipped());
+        net.send(0, 5, 300);
+        net.run(100 * US);
+        net.drainB();
+        assertEquals(range(0, 5), net.receivedByB, "frames sent after the quiet second arrive within 100 µs");
+    }
+
+    @Test
+    void aBusErrorOnTheReceiveRingStopsItAndTheDriverRecovers() {
+        RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
+        SimulatedNic b = (SimulatedNic) net.cardB;
+        long ring = (net.cardB.read(Registers.RDBAL) & 0xFFFF_FFF0L) | (long) net.cardB.read(Registers.RDBAH) << 32;
+        b.hostMemory().error(ring, ring + 4096, AxiMemory.Resp.SLVERR);
+        net.send(0, 3, 200);
+        net.run(100 * US);
+        int dmaes = net.cardB.read(Registers.DMAES), low = net.cardB.read(Registers.DMAEAL), high = net.cardB.read(Registers.DMAEAH);
+        assertEquals(Dmaes.RX_STOPPED.mask() | Dmaes.BUS_ERROR.mask(), dmaes & 0xFFL, "DMAES");
+        long at = (low & 0xFFFF_FFFFL) | (long) high << 32;
+        assertTrue(at >= ring && at < ring + 4096, "the error's address 0x" + Long.toHexString(at) + " is in the ring");
+        assertEquals(1, net.b.cardStatistic(Registers.DMAEC));
+        b.hostMemory().clearErrors();
+        net.drainB();
+        assertTrue(net.b.causeCount(Cause.DMAERR) >= 1, net.b.interruptsView());
+        assertEquals(1, net.b.counters().get("nic.drop.dma-errors"));
+        assertBusQuiet(net, b);
+        net.send(10, 5, 200);
+        net.run(100 * US);
+        net.drainB();
+        assertTrue(net.receivedByB.containsAll(range(10, 5)), "after the reset the ring runs again: " + net.receivedByB);
+    }
+
+    @Test
+    void aBusErrorReadingATransmitBufferStopsThatRingAndNothingHangs() {
+        RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
+        SimulatedNic a = (SimulatedNic) net.cardA;
+        long ring = (net.cardA.read(Registers.TDBAL) & 0xFFFF_FFF0L) | (long) net.cardA.read(Registers.TDBAH) << 32;
+        a.hostMemory().error(ring, ring + 4096, AxiMemory.Resp.DECERR);
+        net.send(0, 3, 200);
+        net.run(100 * US);
+        assertEquals(Dmaes.TX_STOPPED.mask() | Dmaes.BUS_ERROR.mask(), net.cardA.read(Registers.DMAES) & 0xFFL, "DMAES");
+        assertEquals(List.of(), net.receivedByB, "nothing from a stopped ring");
+        a.hostMemory().clearErrors();
+        net.a.receive(f -> f.release(), 64);   // A's interrupt: DMAERR, the driver resets the card
+        assertEquals(1, net.a.counters().get("nic.drop.dma-errors"));
+        assertBusQuiet(net, a);
+        net.send(10, 4, 200);
+        net.run(100 * US);
+        net.drainB();
+        assertEquals(range(10, 4), net.receivedByB);
+    }
+
+    @Test
+    void ctrlRstAtRandomMomentsDuringTrafficLeavesNoTransactionBehind() {
+        RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
+        SimulatedNic b = (SimulatedNic) net.cardB;
+        Random random = new Random(17);
+        int next = 0;
+        for (int round = 0; round < 8; round++) {
+            net.send(next, 20, 64 + random.nextInt(1400));
+            next += 20;
+            net.run(random.nextInt(40) * US);   // somewhere in the middle of the frames' DMA
+            net.cardB.write(Registers.CTRL, net.cardB.read(Registers.CTRL) | (int) Ctrl.RST.mask());
+            net.run(50 * US);
+            assertEquals(0, net.cardB.read(Registers.ICR) & ~(int) Cause.INT_ASSERTED.mask(), "the reset cleared ICR");
+            assertEquals(0, net.cardB.read(Registers.RDH), "the reset cleared RDH");
+            assertBusQuiet(net, b);
+            // the driver brings the card up again, as after any reset
+            net.b.restart();
+            net.run(200 * US);
+            net.drainB();
+        }
+        net.receivedByB.clear();
+        net.send(1000, 10, 500);
+        net.run(200 * US);
+        net.drainB();
+        assertEquals(range(1000, 10), net.receivedByB, "after eight resets the card receives every frame");
+        assertBusQuiet(net, b);
+    }
+}
