@@ -17,7 +17,9 @@ import io.github.jnic.nic.irq.InterruptModeration;
 import io.github.jnic.nic.mac.EthernetMac;
 import io.github.jnic.nic.mac.FrameEvent;
 import io.github.jnic.nic.mac.GmiiMac;
+import io.github.jnic.nic.mac.MiiMac;
 import io.github.jnic.nic.mac.RgmiiMac;
+import io.github.jnic.nic.mac.RmiiMac;
 import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.nic.offload.RxChecksum;
 import io.github.jnic.nic.offload.TxOffload;
@@ -58,13 +60,15 @@ import io.github.jnic.spec.Registers.Tctl;
  * frame in it, no transfer, no moderation timer running), so a simulator may skip time.
  *
  * <h2>PHY side</h2>
- * The chosen MAC's pins under their own names (GMII: {@code gmiiTxd} ..., with clocks
- * {@code txClk}, {@code rxClk} and resets {@code txReset}, {@code rxReset}; RGMII: {@code rgmiiTxd}
- * ...), and the MDIO master's {@code mdc}, {@code mdioOut}, {@code mdioOe}, {@code mdioIn}.
+ * The chosen MAC's pins under their own names: GMII ({@code gmiiTxd} ...) and MII ({@code miiTxd}
+ * ...) with clocks {@code txClk}, {@code rxClk} and resets {@code txReset}, {@code rxReset}; RGMII
+ * ({@code rgmiiTxd} ..., 10/100/1000 at the speed the PHY monitor reads) with {@code txClk},
+ * {@code rgmiiRxc}; RMII ({@code rmiiTxd} ..., 10/100 likewise) with {@code refClk} and
+ * {@code refReset}. Then the MDIO master's {@code mdc}, {@code mdioOut}, {@code mdioOe}, {@code mdioIn}.
  */
 public class Nic extends Module {
     /** The PHY interface the card is built for. */
-    public enum Phy { GMII, RGMII }
+    public enum Phy { GMII, RGMII, MII, RMII }
 
     /** Sizes and rates of one build of the card. */
     public static final class Config {
@@ -132,8 +136,45 @@ public class Nic extends Module {
                 m.gmiiRxDv.assign(rxDv);
                 m.gmiiRxEr.assign(rxEr);
             }
+            case MII -> {
+                MiiMac m = new MiiMac();
+                mac = m;
+                txDomain = MiiMac.TX;
+                rxDomain = MiiMac.RX;
+                UInt txd = output(uint(4)).named("miiTxd");
+                Bool txEn = output(bool()).named("miiTxEn"), txEr = output(bool()).named("miiTxEr");
+                UInt rxd = input(uint(4)).named("miiRxd");
+                Bool rxDv = input(bool()).named("miiRxDv"), rxEr = input(bool()).named("miiRxEr");
+                txd.assign(m.miiTxd);
+                txEn.assign(m.miiTxEn);
+                txEr.assign(m.miiTxEr);
+                m.miiRxd.assign(rxd);
+                m.miiRxDv.assign(rxDv);
+                m.miiRxEr.assign(rxEr);
+            }
+            case RMII -> {
+                ClockDomain ref = ClockDomain.external("refClk").withSyncReset("refReset");
+                RmiiMac m = new RmiiMac(ref);
+                mac = m;
+                txDomain = ref;
+                rxDomain = ref;
+                UInt txd = output(uint(2)).named("rmiiTxd");
+                Bool txEn = output(bool()).named("rmiiTxEn");
+                UInt rxd = input(uint(2)).named("rmiiRxd");
+                Bool crsDv = input(bool()).named("rmiiCrsDv"), rxEr = input(bool()).named("rmiiRxEr");
+                txd.assign(m.rmiiTxd);
+                txEn.assign(m.rmiiTxEn);
+                m.rmiiRxd.assign(rxd);
+                m.rmiiCrsDv.assign(crsDv);
+                m.rmiiRxEr.assign(rxEr);
+                // the PHY's negotiated speed, into the reference clock's domain
+                Synchronizer speed10 = new Synchronizer(ref, 1, 2).named("speed10Sync");
+                speed10.in.assign(phyMonitor.speed.eq(PhyMonitor.SPEED_10).asUInt());
+                m.speed10.assign(speed10.out.ne(0));
+            }
             case RGMII -> {
-                RgmiiMac m = new RgmiiMac(config.vendor);
+                RgmiiMac m = new RgmiiMac(config.vendor, true);
+                m.speed.assign(phyMonitor.speed);
                 mac = m;
                 Bool txClk = input(bool()).named("txClk"), txReset = input(bool()).named("txReset");
                 Bool rxc = input(bool()).named("rgmiiRxc"), rxReset = input(bool()).named("rxReset");
@@ -253,7 +294,7 @@ public class Nic extends Module {
 
         // ---- the PHY's state ----
         phyMonitor.phyAddress.assign(config.phyAddress);
-        phyMonitor.gigabit.assign(true);
+        phyMonitor.gigabit.assign(config.phy == Phy.GMII || config.phy == Phy.RGMII);
         mdc.assign(phyMonitor.mdc);
         mdioOut.assign(phyMonitor.mdioOut);
         mdioOe.assign(phyMonitor.mdioOe);

@@ -16,6 +16,12 @@ class NicDesignTest {
     }
 
     @Test
+    void miiAndRmiiCardsAreLintClean() {
+        lintClean(() -> new Nic(new Nic.Config().phy(Nic.Phy.MII)));
+        lintClean(() -> new Nic(new Nic.Config().phy(Nic.Phy.RMII)));
+    }
+
+    @Test
     void rgmiiCardSynthesizesForEcp5() {
         Nic.Config c = new Nic.Config().phy(Nic.Phy.RGMII);
         c.vendor = DdrVendor.ECP5;
