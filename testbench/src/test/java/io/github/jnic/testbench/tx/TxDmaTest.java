@@ -268,6 +268,8 @@ class TxDmaTest {
             assertEquals(ring.tsoContexts, count("tsoContext"), when + ": TSO requests done");
             assertEquals(ring.tsoFailed, count("tsoFailed"), when + ": TSO requests failed");
             assertEquals(0, get("gaps"), when + ": clocks without a byte inside a frame");
+            assertEquals(0, get("busyWhileIdle"), when + ": clocks idle with something on the engine's ports");
+            if (ring.owned() == 0 || ring.stopped) assertEquals(1, get("idle"), when + ": the engine idle once all is done");
             assertMemory(when);
         }
 
@@ -287,6 +289,7 @@ class TxDmaTest {
         /** The bus is quiet: nothing outstanding, and nothing new for a while. */
         void assertQuiet(String when) {
             AxiMemory.Stats before = memory.stats();
+            assertEquals(1, get("idle"), when + ": the engine idle");
             assertEquals(0, before.readsOutstanding(), when + ": reads outstanding");
             assertEquals(0, before.writesOutstanding(), when + ": writes outstanding");
             sim.step("clk", 2000);

@@ -15,7 +15,8 @@ import io.github.jnic.nic.tx.TxFrameBuffer;
  * The transmit path in one clock domain: {@link TxDma} on the {@code dma} AXI4 port, then
  * {@link TxOffload}, {@link TxFrameBuffer} (flushed by the card's reset) and {@link Downsizer}, whose
  * bytes leave on {@code out} as the MAC would take them. Every pulse is counted in a 32-bit counter,
- * and so is every clock inside a frame on which {@code out} had no byte ({@code gaps}).
+ * and so is every clock inside a frame on which {@code out} had no byte ({@code gaps}), and every
+ * clock the engine said {@code idle} with a request or a beat on its ports ({@code busyWhileIdle}).
  */
 class TxPathBench extends Module {
     final Bool enable = input(bool());
@@ -40,6 +41,8 @@ class TxPathBench extends Module {
     final UInt tsoContext = output(uint(32));
     final UInt tsoFailed = output(uint(32));
     final UInt gaps = output(uint(32));
+    final Bool idle = output(bool());
+    final UInt busyWhileIdle = output(uint(32));
 
     final TxDma engine = new TxDma(4, 2);
     final TxOffload offload = new TxOffload();
@@ -78,6 +81,10 @@ class TxPathBench extends Module {
         Bool inFrame = reg(bool(), false);
         when(out.fire(), () -> inFrame.next(out.last.not()));
         gaps.assign(count(inFrame.and(out.valid.not())));
+        // the engine says idle: then nothing of it is on its ports
+        idle.assign(engine.idle);
+        busyWhileIdle.assign(count(engine.idle.and(engine.axi.ar.valid.or(engine.axi.aw.valid).or(engine.axi.w.valid)
+                .or(engine.cmd.valid).or(engine.frames.valid))));
     }
 
     private UInt count(Bool pulse) {

@@ -550,6 +550,9 @@ public class TxDma extends Module {
             packer.in.last.assign(true);
             packer.in.user.assign(U(1, 1).asBits());
             when(opened.eq(closed), () -> {
+                // the bus is quiet: what was prefetched is forgotten (a stopped ring waits for the driver)
+                cacheRead.next(cacheWrite);
+                cached.next(0);
                 inFrame.next(false);
                 frameBytes.next(0);
                 wbReserved.next(0);
@@ -660,12 +663,17 @@ public class TxDma extends Module {
             busErrorAddress.next(errorAddr);
         });
 
+        Bool movesByItself = fsm.is(State.IDLE).and(halted.or(enable.and(ringOk.not())).or(enable.not().and(opened.ne(closed).or(inFrame))))
+                .or(fsm.is(State.STOPPED).and(enable.not())).named("movesByItself");
         // nothing in progress or pending: no read or write-back in flight or about to be issued, no
         // descriptor held, no beat held or offered, no pulse pending (a frame waiting for its EOP
-        // descriptor from the driver is idle: only the driver can move it on)
+        // descriptor from the driver is idle: only the driver can move it on). Also not idle: a write-back
+        // between its AW and its W (wbIdle), the packer's spilled last bytes (in.ready low while frames
+        // is not valid), and the moves IDLE makes by itself: a ring error, a frame dropped once disabled.
         idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(resetting.not()).and(fetching.not()).and(arValid.not())
-                .and(inflight.eq(0)).and(cached.eq(0)).and(tagCount.eq(0)).and(committed.eq(0)).and(wbQueued.eq(0)).and(wbOut.eq(0))
-                .and(cmd.valid.not()).and(frames.valid.not()).and(descriptorDone.not()).and(queueEmpty.not()).and(busError.not()));
+                .and(inflight.eq(0)).and(cached.eq(0)).and(tagCount.eq(0)).and(committed.eq(0)).and(wbQueued.eq(0)).and(wbIdle)
+                .and(cmd.valid.not()).and(frames.valid.not()).and(packer.in.ready).and(descriptorDone.not()).and(queueEmpty.not()).and(busError.not())
+                .and(movesByItself.not()));
     }
 
     /** The engine with 4-bit IDs 2 and 3 (the receive engine's are 0 and 1). */
