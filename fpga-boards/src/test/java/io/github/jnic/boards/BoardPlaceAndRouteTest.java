@@ -48,6 +48,18 @@ class BoardPlaceAndRouteTest {
         assertInout(dir, Boards.COLORLIGHT_5A_75B_V8);
     }
 
+    /** No open place and route for the Artix-7: synthesis, the XDC, and a Vivado script naming every file. */
+    @Test
+    void artySynthesizesForXilinxWithAVivadoScript(@TempDir Path dir) throws IOException {
+        BoardBuild.Result r = BoardBuild.build(Boards.ARTY_A7_35T, dir, 1, s -> {});
+        assertEquals(List.of(), r.synth().latches());
+        assertTrue(r.synth().luts() > 300 && r.synth().flipFlops() > 300, r.synth().cells().toString());
+        String tcl = Files.readString(dir.resolve("vivado.tcl"));
+        for (String f : r.design().files().keySet()) assertTrue(tcl.contains("read_verilog rtl/" + f + "\n"), f);
+        assertTrue(tcl.contains("read_xdc jnic_arty_a7_35t.xdc") && tcl.contains("-part xc7a35ticsg324-1L"), tcl);
+        assertTrue(Files.readString(dir.resolve("jnic_arty_a7_35t.xdc")).contains("create_clock -period 10.000 -name clk100 [get_ports {clk100}]"));
+    }
+
     private static int bits(Board board, BoardBuild.Result r) {
         return PadRing.usedPins(board, r.design()).stream().mapToInt(Pin::width).sum();
     }
