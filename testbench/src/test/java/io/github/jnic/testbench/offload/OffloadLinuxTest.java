@@ -155,9 +155,8 @@ class OffloadLinuxTest {
                     for (int size : new int[] {0, 1, 17, 100, 1000, 1472}) {
                         udp.send(new DatagramPacket(new byte[size], size, InetAddress.getByName(linux.linuxAddress()), 9));
                     }
-                    Thread.sleep(500);
                 }
-                Map<String, Long> after = snmp(linux);
+                Map<String, Long> after = awaitNoPorts(linux, before.get("Udp.NoPorts") + 6);
                 for (String counter : List.of("Ip.InHdrErrors", "Tcp.InCsumErrors", "Tcp.InErrs", "Udp.InCsumErrors", "Udp.InErrors")) {
                     assertEquals(before.get(counter), after.get(counter), counter + " in Linux");
                 }
@@ -220,6 +219,18 @@ class OffloadLinuxTest {
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
+    }
+
+    /** Linux's counters once Udp.NoPorts has reached {@code noPorts} (the datagrams are on their way), at most 30 s. */
+    static Map<String, Long> awaitNoPorts(NetworkNamespace ns, long noPorts) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Map<String, Long> m = snmp(ns);
+        while (m.get("Udp.NoPorts") < noPorts && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            m = snmp(ns);
+        }
+        Thread.sleep(200);   // and a moment longer: nothing more may come
+        return snmp(ns);
     }
 
     /** Linux's /proc/net/snmp in the namespace, as "Group.Counter" → value. */
