@@ -61,7 +61,8 @@ public class MacRx extends Module {
     final Bool phyError = reg(bool(), false);
     /** Length flags, set as the bytes arrive so that the verdict at the end is quick. */
     final Bool longEnough = reg(bool(), false);
-    final Bool tooLong = reg(bool(), false);
+    /** Bytes past maxLength so far, 1 to 5 (0: none): one makes an untagged frame oversize, five a tagged one. */
+    final UInt over = reg(uint(3), 0);
     /** Bytes 12-13 are 0x8100: the frame carries an 802.1Q tag and may be four bytes longer. */
     final Bool qTagged = reg(bool(), false);
     /** The last five bytes received; delay[4] is the oldest, delivered when the next byte arrives. */
@@ -78,7 +79,8 @@ public class MacRx extends Module {
         crc32.data.assign(rxd);
 
         Bool runt = longEnough.not().named("runt");
-        Bool oversize = tooLong;
+        // a count of the bytes past the limit rather than a second length compare: a few LUTs, not a 14-bit adder and mux
+        Bool oversize = over.ne(0).and(qTagged.not().or(over.eq(5))).named("oversize");
         Bool fcsError = crc32.value.ne(CRC_RESIDUE).named("fcsError");
         Bool bad = phyError.or(oddNibble).or(runt).or(oversize).or(fcsError).named("bad");
 
@@ -97,7 +99,7 @@ public class MacRx extends Module {
             when(rxEr, () -> phyError.next(true));
             when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
             when(length.eq(13), () -> qTagged.next(delay[0].eq(0x81).and(rxd.eq(0x00))));   // delay[0] is byte 12
-            when(length.eq(mux(qTagged, maxLength.plus(4), maxLength)), () -> tooLong.next(true));
+            when(length.eq(maxLength), () -> over.next(1)).elseWhen(over.ne(0).and(over.ne(5)), () -> over.next(over.plus(1)));
             delay[0].next(rxd);
             for (int i = 1; i < delay.length; i++) delay[i].next(delay[i - 1]);
             when(held.ne(5), () -> held.next(held.plus(1)));
@@ -118,7 +120,7 @@ public class MacRx extends Module {
                     held.next(0);
                     phyError.next(false);
                     longEnough.next(false);
-                    tooLong.next(false);
+                    over.next(0);
                     qTagged.next(false);
                     when(rxd.eq(0xD5), () -> state.next(DATA)).elseWhen(rxd.ne(0x55), () -> state.next(SKIP));
                 }))
