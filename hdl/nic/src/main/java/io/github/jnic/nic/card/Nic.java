@@ -313,7 +313,8 @@ public class Nic extends Module {
 
         // ---- DMA errors: which ring stopped and why, and where the first error was ----
         Bool rxFault = rxDma.busError.or(rxDma.ringError).named("rxFault");
-        Bool txFault = txDma.busError.or(txDma.ringError).named("txFault");
+        // a bad transmit descriptor stops the transmit ring too (TxDma), as CardModel's
+        Bool txFault = txDma.busError.or(txDma.ringError).or(txDma.badDescriptor).named("txFault");
         UInt dmaes = reg(uint(32), 0).named("dmaes");
         UInt errorAddress = reg(uint(64), 0).named("errorAddress");
         Bool rxWasOn = reg(bool(), false).named("rxWasOn");
@@ -333,8 +334,9 @@ public class Nic extends Module {
         }).otherwise(() -> {
             UInt after = dmaes.and(cleared.not());
             dmaes.next(mux(after.and(U(32, Dmaes.RX_STOPPED.mask() | Dmaes.TX_STOPPED.mask())).eq(0), U(32, 0), after).or(set));
+            // TxDma's address comes with each of its faults: the burst, the ring's base, the descriptor
             when(dmaes.eq(0), () -> when(rxDma.busError, () -> errorAddress.next(rxDma.busErrorAddress))
-                    .elseWhen(txDma.busError, () -> errorAddress.next(txDma.busErrorAddress)));
+                    .elseWhen(txFault, () -> errorAddress.next(txDma.busErrorAddress)));
         });
         regs.dmaes.assign(dmaes);
         regs.dmaeal.assign(errorAddress.slice(31, 0));
