@@ -658,7 +658,14 @@ class TxDmaTest {
         try (Rig rig = new Rig(11, 40, 60, 0.5)) {
             // a ring not on a page boundary: descriptor fetches must split at 4 KiB
             rig.ring(BASE + 0x2000 - 0x80, 32);
-            for (int phase = 0; phase < 25; phase++) {
+            int firstRing = 0;
+            for (int phase = 0; phase < 35; phase++) {
+                // then a ring of 24 (not a power of two) with no latency at all
+                if (phase == 25) {
+                    firstRing = rig.received.size();
+                    rig.memory.latency(0, 0, 0);
+                    rig.ring(BASE + 0x3000 - 0x40, 24);
+                }
                 for (int i = 1 + rig.random.nextInt(6); i > 0; i--) {
                     Frame f = rig.randomFrame(4);
                     if (Rig.needs(f) > rig.free()) break;
@@ -667,7 +674,7 @@ class TxDmaTest {
                 rig.tail();
                 rig.settle("phase " + phase);
             }
-            assertTrue(rig.received.size() > 60, "frames " + rig.received.size());
+            assertTrue(firstRing > 60 && rig.received.size() > 20, "frames " + firstRing + ", " + rig.received.size());
         }
     }
 }
