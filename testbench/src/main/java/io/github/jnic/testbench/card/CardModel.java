@@ -620,7 +620,8 @@ public final class CardModel implements HostBus {
         if (!rxEnabled() || rxStopped) return;
         int rctl = reg(Registers.RCTL);
         boolean tagged = len >= 14 && get16(f, 12) == (reg(Registers.VET) & 0xffff);
-        int max = Rctl.LPE.isSet(rctl) ? 9018 : (tagged ? 1522 : 1518);
+        // 802.3's maxQTagFrameSize: a tagged frame may be four bytes longer, a jumbo one too (MTU 9000 under a VLAN)
+        int max = (Rctl.LPE.isSet(rctl) ? 9018 : 1518) + (tagged ? 4 : 0);
         if (len + FCS > max) { count(Registers.ROC); return; }
         if (len + FCS < 64) { count(Registers.RUC); return; }
         if (!accepted(f, rctl)) { count(Registers.RFILT); return; }
@@ -698,24 +699,31 @@ public final class CardModel implements HostBus {
         return true;
     }
 
-    /** The address filter: exact entries (RAL/RAH with AV), broadcast (BAM), multicast (MPE or the MTA hash), promiscuous (UPE). */
+    /** Whether the address filter passes {@code frame} (its first six bytes) under the registers as they are now. */
+    public boolean accepts(byte[] frame) {
+        return accepted(frame, reg(Registers.RCTL));
+    }
+
+    /**
+     * The address filter, as the 8254x's (and RxFilter's): an exact entry (RAL/RAH with AV) passes any
+     * address; a unicast passes with UPE, the broadcast with BAM or MPE, another multicast with MPE or
+     * its bit of the multicast table, indexed by the 12 address bits RCTL.MO names (47:36, 46:35,
+     * 45:34, 43:32, as e1000's e1000_hash_mc_addr).
+     */
     private boolean accepted(byte[] f, int rctl) {
-        if (isBroadcast(f)) return Rctl.BAM.isSet(rctl) || Rctl.UPE.isSet(rctl) || Rctl.MPE.isSet(rctl);
-        if ((f[0] & 1) != 0) {
-            if (Rctl.MPE.isSet(rctl)) return true;
-            int mo = (int) Rctl.MO.get(rctl);
-            int bits = ((f[4] & 0xff) >> (4 - mo)) | ((f[5] & 0xff) << (4 + mo));
-            int hash = bits & 0xfff;
-            return (regs[(Registers.MTA + 4 * (hash >>> 5)) / 4] >>> (hash & 31) & 1) != 0;
-        }
-        if (Rctl.UPE.isSet(rctl)) return true;
         int low = (f[0] & 0xff) | (f[1] & 0xff) << 8 | (f[2] & 0xff) << 16 | (f[3] & 0xff) << 24;
         int high = (f[4] & 0xff) | (f[5] & 0xff) << 8;
         for (int n = 0; n < Registers.RECEIVE_ADDRESSES; n++) {
             int rah = regs[Registers.rah(n) / 4];
             if (Registers.Rah.AV.isSet(rah) && regs[Registers.ral(n) / 4] == low && Registers.Rah.RAH.get(rah) == high) return true;
         }
-        return false;
+        if ((f[0] & 1) == 0) return Rctl.UPE.isSet(rctl);
+        if (isBroadcast(f)) return Rctl.BAM.isSet(rctl) || Rctl.MPE.isSet(rctl);
+        if (Rctl.MPE.isSet(rctl)) return true;
+        int mo = (int) Rctl.MO.get(rctl);
+        int bits = mo == 3 ? high : high >> (4 - mo);
+        int hash = bits & 0xfff;
+        return (regs[(Registers.MTA + 4 * (hash >>> 5)) / 4] >>> (hash & 31) & 1) != 0;
     }
 
     private final int[] verdict = new int[2];

@@ -9,6 +9,7 @@ import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.nic.rx.RxFilter;
 import io.github.jnic.nic.rx.RxFrame;
 import io.github.jnic.spec.Registers;
+import io.github.jnic.testbench.card.CardModel;
 import io.github.jnic.testbench.sim.Simulator;
 import io.github.jnic.testbench.sim.StreamSink;
 import io.github.jnic.testbench.sim.StreamSource;
@@ -233,6 +234,27 @@ class RxFilterTest {
         }
         assertEquals(Reference.Why.values().length + 8 + 2, seen.size(), "every rule met: " + seen);
         assertTrue(seen.values().stream().allMatch(n -> n >= 3), "every rule met a few times: " + seen);
+    }
+
+    /** CardModel, the host's reference for the whole card, filters as the same rules say (and so as the RTL does). */
+    @Test
+    void theCardModelFiltersByTheSameRules() {
+        for (int round = 0; round < 40; round++) {
+            Registers8254x r = randomRegisters(round % 2 == 0);
+            CardModel card = new CardModel(() -> 0, 4096);
+            card.write(Registers.RCTL.offset(), r.rctl & ~(int) Registers.Rctl.EN.mask());   // the filter alone: no ring running
+            for (int n = 0; n < ENTRIES; n++) {
+                card.write(Registers.ral(n), (int) r.exact[n]);
+                card.write(Registers.rah(n), (int) (r.exact[n] >>> 32) | (r.valid[n] ? 1 << 31 : 0));
+            }
+            for (int i = 0; i < r.mta.length; i++) card.write(Registers.MTA + 4 * i, r.mta[i]);
+            for (int i = 0; i < 100; i++) {
+                byte[] f = frame(r);
+                if (f.length < 9) continue;
+                Reference.Out e = Reference.filter(r, f, false);
+                assertEquals(e.accepted(), card.accepts(f), "round " + round + ", rctl 0x" + Integer.toHexString(r.rctl) + ", DA " + hex(f) + ", " + e.why());
+            }
+        }
     }
 
     private static String hex(byte[] f) {
