@@ -146,6 +146,7 @@ class TxDmaTest {
 
         /** Writes {@code f}'s descriptors from {@code fill} on (not yet visible: see {@link #tail}); returns its pieces. */
         List<Piece> queue(Frame f) {
+            assertTrue(needs(f) <= free(), "the test's driver overfills its ring");
             List<Piece> queued = new ArrayList<>();
             if (f.offload != null) {
                 int o = ring.descriptorOffset(fill);
@@ -427,16 +428,27 @@ class TxDmaTest {
         }
     }
 
-    /** A jumbo frame (9018 bytes), one of exactly the frame buffer's 16 KiB, and one a byte longer: dropped, counted, the next frame sent. */
+    /**
+     * A jumbo frame (9018 bytes), one of exactly the frame buffer's 16 KiB, and one a byte longer
+     * (dropped, counted, the next frame sent); then legacy checksum insertion at each lane.
+     */
     @Test
     void jumboFramesAndOneTooLongForTheFrameBuffer() {
         try (Rig rig = new Rig(35, 30, 20, 0.5)) {
-            rig.ring(BASE + 0x9000, 16);
+            rig.ring(BASE + 0x9000, 32);
             for (int length : new int[] {9018, 16_384, 16_385, 1514, 9018}) rig.queue(rig.plainFrame(length, 1 + length / 8000));
+            // legacy checksums written at every lane of a word, the last one straddling two words of the frame buffer
+            for (int cso = 16; cso < 24; cso++) {
+                Rig.Piece first = rig.queue(rig.plainFrame(300, 2)).get(0);
+                int o = rig.ring.descriptorOffset(first.descriptor());
+                rig.put(o, TxLegacy.CMD, Descriptors.get(rig.expected, o, TxLegacy.CMD) | TxCmd.IC.mask());
+                rig.put(o, TxLegacy.CSS, 14);
+                rig.put(o, TxLegacy.CSO, cso);
+            }
             rig.tail();
-            rig.settle("jumbo frames");
+            rig.settle("jumbo frames and checksums at every lane");
             assertEquals(1, rig.count("oversize"), "the frame one byte too long");
-            assertEquals(4, rig.received.size());
+            assertEquals(12, rig.received.size());
         }
     }
 
