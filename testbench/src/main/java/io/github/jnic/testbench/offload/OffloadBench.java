@@ -20,7 +20,9 @@ import java.util.Random;
  * outputs always ready, beside what 1 GbE needs at the card's 62.5 MHz system clock (a frame of
  * n bytes takes n + 4 FCS + 8 preamble + 12 gap byte times, 8 ns each: (n + 24) / 2 cycles).
  * TSO: one 64 KiB send per MSS, cycles from one segment's end to the next against its wire time;
- * checksum offload: back-to-back frames of one size. Then the engines' size (yosys synth_ecp5).
+ * checksum offload: back-to-back frames of one size; TSO through the frame buffer to the byte stream
+ * the MAC takes; the host CPU per byte the stack saves with the offloads ({@link HostCpuBench}). Then
+ * the engines' size (yosys synth_ecp5).
  * Every frame is checked against {@link OffloadReference} on the way, so a fast wrong engine
  * cannot post a figure.
  */
@@ -40,6 +42,8 @@ public final class OffloadBench {
         System.out.println("| frame bytes | frames | engine cycles per frame | wire cycles per frame at 1 GbE | engine speed / line rate |");
         System.out.println("|---:|---:|---:|---:|---:|");
         for (int size : new int[] {60, 590, 1514}) checksum(size);
+        System.out.println("\n## Host CPU per byte sent: the stack with TSO and checksum offload against software\n");
+        hostCpu();
         System.out.println("\n## Size (yosys synth_ecp5)\n");
         System.out.println("| engine | LUT4 | FF | block RAM (DP16KD) |");
         System.out.println("|---|---:|---:|---:|");
@@ -175,6 +179,35 @@ public final class OffloadBench {
             double wire = (size + 24) * CYCLES_PER_BYTE_TIME_1G;
             System.out.printf("| %d | %d | %.1f | %.1f | %.1f× |%n", size, count, perFrame, wire, wire / perFrame);
         }
+    }
+
+    /** {@link HostCpuBench}: rounds alternating, each way's best (a shared machine's noise only slows). */
+    static void hostCpu() {
+        long bytes = 256L << 20;
+        HostCpuBench.Result[] best = new HostCpuBench.Result[2];
+        try {
+            HostCpuBench.run(true, 32L << 20);   // warm-up: the JIT
+            HostCpuBench.run(false, 32L << 20);
+            for (int round = 0; round < 3; round++) {
+                HostCpuBench.Result[] pair = new HostCpuBench.Result[2];
+                for (int way = 0; way < 2; way++) {
+                    HostCpuBench.Result r = pair[way] = HostCpuBench.run(way == 0, bytes);
+                    if (best[way] == null || r.stackNanosPerByte() < best[way].stackNanosPerByte()) best[way] = r;
+                }
+                System.out.printf("round %d: offload %.3f ns per byte (frames of %.0f bytes), software %.3f (frames of %.0f): %.1f× less%n",
+                        round + 1, pair[0].stackNanosPerByte(), pair[0].meanFrameBytes(), pair[1].stackNanosPerByte(),
+                        pair[1].meanFrameBytes(), pair[1].stackNanosPerByte() / pair[0].stackNanosPerByte());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println("\n| device | the sending stack's CPU per byte | mean frame handed to the device |");
+        System.out.println("|---|---:|---:|");
+        String[] names = {"TSO and checksum offload", "none (software segments and checksums)"};
+        for (int way = 0; way < 2; way++) {
+            System.out.printf("| %s | %.3f ns | %.0f bytes |%n", names[way], best[way].stackNanosPerByte(), best[way].meanFrameBytes());
+        }
+        System.out.printf("%n%.1f× less CPU per byte with offload (best of three each)%n", best[1].stackNanosPerByte() / best[0].stackNanosPerByte());
     }
 
     static String cpuModel() {
