@@ -598,6 +598,15 @@ public final class CardModel implements HostBus {
         return nanos;
     }
 
+    /**
+     * A frame whose last byte reaches this card now, as if a peer had sent it (its FCS not
+     * included; the bytes are copied): for benchmarks that play the far end of the cable themselves.
+     */
+    public void arrive(byte[] frame, int length) {
+        advance();
+        arrive(frame, length, now);
+    }
+
     /** A frame's last byte reaches this card at {@code at}. */
     private void arrive(byte[] f, int len, long at) {
         if (wireCount == WIRE_SLOTS) { wireOverflows++; return; }
