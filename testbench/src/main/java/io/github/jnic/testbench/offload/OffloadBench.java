@@ -47,8 +47,17 @@ public final class OffloadBench {
         System.out.println("\n## Size (yosys synth_ecp5)\n");
         System.out.println("| engine | LUT4 | FF | block RAM (DP16KD) |");
         System.out.println("|---|---:|---:|---:|");
-        size("TxOffload (TSO, header RAM, BytePacker, TxChecksum)", Yosys.synth(Verilog.emit(new TxOffload()), Yosys.Target.ECP5));
-        size("RxChecksum", Yosys.synth(Verilog.emit(new RxChecksum(1)), Yosys.Target.ECP5));
+        Yosys.Result tx = Yosys.synth(Verilog.emit(new TxOffload()), Yosys.Target.ECP5);
+        Yosys.Result rx = Yosys.synth(Verilog.emit(new RxChecksum(1)), Yosys.Target.ECP5);
+        size("TxOffload (TSO, header RAM, BytePacker, TxChecksum)", tx);
+        size("RxChecksum", rx);
+        // the whole card for scale (RGMII, ECP5's DDR cells), engines included
+        io.github.jnic.nic.card.Nic.Config config = new io.github.jnic.nic.card.Nic.Config().phy(io.github.jnic.nic.card.Nic.Phy.RGMII);
+        config.vendor = io.github.jnic.nic.phy.DdrVendor.ECP5;
+        Yosys.Result card = Yosys.synth(Verilog.emit(new io.github.jnic.nic.card.Nic(config)), Yosys.Target.ECP5);
+        size("the card (Nic, RGMII), engines included", card);
+        System.out.printf("| the engines' share of the card | %.0f %% | %.0f %% | |%n", 100.0 * (tx.luts() + rx.luts()) / card.luts(),
+                100.0 * (tx.flipFlops() + rx.flipFlops()) / card.flipFlops());
         System.out.printf("%nmachine: %d cores, %s; cycles are simulated (Verilator), so they do not depend on it%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel());
     }
