@@ -38,11 +38,22 @@ import java.util.function.LongSupplier;
  *
  * <p>Documented choices where e1000 leaves room: a received frame that needs more descriptors than
  * the card holds is dropped whole (MPC, RNBC, RXO); a transmit descriptor is written back (DD) when
- * its frame starts on the wire; a DMA address outside host memory or a tail past the ring stops that
- * ring with DMAERR (DMAES says which and why, DMAEC/DDEC count) until the ring is disabled and
- * enabled again or the card is reset; RXFC counts frames since the last receive interrupt; AIM is
- * stored but the model does not adapt (its bounds, RDTR/RADV/ITR, apply as written). Not modelled:
- * the MAC's own errors (CRC, symbol), jumbo frames beyond 16 KiB, flow control.
+ * its frame starts on the wire; RXFC counts frames since the last receive interrupt; AIM is stored
+ * but the model does not adapt (its bounds, RDTR/RADV/ITR, apply as written). Not modelled: the
+ * MAC's own errors (CRC, symbol), jumbo frames beyond 16 KiB, flow control.
+ *
+ * <p>Faults and driver mistakes, as the RTL answers them (docs/nic.md, "Faults and driver
+ * mistakes"): a DMA address where no host memory is stops that ring with DMAERR, DMAES.BUS_ERROR,
+ * DMAEA and DMAEC; a ring of length 0 or a head or tail past it while enabled stops it with
+ * DMAES.BAD_RING (DMAEA the ring's base on transmit, left alone on receive) and DDEC; a transmit
+ * descriptor of length 0 or address 0, or a frame without EOP over 64 KiB + 64 bytes, stops the
+ * transmit ring with DMAES.BAD_DESCRIPTOR and DDEC; a stopped ring stays so (received frames
+ * dropped, MPC) until it is disabled and enabled again or the card is reset. A receive descriptor
+ * whose buffer address is 0 or not 8-byte aligned is written back with length 0, DD, EOP and RXE,
+ * nothing written into it and the rest of its frame dropped (DDEC; the ring goes on); a frame to
+ * send longer than the card's 16 KiB frame buffer is dropped (DDEC; the ring goes on). One
+ * difference in time only: the model looks at its rings when a frame needs them, the RTL as soon as
+ * a tail write lets it prefetch.
  *
  * <p>Not thread-safe: the driver's stack thread (and the test driving the clock) call it.
  */
@@ -207,7 +218,8 @@ public final class CardModel implements HostBus {
             regs[i] = v;
         }
         if (r == Registers.TDT) txIncomplete = false;
-        if (r == Registers.TDT || r == Registers.RDT) checkTail(r == Registers.TDT);
+        if (r == Registers.TCTL || r == Registers.TDLEN || r == Registers.TDH || r == Registers.TDT) checkRing(true);
+        if (r == Registers.RCTL || r == Registers.RDLEN || r == Registers.RDH || r == Registers.RDT) checkRing(false);
         updateLine();
     }
 
@@ -391,12 +403,15 @@ public final class CardModel implements HostBus {
         return (int) (address - BUS_BASE);
     }
 
+    /** No address for DMAEA: the receive ring's rule errors leave it as it was (as the RTL). */
+    private static final long NO_ADDRESS = -1;
+
     /** A ring stops on a bus error or a broken ring rule, and tells the host (DMAERR). */
     private void stop(boolean rx, Field why, long address) {
         if (rx) rxStopped = true;
         else txStopped = true;
         int es = reg(Registers.DMAES);
-        if ((es & (Dmaes.BUS_ERROR.mask() | Dmaes.BAD_RING.mask() | Dmaes.BAD_DESCRIPTOR.mask())) == 0) {
+        if (es == 0 && address != NO_ADDRESS) {
             set(Registers.DMAEAL, (int) address);
             set(Registers.DMAEAH, (int) (address >>> 32));
         }
@@ -413,12 +428,14 @@ public final class CardModel implements HostBus {
         set(Registers.DMAES, es);
     }
 
-    /** A tail past the end of the ring is a driver mistake: the ring stops. */
-    private void checkTail(boolean tx) {
+    /** While a ring is enabled, a length of 0 or a head or tail past its end is a driver mistake: it stops. */
+    private void checkRing(boolean tx) {
         int size = ringSize(tx);
-        int tail = reg(tx ? Registers.TDT : Registers.RDT);
+        int tail = reg(tx ? Registers.TDT : Registers.RDT), head = reg(tx ? Registers.TDH : Registers.RDH);
         boolean enabled = tx ? txEnabled() : rxEnabled();
-        if (enabled && size > 0 && tail >= size && !(tx ? txStopped : rxStopped)) stop(!tx, Dmaes.BAD_RING, ringBase(tx));
+        if (enabled && (size == 0 || tail >= size || head >= size) && !(tx ? txStopped : rxStopped)) {
+            stop(!tx, Dmaes.BAD_RING, tx ? ringBase(true) : NO_ADDRESS);
+        }
     }
 
     private int ringSize(boolean tx) {
@@ -445,8 +462,8 @@ public final class CardModel implements HostBus {
     private void transmitNext() {
         int size = ringSize(true);
         long base = ringBase(true);
-        if (!inMemory(base, (long) size * Descriptors.SIZE)) { stop(false, Dmaes.BUS_ERROR, base); return; }
         int head = reg(Registers.TDH), tail = reg(Registers.TDT);
+        if (!inMemory(base, (long) size * Descriptors.SIZE)) { stop(false, Dmaes.BUS_ERROR, base + (long) head * Descriptors.SIZE); return; }
         // A frame leaves only when all its descriptors are queued: look for its EOP first.
         int scan = head, len = 0;
         boolean eopFound = false;
@@ -480,11 +497,11 @@ public final class CardModel implements HostBus {
             } else {
                 long address = Descriptors.get(memory, d, TxLegacy.ADDRESS);
                 int n = (int) (dext ? Descriptors.get(memory, d, TxData.DTALEN) : Descriptors.get(memory, d, TxLegacy.LENGTH));
-                if (n == 0 || len + n > txFrame.length) {
+                if (n == 0 || address == 0 || len + n > txFrame.length) {
                     stop(false, Dmaes.BAD_DESCRIPTOR, base + (long) head * Descriptors.SIZE);
                     return;
                 }
-                if (!inMemory(address, n)) { stop(false, Dmaes.BUS_ERROR, address); return; }
+                if (!inMemory(address, n)) { stop(false, Dmaes.BUS_ERROR, address & ~7L); return; }   // the burst's first word
                 memory.get(index(address), txFrame, len, n);
                 len += n;
                 if (first) {
@@ -515,6 +532,9 @@ public final class CardModel implements HostBus {
         long wireTime;
         if (tse) {
             wireTime = segmentAndSend(len, ixsm, txsm, vle, vlan);
+        } else if (len > MAX_FRAME) {
+            count(Registers.DDEC);   // longer than the frame buffer: dropped there, the ring goes on
+            wireTime = 0;
         } else {
             if (legacyIc) insertChecksum(txFrame, css, 0, cso, len, false);
             if (ixsm) insertChecksum(txFrame, ctxIpcss, ctxIpcse, ctxIpcso, len, false);
@@ -626,7 +646,8 @@ public final class CardModel implements HostBus {
      */
     private void receive(byte[] f, int len) {
         count(Registers.TPR);
-        if (!rxEnabled() || rxStopped) return;
+        if (!rxEnabled()) return;
+        if (rxStopped) { count(Registers.MPC); return; }
         int rctl = reg(Registers.RCTL);
         boolean tagged = len >= 14 && get16(f, 12) == (reg(Registers.VET) & 0xffff);
         // 802.3's maxQTagFrameSize: a tagged frame may be four bytes longer, a jumbo one too (MTU 9000 under a VLAN)
@@ -661,11 +682,24 @@ public final class CardModel implements HostBus {
             raise(Cause.RXO);
             return;
         }
-        if (!inMemory(base, (long) size * Descriptors.SIZE)) { stop(true, Dmaes.BUS_ERROR, base); return; }
+        if (!inMemory(base, (long) size * Descriptors.SIZE)) { stop(true, Dmaes.BUS_ERROR, base + (long) head * Descriptors.SIZE); return; }
+        int delivered = len;
         for (int k = 0, off = 0; k < need; k++, off += bufferSize) {
             int d = index(base) + head * Descriptors.SIZE;
             long address = Descriptors.get(memory, d, Rx.ADDRESS);
             int n = Math.min(bufferSize, len - off);
+            if (address == 0 || (address & 7) != 0) {
+                // no usable buffer: nothing written, the descriptor ends the frame with RXE, the rest is dropped
+                Descriptors.put(memory, d, Rx.LENGTH, 0);
+                Descriptors.put(memory, d, Rx.CSUM, 0);
+                Descriptors.put(memory, d, Rx.ERRORS, Rx.RXE.mask());
+                Descriptors.put(memory, d, Rx.SPECIAL, 0);
+                Descriptors.put(memory, d, Rx.STATUS, Rx.DD.mask() | Rx.EOP.mask());
+                head = (head + 1) % size;
+                count(Registers.DDEC);
+                delivered = 0;
+                break;
+            }
             if (!inMemory(address, n)) { stop(true, Dmaes.BUS_ERROR, address); return; }
             memory.put(index(address), f, off, n);
             boolean last = k == need - 1;
@@ -678,8 +712,8 @@ public final class CardModel implements HostBus {
             head = (head + 1) % size;
         }
         set(Registers.RDH, head);
-        count(Registers.GPRC);
-        count64(Registers.GORCL, Registers.GORCH, len + FCS);
+        count(Registers.GPRC);   // as the RTL: every frame its EOP descriptor ends, its octets if delivered
+        count64(Registers.GORCL, Registers.GORCH, delivered == 0 ? 0 : delivered + FCS);
         if (broadcast) count(Registers.BPRC);
         if (multicast) count(Registers.MPRC);
         lowDescriptorCheck(size, Math.floorMod(tail - head, size));
