@@ -112,14 +112,23 @@ class CardFaultsTest {
     void receiveRingMistakesStopTheRingAndFramesMeanwhileAreMissed(CardKind kind) {
         RawCards net = new RawCards(kind, c -> {}, c -> {});
         int next = 0;
-        for (boolean tail : new boolean[] {true, false}) {
-            String what = tail ? "RDT past the ring" : "RDLEN 112";
+        String[] mistakes = {"RDT past the ring", "RDLEN 112", "RDH past the ring"};
+        for (int k = 0; k < mistakes.length; k++) {
+            String what = mistakes[k];
             long ddec = net.b.cardStatistic(Registers.DDEC), mpc = net.b.cardStatistic(Registers.MPC);
-            if (tail) {
-                net.cardB.write(Registers.RDT, net.cardB.read(Registers.RDLEN) / Descriptors.SIZE + 3);
-            } else {
+            int size = net.cardB.read(Registers.RDLEN) / Descriptors.SIZE;
+            if (k == 0) {
+                net.cardB.write(Registers.RDT, size + 3);
+            } else if (k == 1) {
                 net.cardB.write(Registers.RDLEN, 112);
                 assertEquals(0, net.cardB.read(Registers.RDLEN), "RDLEN stores whole 128-byte blocks");
+            } else {
+                int rctl = net.cardB.read(Registers.RCTL);
+                net.cardB.write(Registers.RCTL, rctl & ~(int) Registers.Rctl.EN.mask());   // RDH is written while disabled
+                net.run(10 * US);
+                net.cardB.write(Registers.RDH, size + 3);
+                net.run(10 * US);
+                net.cardB.write(Registers.RCTL, rctl);
             }
             net.run(10 * US);
             assertEquals(Dmaes.RX_STOPPED.mask() | Dmaes.BAD_RING.mask(), net.cardB.read(Registers.DMAES) & 0xFFL, what + ": DMAES");
@@ -138,7 +147,51 @@ class CardFaultsTest {
             assertEquals(range(next, 3), net.receivedByB, what + ": after the driver's reset");
             next += 3;
         }
-        assertEquals(2, net.b.counters().get("nic.drop.dma-errors"));
+        assertEquals(3, net.b.counters().get("nic.drop.dma-errors"));
+    }
+
+    /**
+     * A buffer address where no host memory is (host memory answers DECERR), on each ring: the ring
+     * stops with DMAES BUS_ERROR, DMAEA the address, DMAEC; what came before it is delivered; the
+     * driver's reset recovers.
+     */
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
+    void anAddressWhereNoMemoryIsStopsThatRingWithABusError(CardKind kind) {
+        RawCards net = new RawCards(kind, c -> {}, c -> {});
+        long nowhere = ringBase(net.cardB, false) + TwoCards.MEMORY;   // past the end of host memory
+        ByteBuffer mb = memory(net.cardB);
+        Descriptors.put(mb, offsetOf(net.cardB, ringBase(net.cardB, false)) + 20 * Descriptors.SIZE, Rx.ADDRESS, nowhere);
+        net.send(0, 25, 200);
+        net.run(1000 * US);
+        assertEquals(Dmaes.RX_STOPPED.mask() | Dmaes.BUS_ERROR.mask(), net.cardB.read(Registers.DMAES) & 0xFFL, "receive: DMAES");
+        assertEquals(nowhere, dmaea(net.cardB), "receive: DMAEA");
+        assertEquals(1, net.b.cardStatistic(Registers.DMAEC));
+        assertEquals(20, net.b.cardStatistic(Registers.GPRC), "the frames before it written back");
+        net.drainB();   // DMAERR: the driver resets the card (what the ring held is lost, as with e1000e's reset)
+        assertEquals(1, net.b.counters().get("nic.drop.dma-errors"));
+        assertQuiet(net, net.cardB);
+
+        ByteBuffer ma = memory(net.cardA);
+        long ring = ringBase(net.cardA, true);
+        int tail = net.cardA.read(Registers.TDT), d = offsetOf(net.cardA, ring + (long) tail * Descriptors.SIZE);
+        Descriptors.put(ma, d, TxLegacy.ADDRESS, nowhere + 3);
+        ma.putLong(d + 8, 0);
+        Descriptors.put(ma, d, TxLegacy.LENGTH, 100);
+        Descriptors.put(ma, d, TxLegacy.CMD, TxCmd.EOP.mask() | TxCmd.RS.mask());
+        net.cardA.write(Registers.TDT, tail + 1);
+        net.run(100 * US);
+        assertEquals(Dmaes.TX_STOPPED.mask() | Dmaes.BUS_ERROR.mask(), net.cardA.read(Registers.DMAES) & 0xFFL, "transmit: DMAES");
+        assertEquals(nowhere, dmaea(net.cardA), "transmit: DMAEA, the burst's first 8-byte word");
+        assertEquals(1, net.a.cardStatistic(Registers.DMAEC));
+        assertEquals(0, net.a.cardStatistic(Registers.DDEC));
+        net.a.receive(f -> f.release(), 64);
+        assertQuiet(net, net.cardA);
+        net.receivedByB.clear();
+        net.send(30, 3, 200);
+        net.run(100 * US);
+        net.drainB();
+        assertEquals(range(30, 3), net.receivedByB, "both rings run again after the drivers' resets");
     }
 
     /**
