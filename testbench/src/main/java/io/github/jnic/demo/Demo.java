@@ -1,5 +1,7 @@
 package io.github.jnic.demo;
 
+import io.github.jnic.driver.Coalescing;
+import io.github.jnic.testbench.card.CardEvents;
 import io.github.jnic.net.app.StreamSession;
 import io.github.jnic.net.app.TcpPump;
 import io.github.jnic.net.app.dhcp.DhcpClientService;
@@ -59,12 +61,19 @@ public final class Demo {
     static final int POOL_END = Ipv4Address.parse("192.0.2.199");
     static final String NAME = "www.example.test";
 
-    /** What to run: where the capture goes, whether host A's cable crosses the MAC RTL. */
-    public record Options(Path pcap, boolean macRtl, PrintStream out) {}
+    /** Host A's device: the whole simulated card with its driver, a cable through two simulated MACs, or a plain in-memory cable. */
+    public enum Device { CARD, MAC, CABLE }
 
-    /** What the journey produced, for tests. */
-    public record Outcome(List<String> journal, int leasedAddress, List<Integer> resolved, HttpResponse page,
-                          long frames, long macFrames) {}
+    /** What to run: where the capture goes, host A's device, its driver's interrupt coalescing (for the card). */
+    public record Options(Path pcap, Device device, Coalescing coalescing, PrintStream out) {
+        public Options(Path pcap, boolean macRtl, PrintStream out) {
+            this(pcap, macRtl ? Device.MAC : Device.CABLE, Coalescing.defaults(), out);
+        }
+    }
+
+    /** What the journey produced, for tests and the timeline: the entries hold every event as data. */
+    public record Outcome(List<String> journal, List<Journal.Entry> entries, int leasedAddress, List<Integer> resolved, HttpResponse page,
+                          long frames, long macFrames, String interrupts, List<CardEvents.Event> cardEvents) {}
 
     private record Host(String name, NetStack stack, Tcp tcp, NetInterface iface) {}
 
@@ -75,6 +84,7 @@ public final class Demo {
     private final List<Host> hosts = new ArrayList<>();
     private final TcpWatch tcpWatch;
     private MacCable macCable;
+    private CardHost cardHost;
     private long frames;
 
     private Demo(Options options) {
@@ -86,8 +96,19 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         // ./nic runs from the repository's root, where target/ is ignored by git.
         Path pcap = Path.of("target", "jnic-demo.pcap");
-        boolean mac = true, tap = false;
+        boolean tap = false;
+        Device device = Device.CARD;
+        Coalescing coalescing = Coalescing.defaults();
         for (int i = 0; i < args.length; i++) {
+            if (COALESCING.contains(args[i])) {
+                if (i + 1 == args.length) usage("demo: " + args[i] + " needs a value");
+                try {
+                    coalescing = coalesce(coalescing, args[i], args[++i]);
+                } catch (IllegalArgumentException e) {
+                    usage("demo: " + args[i - 1] + " " + args[i] + ": not a value for it");
+                }
+                continue;
+            }
             switch (args[i]) {
                 case "--pcap" -> {
                     if (i + 1 == args.length) {
@@ -96,13 +117,16 @@ public final class Demo {
                     }
                     pcap = Path.of(args[++i]);
                 }
-                case "--no-mac" -> mac = false;
+                case "--no-mac" -> device = Device.CABLE;
+                case "--mac" -> device = Device.MAC;
                 case "--tap" -> tap = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./nic demo [--pcap FILE] [--no-mac] [--tap]");
+                    System.out.println("usage: ./nic demo [--pcap FILE] [--mac | --no-mac] [--tap] [rx-usecs N] [rx-frames N] [adaptive-rx on|off] [tx-usecs N] [tx-frames N]");
                     System.out.println("  --pcap FILE  where the capture goes (default target/jnic-demo.pcap)");
-                    System.out.println("  --no-mac     host A's cable is a plain in-memory link instead of the simulated MAC RTL");
+                    System.out.println("  --mac        host A is a plain stack whose cable crosses two simulated MACs (not the whole card)");
+                    System.out.println("  --no-mac     host A is a plain stack on a plain in-memory link");
                     System.out.println("  --tap        real time, each host on a TAP device bridged by the Linux kernel (needs root)");
+                    System.out.println("  rx-usecs ... host A's card's interrupt coalescing, in ethtool -C's words (default: e1000e's, rx-usecs 50)");
                     return;
                 }
                 default -> {
@@ -115,7 +139,7 @@ public final class Demo {
             Path parent = pcap.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             if (tap) System.exit(TapDemo.run(pcap, System.out));
-            run(new Options(pcap, mac, System.out));
+            run(new Options(pcap, device, coalescing, System.out));
         } catch (IllegalStateException e) {
             System.err.println("demo: " + e.getMessage());
             System.exit(1);
@@ -126,6 +150,35 @@ public final class Demo {
         }
     }
 
+    private static final List<String> COALESCING = List.of("rx-usecs", "rx-frames", "tx-usecs", "tx-frames", "adaptive-rx");
+
+    private static void usage(String why) {
+        System.err.println(why + " (try --help)");
+        System.exit(2);
+    }
+
+    /** ethtool -C's {@code name value} applied to {@code c}. */
+    static Coalescing coalesce(Coalescing c, String name, String value) {
+        if (name.equals("adaptive-rx")) {
+            if (!value.equals("on") && !value.equals("off")) throw new IllegalArgumentException(value);
+            return new Coalescing(c.rxUsecs(), c.rxFrames(), c.txUsecs(), c.txFrames(), value.equals("on"));
+        }
+        int v = Integer.parseInt(value);
+        return switch (name) {
+            case "rx-usecs" -> new Coalescing(v, c.rxFrames(), c.txUsecs(), c.txFrames(), c.adaptiveRx());
+            case "rx-frames" -> new Coalescing(c.rxUsecs(), v, c.txUsecs(), c.txFrames(), c.adaptiveRx());
+            case "tx-usecs" -> new Coalescing(c.rxUsecs(), c.rxFrames(), v, c.txFrames(), c.adaptiveRx());
+            case "tx-frames" -> new Coalescing(c.rxUsecs(), c.rxFrames(), c.txUsecs(), v, c.adaptiveRx());
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** ethtool -c's way of showing it. */
+    static String describe(Coalescing c) {
+        return String.format("adaptive-rx %s, rx-usecs %d, rx-frames %d, tx-usecs %d, tx-frames %d",
+                c.adaptiveRx() ? "on" : "off", c.rxUsecs(), c.rxFrames(), c.txUsecs(), c.txFrames());
+    }
+
     /** Runs the whole journey. Throws {@link IllegalStateException} when a step does not complete. */
     public static Outcome run(Options options) throws IOException {
         Demo demo = new Demo(options);
@@ -133,6 +186,7 @@ public final class Demo {
             return demo.journey();
         } finally {
             if (demo.macCable != null) demo.macCable.close();
+            if (demo.cardHost != null) demo.cardHost.close();
         }
     }
 
@@ -143,7 +197,7 @@ public final class Demo {
                 pcap.write(now, data, off, len);
                 frames++;
                 tcpWatch.check(sim.now());
-                journal.frame(now, data, off, len);
+                journal.frame(now, frames, data, off, len);
             });
             out.println("jnic demo: the journey of a web page between jnic hosts, in virtual time.");
             out.println("Four jnic stacks share one Ethernet segment (an in-memory switch, 50 µs a hop):");
@@ -152,8 +206,17 @@ public final class Demo {
             out.println("  root  192.0.2.2: DNS root zone (a.root-servers.test)");
             out.println("  tld   192.0.2.3: DNS zone test. (ns.nic.test)");
 
-            NetDevice cableA = segment.port("A", MacAddress.local(4));
-            if (options.macRtl()) {
+            Segment.Port portA = segment.port("A", MacAddress.local(4));
+            NetDevice cableA = portA;
+            if (options.device() == Device.CARD) {
+                try {
+                    cardHost = new CardHost(sim.clock(), portA, MacAddress.local(4), options.coalescing(), journal, "A", () -> frames);
+                    cableA = cardHost;
+                } catch (RuntimeException e) {
+                    out.println("The card's RTL cannot run here (" + e.getMessage() + "): host A gets a plain in-memory cable.");
+                }
+            }
+            if (options.device() == Device.MAC) {
                 try {
                     macCable = MacCable.open(cableA);
                     cableA = macCable;
@@ -161,14 +224,19 @@ public final class Demo {
                     out.println("The MAC RTL cannot run here (" + e.getMessage() + "): host A gets a plain in-memory cable.");
                 }
             }
-            if (macCable != null) {
+            if (cardHost != null) {
+                out.println("Host A is a machine with the jnic card: its stack runs on the card's driver (NicDriver), the card is its RTL");
+                out.println("(Verilator, one clock with the stack), and the card's GMII pins are on the segment. Card lines carry the card's");
+                out.println("clock edge beside the virtual time (clk: the 62.5 MHz system clock; rxClk/txClk: the PHY's 125 MHz GMII clocks).");
+                out.println("Interrupt coalescing (ethtool -c): " + describe(options.coalescing()) + ".");
+            } else if (macCable != null) {
                 out.println("Host A's cable passes through the simulated MAC RTL: A's frames enter a jhdl GmiiMac (Verilator),");
                 out.println("leave on its GMII pins as bursts (preamble, SFD, FCS), enter the receive pins of a second GmiiMac");
                 out.println("on the switch side, and only the frames it passes as good reach the segment; the same way back.");
             } else {
                 out.println("Host A's cable is a plain in-memory link.");
             }
-            out.println("Columns: virtual time (s), layer, who → whom, what. Every frame is also in " + options.pcap() + ".");
+            out.println("Columns: virtual time (s), layer, who → whom, what (a card step: its clock edge first). Every frame is also in " + options.pcap() + ".");
 
             journal.heading("0. The servers come up: each announces its address with a gratuitous ARP.");
             Host b = host("B", 1, B, null);
@@ -184,6 +252,12 @@ public final class Demo {
 
             journal.heading("Done: " + frames + " frames, all in " + options.pcap().toAbsolutePath() + ".");
             journal.say("Open it with:  wireshark " + options.pcap() + "   or:  tshark -r " + options.pcap());
+            String interrupts = "";
+            if (cardHost != null) {
+                interrupts = cardHost.interruptsSummary();
+                journal.say("Host A's interrupts, as /proc/interrupts and ethtool -S count them:");
+                for (String line : interrupts.split("\n")) journal.say("  " + line);
+            }
             long macFrames = 0;
             if (macCable != null) {
                 macFrames = macCable.frames();
@@ -193,7 +267,8 @@ public final class Demo {
                 journal.say(String.format("in %.0f ms of simulation: %.2f M cycles/s.", macCable.simulationNanos() / 1e6,
                         cycles / (macCable.simulationNanos() / 1e3)));
             }
-            return new Outcome(journal.lines(), lease.address(), result.ipv4Addresses(), page, frames, macFrames);
+            return new Outcome(journal.lines(), journal.entries(), lease.address(), result.ipv4Addresses(), page, frames, macFrames, interrupts,
+                    cardHost == null ? List.of() : cardHost.recorded());
         }
     }
 

@@ -38,6 +38,18 @@ final class Journal {
     /** Window scale shifts announced in each sender's SYN. */
     private final Map<String, Integer> windowShift = new HashMap<>();
     private final List<String> lines = new ArrayList<>();
+    private final List<Entry> entries = new ArrayList<>();
+    /** The frame being decoded ("f" and its number on the segment), for {@link Entry#packet}. */
+    private String packet;
+
+    /**
+     * One event as data, for the timeline ({@link Timeline}): the clock's time, the layer (its lane),
+     * who, what, the card's cycle stamp if it happened in the card, and the packet it belongs to
+     * ("f12": the 12th frame on the segment; a card's own key until {@link #alias} joins it to one).
+     */
+    record Entry(long ns, String layer, String who, String what, String stamp, String packet) {}
+
+    private final Map<String, String> aliases = new HashMap<>();
     private final EthernetFrame eth = new EthernetFrame();
     private final ArpPacket arp = new ArpPacket();
     private final Ipv4Header ip = new Ipv4Header();
@@ -55,6 +67,21 @@ final class Journal {
 
     synchronized List<String> lines() { return List.copyOf(lines); }
 
+    /** Every event so far, packets resolved through the aliases. */
+    synchronized List<Entry> entries() {
+        return entries.stream().map(e -> e.packet() == null ? e : new Entry(e.ns(), e.layer(), e.who(), e.what(), e.stamp(), resolve(e.packet()))).toList();
+    }
+
+    /** Says that the card's packet key {@code key} is the segment's frame {@code packet}. */
+    synchronized void alias(String key, String packet) {
+        aliases.put(key, packet);
+    }
+
+    private String resolve(String key) {
+        for (int i = 0; i < 4 && aliases.containsKey(key); i++) key = aliases.get(key);
+        return key;
+    }
+
     /** A heading between the acts of the journey. */
     synchronized void heading(String text) {
         out.println();
@@ -68,13 +95,32 @@ final class Journal {
 
     /** One event: time, layer, who, what. */
     synchronized void event(long now, String layer, String who, String what) {
-        String line = String.format("%10.6f  %-5s %-13s %s", (now - start) / (double) SECOND, layer, who, what);
+        step(now, layer, who, null, what, packet);
+    }
+
+    /**
+     * A step in a card or its driver: {@code stamp} is the card's clock edge ("clk 123456"), or
+     * null for the host's side; {@code packet} the frame it is part of, or null.
+     */
+    synchronized void step(long now, String layer, String who, String stamp, String what, String packet) {
+        String line = String.format("%12.9f  %-5s %-13s %s", (now - start) / (double) SECOND, layer, who,
+                stamp == null ? what : String.format("%-14s %s", stamp, what));
         lines.add(line);
+        entries.add(new Entry(now, layer, who, what, stamp, packet));
         out.println(line);
     }
 
-    /** Decodes a frame; the hosts are named after its MAC addresses. */
-    synchronized void frame(long now, byte[] b, int off, int len) {
+    /** Decodes a frame, the {@code number}-th on the segment; the hosts are named after its MAC addresses. */
+    synchronized void frame(long now, long number, byte[] b, int off, int len) {
+        packet = "f" + number;
+        try {
+            decode(now, b, off, len);
+        } finally {
+            packet = null;
+        }
+    }
+
+    private void decode(long now, byte[] b, int off, int len) {
         if (!eth.wrap(b, off, len)) {
             event(now, "eth", "?", "a frame too short for Ethernet (" + len + " bytes)");
             return;

@@ -66,13 +66,23 @@ final class Segment {
         private final ArrayDeque<Pending> inbound = new ArrayDeque<>();
         private final BufferPool rxPool = new BufferPool(PacketBuffer.DEFAULT_HEADROOM + 1600, 16);
         private Runnable wakeup = () -> {};
+        private java.util.function.ObjLongConsumer<byte[]> direct;
 
         private Port(String name, byte[] mac) {
             this.name = name;
             this.mac = mac.clone();
         }
 
+        /** Hands each frame for this port to {@code to} with its time of arrival as it enters the switch, instead of queueing it for {@link #receive}. */
+        void deliverTo(java.util.function.ObjLongConsumer<byte[]> to) {
+            direct = to;
+        }
+
         private void arrive(byte[] frame, long at) {
+            if (direct != null) {
+                direct.accept(frame, at);
+                return;
+            }
             inbound.add(new Pending(frame, at));
             wakeup.run();
         }

@@ -180,9 +180,10 @@ final class TapDemo {
         if (pcap != null) {
             // Host A: the journal and the capture see every frame it sends and receives, on its own thread.
             // Times are the stack's (the instant of the poll), as for every other event of host A.
+            long[] frames = {0};
             iface = stack.addInterface(new ObservedDevice(new CapturingDevice(tap, pcap, stack::now), (now, b, off, len) -> {
                 tcpWatch.check(now);
-                journal.frame(now, b, off, len);
+                journal.frame(now, ++frames[0], b, off, len);
             }, stack::now));
             tcpWatch.add(name, tcp);
         } else {

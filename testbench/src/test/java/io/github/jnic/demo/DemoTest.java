@@ -3,6 +3,7 @@ package io.github.jnic.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.driver.Coalescing;
 import io.github.jnic.net.dev.NetworkNamespace;
 import io.github.jnic.net.wire.Ipv4Address;
 import java.io.ByteArrayOutputStream;
@@ -30,30 +31,78 @@ class DemoTest {
 
     @Test
     void journeyOnTheInMemoryCable(@TempDir Path dir) throws Exception {
-        Demo.Outcome outcome = runAndCheck(dir, false);
+        Demo.Outcome outcome = runAndCheck(dir, Demo.Device.CABLE, Coalescing.defaults());
         assertEquals(0, outcome.macFrames());
+    }
+
+    /**
+     * Host A on the card's RTL and its driver, with receive coalescing (rx-usecs 20, rx-frames 4) so
+     * the moderation's timers take part: the page's way in and the request's way out, step by step in
+     * the order the journal prints them.
+     */
+    @Test
+    void journeyOnTheCard(@TempDir Path dir) throws Exception {
+        Demo.Outcome outcome = runAndCheck(dir, Demo.Device.CARD, new Coalescing(20, 4, 8, 1, false));
+        List<String> lines = outcome.journal();
+        int response = indexOf(lines, 0, "response: HTTP/1.1 200 OK");
+        // in: the page's frame from the pins to the socket
+        int at = response;
+        for (String step : List.of("RX_DV up: preamble 55 55 55 55 55 55 55, SFD d5", "RX_DV down after FCS", "into the receive FIFO",
+                "DMA write of the buffer", "descriptor write-back: receive slot", "write-back acknowledged", "moderation: receive timer armed",
+                "moderation: receive timer expired: RXT0", "interrupt line raised", "interrupt handler: ICR read → RXT0", "IMC: every cause masked",
+                "frame to the stack", "got 200 OK", "RDT ←", "NAPI poll done: 1 frame taken")) {
+            at = indexOf(lines, at + 1, step);
+        }
+        // out: the request from the stack to the pins
+        int request = indexOf(lines, 0, "request: GET / HTTP/1.1");
+        int queued = lastIndexOf(lines, request, "frame from the stack");
+        at = queued;
+        for (String step : List.of("doorbell: TDT ←", "descriptor fetch: transmit slot", "DMA read of the frame's buffer", "TX_EN up: preamble",
+                "TX_EN down", "request: GET / HTTP/1.1")) {
+            at = indexOf(lines, at + 1, step);
+        }
+        int dd = indexOf(lines, queued, "DD write-back: transmit slot");
+        assertTrue(dd > indexOf(lines, queued, "DMA read of the frame's buffer"), "DD after the buffer was read");
+        // card lines carry the clock edge; every frame crossed the card
+        assertTrue(lines.get(indexOf(lines, response, "into the receive FIFO")).matches(".* clk \\d+ .*"), "cycle stamps");
+        assertTrue(outcome.interrupts().contains("jnic-irq") && outcome.interrupts().contains("RXT0:"), outcome.interrupts());
+        assertTrue(outcome.journal().stream().noneMatch(l -> l.contains("\u001b")), "no terminal escapes");
+    }
+
+    private static int indexOf(List<String> lines, int from, String text) {
+        for (int i = Math.max(0, from); i < lines.size(); i++) if (lines.get(i).contains(text)) return i;
+        throw new AssertionError("no \"" + text + "\" after line " + from + ":\n" + String.join("\n", lines.subList(Math.max(0, from - 5), lines.size())));
+    }
+
+    private static int lastIndexOf(List<String> lines, int before, String text) {
+        for (int i = before - 1; i >= 0; i--) if (lines.get(i).contains(text)) return i;
+        throw new AssertionError("no \"" + text + "\" before line " + before);
     }
 
     @Test
     void journeyThroughTheMacRtl(@TempDir Path dir) throws Exception {
-        Demo.Outcome outcome = runAndCheck(dir, true);
+        Demo.Outcome outcome = runAndCheck(dir, Demo.Device.MAC, Coalescing.defaults());
         // The servers never talk to each other: every frame on the segment is from host A or reaches it
         // (broadcasts included), so every one of them crossed the two MACs.
         assertEquals(outcome.frames(), outcome.macFrames(), "frames through the RTL");
     }
 
-    private Demo.Outcome runAndCheck(Path dir, boolean mac) throws Exception {
+    private Demo.Outcome runAndCheck(Path dir, Demo.Device device, Coalescing coalescing) throws Exception {
         Assumptions.assumeTrue(new File("/usr/bin/tshark").canExecute(), "skipping: tshark is not installed (./nic test installs it)");
         Path pcap = dir.resolve("demo.pcap");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Demo.Outcome outcome = Demo.run(new Demo.Options(pcap, mac, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        Demo.Outcome outcome = Demo.run(new Demo.Options(pcap, device, coalescing, new PrintStream(printed, true, StandardCharsets.UTF_8)));
         String text = printed.toString(StandardCharsets.UTF_8);
 
         assertEquals(A, Ipv4Address.toString(outcome.leasedAddress()));
         assertEquals(List.of(Ipv4Address.parse(B)), outcome.resolved());
         assertEquals(200, outcome.page().status());
         assertTrue(outcome.page().bodyText().contains("Hello from host B"));
-        assertTrue(text.contains(mac ? "passes through the simulated MAC RTL" : "plain in-memory link"), text);
+        assertTrue(text.contains(switch (device) {
+            case CARD -> "Host A is a machine with the jnic card";
+            case MAC -> "passes through the simulated MAC RTL";
+            case CABLE -> "plain in-memory link";
+        }), text);
         for (String step : List.of("DISCOVER", "OFFER", "REQUEST", "ACK: " + A, "probe: is anyone using " + A, "who-has " + B,
                 "referral: ask test's servers", "referral: ask example.test's servers", "answer: www.example.test A " + B,
                 "[SYN]", "[SYN|ACK]", "state SYN_SENT → ESTABLISHED", "request: GET / HTTP/1.1", "response: HTTP/1.1 200 OK",

@@ -121,6 +121,8 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
     private long busyUntilPs;
     private int rxRingSize = 1, txRingSize = 1, rdt, tdt;
     private long interruptsTaken, cyclesSkipped;
+    /** The offset from each skip on, by the simulation's time (ps): to date what was recorded in the card. */
+    private final java.util.TreeMap<Long, Long> offsets = new java.util.TreeMap<>();
 
     public SimulatedNic(VerilogDesign card, LongSupplier clock, Options options) {
         this.clock = clock;
@@ -140,6 +142,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         sim.step("clk", 4);
         for (String reset : new String[] {"reset", "txReset", "rxReset"}) sim.port(reset).set(0);
         offsetPs = clock.getAsLong() * 1000 - sim.time();
+        offsets.put(sim.time(), offsetPs);
         setLink(false);
     }
 
@@ -278,6 +281,12 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
 
     // ---- time ----------------------------------------------------------------------------------
 
+    /** The clock's time (ns) of the simulation's time {@code simPs}: of an edge a recorder saw, say (edge × period). */
+    public long clockNanosOf(long simPs) {
+        var e = offsets.floorEntry(simPs);
+        return (simPs + (e == null ? offsets.firstEntry().getValue() : e.getValue())) / 1000;
+    }
+
     /** The clock's time the card has reached, in ns. */
     private long nowNs() {
         return Math.max(clock.getAsLong(), (sim.time() + offsetPs) / 1000);
@@ -336,6 +345,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
             if (idle()) {
                 long skip = targetPs - cardPs();
                 offsetPs += skip;
+                offsets.put(sim.time(), offsetPs);
                 cyclesSkipped += skip / options.systemPeriodPs;
                 return;
             }

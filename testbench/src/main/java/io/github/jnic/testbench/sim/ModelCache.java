@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 public final class ModelCache {
     static final String NATIVE = "/io/github/jnic/testbench/sim/native/";
     private static final List<String> SHIM_SOURCES =
-            List.of("jnic_model.h", "bus_model.h", "jnic_shim.cpp", "stream_models.cpp", "pin_models.cpp", "axi_models.cpp", "card_models.cpp");
+            List.of("jnic_model.h", "bus_model.h", "jnic_shim.cpp", "stream_models.cpp", "pin_models.cpp", "axi_models.cpp", "card_models.cpp", "event_models.cpp");
     private static final List<String> MODEL_SOURCES = List.of("jnic_model.h", "jnic_vl_hooks.h", "jnic_model.cpp");
     private static final Map<String, String> VERSIONS = new ConcurrentHashMap<>();
 

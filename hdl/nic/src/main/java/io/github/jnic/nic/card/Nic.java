@@ -103,6 +103,31 @@ public class Nic extends Module {
     public final Bool mdioOe = output(bool());
     public final Bool mdioIn = input(bool());
 
+    // Observation points, for simulators and a logic analyser: pulses (one system clock each) copied
+    // from the blocks, which nothing in the card reads. The card's journey (./nic demo) is told with them.
+    /** A frame's last beat entered the receive buffer (kept or, with {@link #rxFrameFiltered}, dropped). */
+    public final Bool rxFrameStored = output(bool());
+    /** The address filter's verdict on the frame just stored: not for this card, dropped. */
+    public final Bool rxFrameFiltered = output(bool());
+    /** A received frame's EOP descriptor was written back (DD). */
+    public final Bool rxFrameWritten = output(bool());
+    /** A transmit descriptor with RS was written back (DD). */
+    public final Bool txDescriptorWritten = output(bool());
+    /** A receive timer started (RDTR, RADV, the adaptive mode's) or the packet timer restarted. */
+    public final Bool rxTimerArmed = output(bool());
+    /** A receive timer expired and raised RXT0. */
+    public final Bool rxTimerExpired = output(bool());
+    /** RXFC (or the adaptive batch) was reached and raised RXT0. */
+    public final Bool rxCountReached = output(bool());
+    /** RXT0 raised, for whatever reason. */
+    public final Bool rxInterrupt = output(bool());
+    /** TXDW raised. */
+    public final Bool txInterrupt = output(bool());
+    /** The first cycle ITR's interval holds a wanted interrupt back. */
+    public final Bool throttled = output(bool());
+    /** The delay the adaptive mode would choose now (1.024 µs units), a level. */
+    public final UInt aimDelay = output(uint(16));
+
     final RegisterFile regs;
     final InterruptModeration moderation;
     final PhyMonitor phyMonitor;
@@ -369,6 +394,17 @@ public class Nic extends Module {
         regs.icr.assign(moderation.icr);
         regs.ims.assign(moderation.ims);
         irq.assign(moderation.irq);
+        rxFrameStored.assign(rxBuffer.in.valid.and(rxBuffer.in.ready).and(rxBuffer.in.last));
+        rxFrameFiltered.assign(rxBuffer.dropFiltered);
+        rxFrameWritten.assign(rxDma.frameDone);
+        txDescriptorWritten.assign(txDma.descriptorDone);
+        rxTimerArmed.assign(moderation.rxPacketArmed.or(moderation.rxAbsoluteArmed));
+        rxTimerExpired.assign(moderation.rxPacketExpired.or(moderation.rxAbsoluteExpired));
+        rxCountReached.assign(moderation.rxCountReached);
+        rxInterrupt.assign(moderation.rxInterrupt);
+        txInterrupt.assign(moderation.txInterrupt);
+        throttled.assign(moderation.throttled);
+        aimDelay.assign(moderation.aimDelay);
 
         // ---- statistics ----
         Flow<FrameEvent> rxEvent = cross(mac.rxEvent, rxDomain, "rxEvents");
