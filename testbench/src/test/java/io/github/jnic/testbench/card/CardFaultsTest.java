@@ -195,9 +195,9 @@ class CardFaultsTest {
     }
 
     /**
-     * Transmit mistakes: a descriptor of length 0 or address 0, a TDT past the ring. Each stops the
-     * transmit ring with DMAES saying why and DMAEA where (the descriptor; the ring's base), counted
-     * in DDEC; the driver's reset recovers.
+     * Transmit mistakes: a descriptor of length 0 or address 0, a TDT or TDH past the ring, TDLEN 0.
+     * Each stops the transmit ring with DMAES saying why and DMAEA where (the descriptor; the ring's
+     * base), counted in DDEC; the driver's reset recovers.
      */
     @ParameterizedTest
     @EnumSource(CardKind.class)
@@ -206,7 +206,7 @@ class CardFaultsTest {
         ByteBuffer m = memory(net.cardA);
         long ring = ringBase(net.cardA, true);
         int size = net.cardA.read(Registers.TDLEN) / Descriptors.SIZE;
-        String[] mistakes = {"length 0", "address 0", "TDT past the ring"};
+        String[] mistakes = {"length 0", "address 0", "TDT past the ring", "TDLEN 0", "TDH past the ring"};
         for (int k = 0; k < mistakes.length; k++) {
             String what = mistakes[k];
             long ddec = net.a.cardStatistic(Registers.DDEC);
@@ -218,8 +218,17 @@ class CardFaultsTest {
                 Descriptors.put(m, d, TxLegacy.LENGTH, k == 0 ? 0 : 100);
                 Descriptors.put(m, d, TxLegacy.CMD, TxCmd.EOP.mask() | TxCmd.RS.mask());
                 net.cardA.write(Registers.TDT, (tail + 1) % size);
-            } else {
+            } else if (k == 2) {
                 net.cardA.write(Registers.TDT, size + 5);
+            } else if (k == 3) {
+                net.cardA.write(Registers.TDLEN, 0);
+            } else {
+                int tctl = net.cardA.read(Registers.TCTL);
+                net.cardA.write(Registers.TCTL, tctl & ~(int) Registers.Tctl.EN.mask());   // TDH is written while disabled
+                net.run(10 * US);
+                net.cardA.write(Registers.TDH, size + 5);
+                net.run(10 * US);
+                net.cardA.write(Registers.TCTL, tctl);
             }
             net.run(100 * US);
             Field why = k < 2 ? Dmaes.BAD_DESCRIPTOR : Dmaes.BAD_RING;
@@ -235,7 +244,7 @@ class CardFaultsTest {
             assertEquals(range(10, 3), net.receivedByB, what + ": after the driver's reset the ring runs again");
             net.receivedByB.clear();
         }
-        assertEquals(3, net.a.counters().get("nic.drop.dma-errors"));
+        assertEquals(5, net.a.counters().get("nic.drop.dma-errors"));
     }
 
     /**
