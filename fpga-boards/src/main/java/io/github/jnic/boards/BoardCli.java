@@ -1,5 +1,6 @@
 package io.github.jnic.boards;
 
+import io.github.jnic.jhdl.flow.PlaceAndRoute;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ public final class BoardCli {
 
     static final String USAGE = """
             usage: ./nic board list
-                   ./nic board build <board> [--seed N] [-o DIR]   bitstream, utilization, fmax per clock (default DIR build/boards/<board>)
+                   ./nic board build <board> [--seed N] [-o DIR] [--device 45k]
+                                   bitstream, utilization, fmax per clock (default DIR build/boards/<board>;
+                                   --device: another ECP5 size in the same package)
                    ./nic board flash <board> [-o DIR] [--cable C]  load the bitstream built in DIR with openFPGALoader
             """;
 
@@ -49,12 +52,26 @@ public final class BoardCli {
 
     static int build(String[] args) {
         Board board = Boards.byId(need(args, 1));
+        String device = option(args, "--device", null);
+        if (device != null) {
+            // the same board and pins with another size of the same family and package (ECP5: 12k, 25k, 45k, 85k)
+            PlaceAndRoute.Device d = board.device();
+            board = new Board(board.id(), board.name() + " with --" + device, board.vendor(), new PlaceAndRoute.Device(d.family(), device, d.pkg(), d.speed()),
+                    board.part(), board.ioStandard(), board.pins(), board.pinSources(), board.loader(), board.top());
+        }
         int seed = Integer.parseInt(option(args, "--seed", "1"));
         Path dir = Path.of(option(args, "-o", "build/boards/" + board.id()));
         AtomicInteger step = new AtomicInteger();
         int steps = board.vendor() == Board.Vendor.XILINX ? 2 : 4;
         long start = System.nanoTime();
-        BoardBuild.Result r = BoardBuild.build(board, dir, seed, s -> System.out.printf("[%d/%d] %s%n", step.incrementAndGet(), steps, s));
+        BoardBuild.Result r;
+        try {
+            r = BoardBuild.build(board, dir, seed, s -> System.out.printf("[%d/%d] %s%n", step.incrementAndGet(), steps, s));
+        } catch (IllegalStateException e) {
+            System.out.println("failed: " + e.getMessage().strip());
+            for (String line : BoardBuild.synthesisCells(dir, board)) System.out.println(line);
+            return 1;
+        }
         System.out.printf("%s (%s) in %.1f s, files in %s%n", board.name(), board.part(), (System.nanoTime() - start) / 1e9, dir);
         for (String line : BoardBuild.report(r)) System.out.println(line);
         if (!r.meetsTiming()) {

@@ -42,6 +42,17 @@ public final class Boards {
             "amaranth-boards Colorlight_5A75B_R80Platform (after chubby75 5a-75b/hardware_V8.0.md); the same LED, button and Ethernet pins in LiteX-style v8.0 platform files",
             List.of("-b", "colorlight", "-c", "ft232"), () -> new RgmiiBringUp(COLORLIGHT_PHY));
 
+    /**
+     * The card itself on the 5A-75B v8.0 ({@link CardBringUp}), its host side on a scan chain through
+     * three pins of connector J1 until the host link exists: for its size and timing.
+     */
+    public static final Board COLORLIGHT_5A_75B_V8_CARD = new Board("colorlight-5a-75b-v8-card", "Colorlight 5A-75B v8.0, the card",
+            Board.Vendor.ECP5, LFE5U_25F_BG256, "LFE5U-25F-6BG256C", LVCMOS33,
+            java.util.stream.Stream.concat(COLORLIGHT_5A_75B_V8.pins().stream(),
+                    java.util.stream.Stream.of(in("scanIn", "C4"), in("scanLoad", "D4"), out("scanOut", "E4"))).toList(),
+            COLORLIGHT_5A_75B_V8.pinSources() + "; J1 from the same amaranth-boards file", COLORLIGHT_5A_75B_V8.loader(),
+            () -> new CardBringUp(COLORLIGHT_PHY));
+
     /** Colorlight 5A-75B v7.0: two B50612D. */
     public static final Board COLORLIGHT_5A_75B_V7 = new Board("colorlight-5a-75b-v7", "Colorlight 5A-75B v7.0", Board.Vendor.ECP5,
             LFE5U_25F_BG256, "LFE5U-25F-6BG256C", LVCMOS33, List.of(
@@ -114,7 +125,7 @@ public final class Boards {
             "litex-boards litex_boards/platforms/digilent_arty.py",
             List.of("-b", "arty_a7_35t"), () -> new MiiBringUp(1));
 
-    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ARTY_A7_35T);
+    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V8_CARD, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ARTY_A7_35T);
 
     public static Board byId(String id) {
         for (Board b : ALL) if (b.id().equals(id)) return b;

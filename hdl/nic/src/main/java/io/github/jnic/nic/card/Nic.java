@@ -3,6 +3,7 @@ package io.github.jnic.nic.card;
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.ClockDomain;
 import io.github.jnic.jhdl.Module;
+import io.github.jnic.jhdl.Signal;
 import io.github.jnic.jhdl.UInt;
 import io.github.jnic.jhdl.lib.AsyncFifo;
 import io.github.jnic.jhdl.lib.Flow;
@@ -39,6 +40,9 @@ import io.github.jnic.spec.Registers.Ctrl;
 import io.github.jnic.spec.Registers.Dmaes;
 import io.github.jnic.spec.Registers.Rctl;
 import io.github.jnic.spec.Registers.Tctl;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The network card: the MAC on its PHY, and behind it the receive path (address filter, checksum
@@ -48,7 +52,8 @@ import io.github.jnic.spec.Registers.Tctl;
  *
  * <h2>Clock domains</h2>
  * The MAC runs in its PHY's clock domains; everything else in the system domain ({@code clk},
- * {@code reset}), at its own frequency. Frames cross as 64-bit beats through asynchronous FIFOs:
+ * {@code reset}; or the domain current where the card is built, as a board top does), at its own
+ * frequency. Frames cross as 64-bit beats through asynchronous FIFOs:
  * received bytes are packed into beats in the receive domain (a beat every eighth byte time, so the
  * system side keeps up at any frequency above an eighth of the PHY's), and beats are unpacked into
  * bytes in the transmit domain. The MAC's per-frame statistics cross as {@link FrameEvent}s.
@@ -128,6 +133,9 @@ public class Nic extends Module {
     /** The delay the adaptive mode would choose now (1.024 µs units), a level. */
     public final UInt aimDelay = output(uint(16));
 
+    /** The PHY-side ports made for the chosen PHY, by name (so far for RGMII), for a board top to wire. */
+    final Map<String, Signal> phyPins = new LinkedHashMap<>();
+
     final RegisterFile regs;
     final InterruptModeration moderation;
     final PhyMonitor phyMonitor;
@@ -136,6 +144,9 @@ public class Nic extends Module {
     final TxDma txDma;
 
     public Nic(Config config) {
+        // the system domain: the default one (ports clk, reset) unless the card is built inside a
+        // board top's withDomain (a PLL's clock)
+        ClockDomain system = currentDomain();
         regs = new RegisterFile().named("regs");
         moderation = new InterruptModeration(config.systemHz).named("moderation");
         phyMonitor = new PhyMonitor((int) Math.max(1, (config.systemHz + 4_999_999) / 5_000_000), config.phyPollCycles).named("phyMonitor");
@@ -218,6 +229,7 @@ public class Nic extends Module {
                 txc.assign(m.rgmiiTxc);
                 m.rgmiiRxd.assign(rxd);
                 m.rgmiiRxCtl.assign(rxCtl);
+                for (Signal p : List.of(txClk, txReset, rxc, rxReset, txd, txCtl, txc, rxd, rxCtl)) phyPins.put(p.name(), p);
             }
             default -> throw new IllegalArgumentException(config.phy.toString());
         }
@@ -238,7 +250,7 @@ public class Nic extends Module {
         Upsizer[] up = new Upsizer[1];
         withDomain(rxDomain, () -> up[0] = new Upsizer(1).named("rxUpsizer"));
         Upsizer upsizer = up[0];
-        AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, ClockDomain.DEFAULT).named("rxCrossing");
+        AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, system).named("rxCrossing");
         withDomain(rxDomain, () -> {
             // the MAC cannot wait: the Upsizer takes a byte every clock (it holds a finished beat only
             // while the crossing is full, which a system clock above an eighth of the PHY's never lets happen)
@@ -303,7 +315,7 @@ public class Nic extends Module {
         offload.out.connectTo(txBuffer.in);
         offload.patches.connectTo(txBuffer.patches);
         txBuffer.flush.assign(cardReset);
-        AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), config.crossingBeats, ClockDomain.DEFAULT, txDomain).named("txCrossing");
+        AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), config.crossingBeats, system, txDomain).named("txCrossing");
         txBuffer.out.connectTo(txCrossing.in);
         Downsizer[] down = new Downsizer[1];
         withDomain(txDomain, () -> {
@@ -463,13 +475,20 @@ public class Nic extends Module {
         return c.out.user.asUInt().or(mux(c.out.last, bits, U(RxFrame.VERDICT_WIDTH, 0)));
     }
 
+    /** The PHY-side port {@code name} ({@code txClk}, {@code rgmiiRxd} ...) of an RGMII card. */
+    public Signal phyPin(String name) {
+        Signal p = phyPins.get(name);
+        if (p == null) throw new IllegalArgumentException("the card has no PHY pin " + name + " (" + phyPins.keySet() + ")");
+        return p;
+    }
+
     private static UInt put(Field f, UInt value) {
         return value.resize(RxFrame.VERDICT_WIDTH).shiftLeft(f.lsb());
     }
 
     /** An event flow from another domain, through a small clock-crossing FIFO. */
     private static Flow<FrameEvent> cross(Flow<FrameEvent> events, ClockDomain from, String name) {
-        AsyncFifo<FrameEvent> fifo = new AsyncFifo<>(Stream.of(new FrameEvent()), 8, from, ClockDomain.DEFAULT).named(name);
+        AsyncFifo<FrameEvent> fifo = new AsyncFifo<>(Stream.of(new FrameEvent()), 8, from, currentDomain()).named(name);
         withDomain(from, () -> {
             fifo.in.valid.assign(events.valid);
             fifo.in.payload.connectFrom(events.payload);
