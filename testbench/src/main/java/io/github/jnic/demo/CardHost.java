@@ -54,6 +54,8 @@ final class CardHost implements NetDevice, AutoCloseable {
     private final String[] txSlot;
     private int txQueued, txOnPins;
     private String lastRx;
+    /** The frame behind the latest interrupt cause: what the line, ICR and the poll are about. */
+    private String irqKey;
     private Event bufferWrite;
     private int bufferBursts, bufferBeats;
     private String txReading;
@@ -235,15 +237,21 @@ final class CardHost implements NetDevice, AutoCloseable {
                 countsReached++;
                 step(e, "irq", stamp, "moderation: frame count reached (RXFC " + rxfc + "): RXT0 at once", lastRx);
             }
-            case RX_INTERRUPT -> step(e, "irq", stamp, "ICR: RXT0 set (frames written back wait for the host)", lastRx);
-            case TX_INTERRUPT -> step(e, "irq", stamp, "ICR: TXDW set (a transmit descriptor was written back)", txReading);
+            case RX_INTERRUPT -> {
+                irqKey = lastRx;
+                step(e, "irq", stamp, "ICR: RXT0 set (frames written back wait for the host)", irqKey);
+            }
+            case TX_INTERRUPT -> {
+                irqKey = txReading;
+                step(e, "irq", stamp, "ICR: TXDW set (a transmit descriptor was written back)", irqKey);
+            }
             case THROTTLED -> {
                 throttles++;
                 step(e, "irq", stamp, String.format("ITR holds the line down: less than %d ns since it last rose", itr * 256), lastRx);
             }
             case IRQ -> {
                 if (e.value() != 0) linesRaised++;
-                step(e, "irq", stamp, e.value() != 0 ? "interrupt line raised (ICR & IMS ≠ 0)" : "interrupt line down", lastRx);
+                step(e, "irq", stamp, e.value() != 0 ? "interrupt line raised (ICR & IMS ≠ 0)" : "interrupt line down", irqKey);
             }
             case AIM_DELAY -> {
                 if (aim != 0) step(e, "irq", stamp, "adaptive mode: the delay it would choose is now " + e.value() + " × 1.024 µs", null);
@@ -287,7 +295,7 @@ final class CardHost implements NetDevice, AutoCloseable {
             show();
             int v = card.read(offset);
             if (offset == Registers.ICR.offset() && watching && v != 0) {
-                driverStep("interrupt handler: ICR read → " + causes(v) + " (the read clears it)", lastRx);
+                driverStep("interrupt handler: ICR read → " + causes(v) + " (the read clears it)", irqKey);
                 pollFrames = 0;
             }
             show();
@@ -329,10 +337,10 @@ final class CardHost implements NetDevice, AutoCloseable {
         else if (offset == Registers.RXFC.offset()) rxfc = value & 0xffff;
         else if (offset == Registers.ITR.offset()) itr = value & 0xffff;
         else if (offset == Registers.AIM.offset()) aim = value;
-        else if (offset == Registers.IMC.offset()) driverStep("IMC: every cause masked, the line drops; NAPI polling starts", lastRx);
+        else if (offset == Registers.IMC.offset()) driverStep("IMC: every cause masked, the line drops; NAPI polling starts", irqKey);
         else if (offset == Registers.IMS.offset()) {
             driverStep(String.format("NAPI poll done: %d frame%s taken (budget %d), under budget: IMS unmasks the interrupt",
-                    pollFrames, pollFrames == 1 ? "" : "s", budget), lastRx);
+                    pollFrames, pollFrames == 1 ? "" : "s", budget), irqKey);
         } else if (offset == Registers.RDT.offset()) {
             int back = Math.floorMod(value - rdt, Math.max(1, rdlen / 16));
             rdt = value;
@@ -371,7 +379,7 @@ final class CardHost implements NetDevice, AutoCloseable {
             handedUp++;
             pollFrames++;
             driverStep(String.format("frame to the stack: %d bytes (NAPI poll, frame %d of this poll)", frame.length(), pollFrames), key);
-            sink.accept(frame);
+            journal.during(key, () -> sink.accept(frame));   // what the stack does with it is the frame's
         }, budget);
         if (n > 0 && driver.polling()) driverStep("NAPI poll used its whole budget (" + n + " frames): polling goes on, the interrupt stays masked", lastRx);
         return n;

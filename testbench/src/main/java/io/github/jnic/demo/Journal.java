@@ -112,11 +112,17 @@ final class Journal {
 
     /** Decodes a frame, the {@code number}-th on the segment; the hosts are named after its MAC addresses. */
     synchronized void frame(long now, long number, byte[] b, int off, int len) {
-        packet = "f" + number;
+        during("f" + number, () -> decode(now, b, off, len));
+    }
+
+    /** Runs {@code r} with its events counted as the packet's (a stack handling a frame the driver gave it, say). */
+    synchronized void during(String packet, Runnable r) {
+        String outer = this.packet;
+        this.packet = packet;
         try {
-            decode(now, b, off, len);
+            r.run();
         } finally {
-            packet = null;
+            this.packet = outer;
         }
     }
 

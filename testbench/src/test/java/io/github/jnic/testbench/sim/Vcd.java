@@ -9,16 +9,16 @@ import java.util.Map;
  * A small VCD reader for tests: value changes by signal name (up to 64 bits), the first scope's
  * signal winning a name; a last line cut short by a kill is ignored.
  */
-record Vcd(Map<String, List<long[]>> byName) {
+public record Vcd(Map<String, List<long[]>> byName) {
 
     /** [time, value] pairs, in order. */
-    List<long[]> changes(String name) {
+    public List<long[]> changes(String name) {
         List<long[]> c = byName.get(name);
         if (c == null) throw new IllegalArgumentException("no signal " + name + " in " + byName.keySet());
         return c;
     }
 
-    static Vcd parse(String text) {
+    public static Vcd parse(String text) {
         Map<String, String> names = new HashMap<>();
         Map<String, List<long[]>> changes = new HashMap<>();
         boolean header = true;
