@@ -103,6 +103,40 @@ class SimulatedNicTest {
         assertEquals(range(10, 4), net.receivedByB);
     }
 
+    /**
+     * Host memory that takes writes slower than the wire brings frames (0.5 byte a cycle, 31 MB/s):
+     * the receive frame buffer fills and the frames that find no room there are dropped whole,
+     * counted in MPC with RXO, not RNBC (the ring has room); those that got in arrive in order, and
+     * with memory at full speed again every frame does.
+     */
+    @Test
+    void framesTheFrameBufferHasNoRoomForAreMissedAndCounted() {
+        RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
+        SimulatedNic b = (SimulatedNic) net.cardB;
+        b.hostMemory().bandwidth(0, 0.5);
+        int sent = 100;
+        net.send(0, sent, 1514);
+        for (int i = 0; i < 50; i++) {   // B's stack polls every 0.2 ms while the frames trickle in
+            net.run(200 * US);
+            net.drainB();
+        }
+        long missed = net.b.cardStatistic(Registers.MPC);
+        assertTrue(missed > 0, "the frame buffer overflowed");
+        assertEquals(0, net.b.cardStatistic(Registers.RNBC), "not for want of descriptors");
+        assertEquals(0, net.cardB.read(Registers.DMAES), "nor a stopped ring");
+        assertEquals(sent, net.receivedByB.size() + missed, "every frame delivered or counted: " + net.receivedByB);
+        for (int i = 1; i < net.receivedByB.size(); i++) assertTrue(net.receivedByB.get(i) > net.receivedByB.get(i - 1), "in order");
+        assertTrue(net.b.causeCount(Cause.RXO) >= 1, net.b.interruptsView());
+        assertBusQuiet(net, b);
+        b.hostMemory().bandwidth(0, 0);
+        net.receivedByB.clear();
+        net.send(sent, 20, 1514);
+        net.run(1000 * US);
+        net.drainB();
+        assertEquals(range(sent, 20), net.receivedByB, "memory at full speed: every frame");
+        assertEquals(missed, net.b.cardStatistic(Registers.MPC));
+    }
+
     @Test
     void ctrlRstAtRandomMomentsDuringTrafficLeavesNoTransactionBehind() {
         RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
