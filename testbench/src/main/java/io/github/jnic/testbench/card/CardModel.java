@@ -51,9 +51,9 @@ import java.util.function.LongSupplier;
  * dropped, MPC) until it is disabled and enabled again or the card is reset. A receive descriptor
  * whose buffer address is 0 or not 8-byte aligned is written back with length 0, DD, EOP and RXE,
  * nothing written into it and the rest of its frame dropped (DDEC; the ring goes on); a frame to
- * send longer than the card's 16 KiB frame buffer is dropped (DDEC; the ring goes on). One
- * difference in time only: the model looks at its rings when a frame needs them, the RTL as soon as
- * a tail write lets it prefetch.
+ * send longer than the card's 16 KiB frame buffer is dropped (DDEC; the ring goes on). A ring
+ * where no memory is fails as soon as the tail hands the card descriptors, when the RTL would
+ * fetch them.
  *
  * <p>Not thread-safe: the driver's stack thread (and the test driving the clock) call it.
  */
@@ -428,13 +428,20 @@ public final class CardModel implements HostBus {
         set(Registers.DMAES, es);
     }
 
-    /** While a ring is enabled, a length of 0 or a head or tail past its end is a driver mistake: it stops. */
+    /**
+     * While a ring is enabled, a length of 0 or a head or tail past its end is a driver mistake: it
+     * stops. A ring where no memory is stops with a bus error once the tail hands the card descriptors.
+     */
     private void checkRing(boolean tx) {
         int size = ringSize(tx);
         int tail = reg(tx ? Registers.TDT : Registers.RDT), head = reg(tx ? Registers.TDH : Registers.RDH);
         boolean enabled = tx ? txEnabled() : rxEnabled();
-        if (enabled && (size == 0 || tail >= size || head >= size) && !(tx ? txStopped : rxStopped)) {
+        if (!enabled || (tx ? txStopped : rxStopped)) return;
+        if (size == 0 || tail >= size || head >= size) {
             stop(!tx, Dmaes.BAD_RING, tx ? ringBase(true) : NO_ADDRESS);
+        } else if (tail != head && !inMemory(ringBase(tx), (long) size * Descriptors.SIZE)) {
+            // the RTL fetches descriptors as soon as the tail gives it some: the read fails then
+            stop(!tx, Dmaes.BUS_ERROR, ringBase(tx) + (long) head * Descriptors.SIZE);
         }
     }
 

@@ -192,6 +192,25 @@ class CardFaultsTest {
         net.run(100 * US);
         net.drainB();
         assertEquals(range(30, 3), net.receivedByB, "both rings run again after the drivers' resets");
+
+        // a receive ring where no memory is: the card's first descriptor fetch fails, before any frame
+        int rctl = net.cardB.read(Registers.RCTL), head = net.cardB.read(Registers.RDH);
+        net.cardB.write(Registers.RCTL, rctl & ~(int) Registers.Rctl.EN.mask());
+        net.run(10 * US);
+        net.cardB.write(Registers.RDBAL, (int) nowhere);
+        net.cardB.write(Registers.RDBAH, (int) (nowhere >>> 32));
+        net.cardB.write(Registers.RCTL, rctl);
+        net.run(10 * US);
+        assertEquals(Dmaes.RX_STOPPED.mask() | Dmaes.BUS_ERROR.mask(), net.cardB.read(Registers.DMAES) & 0xFFL, "ring base: DMAES");
+        assertEquals(nowhere + (long) head * Descriptors.SIZE, dmaea(net.cardB), "ring base: DMAEA, the descriptor at RDH");
+        assertEquals(2, net.b.cardStatistic(Registers.DMAEC));
+        net.drainB();
+        assertQuiet(net, net.cardB);
+        net.receivedByB.clear();
+        net.send(40, 3, 200);
+        net.run(100 * US);
+        net.drainB();
+        assertEquals(range(40, 3), net.receivedByB, "the driver's bring-up gave the ring its place again");
     }
 
     /**
