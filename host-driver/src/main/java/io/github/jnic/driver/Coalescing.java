@@ -21,12 +21,21 @@ import io.github.jnic.spec.Registers.Aim;
  *   <li><b>tx-frames</b>: RS (report status) on every tx-frames-th frame and on the last frame before
  *       each doorbell; 0 or 1: on every frame, as e1000e does.
  *   <li><b>adaptive-rx</b>: the card's adaptive mode (AIM.EN) chooses the receive delay itself, aiming
- *       at rx-frames per interrupt under load (AIM.FRAMES) and never delaying a frame more than
- *       rx-usecs (AIM.MAXDELAY); ITR is then 0 so a frame after a quiet spell interrupts at once.
+ *       at rx-frames per interrupt under load (AIM.FRAMES; 128 when rx-frames is 0 or 1), never
+ *       delaying a frame more than rx-usecs (AIM.MAXDELAY), and interrupting at once for every frame
+ *       while traffic is sparse (AIM.SPARSE 4 frames a window); ITR is then 0.
  * </ul>
  * Timer registers count 1.024 µs; a non-zero microsecond value rounds up to at least one unit.
  */
 public record Coalescing(int rxUsecs, int rxFrames, int txUsecs, int txFrames, boolean adaptiveRx) {
+
+    /**
+     * Adaptive mode: at or below this many frames per 131 µs window (about 30 000 frames/s) every
+     * frame interrupts at once, so light traffic sees no moderation delay.
+     */
+    static final int ADAPTIVE_SPARSE = 4;
+    /** Adaptive mode: frames per interrupt to aim at under load when rx-frames does not say (igb's ITR aims at about as many). */
+    static final int ADAPTIVE_FRAMES = 128;
 
     public Coalescing {
         if (rxUsecs < 0 || rxFrames < 0 || txUsecs < 0 || txFrames < 0) throw new IllegalArgumentException(toString());
@@ -53,7 +62,8 @@ public record Coalescing(int rxUsecs, int rxFrames, int txUsecs, int txFrames, b
     /** AIM. */
     int aim() {
         if (!adaptiveRx) return 0;
-        return (int) (Aim.EN.of(1) | Aim.FRAMES.of(Math.min(Math.max(rxFrames, 1), 255)) | Aim.MAXDELAY.of(units(rxUsecs)));
+        int frames = rxFrames > 1 ? Math.min(rxFrames, 255) : ADAPTIVE_FRAMES;
+        return (int) (Aim.EN.of(1) | Aim.SPARSE.of(ADAPTIVE_SPARSE) | Aim.FRAMES.of(frames) | Aim.MAXDELAY.of(units(rxUsecs)));
     }
     /** Whether transmit descriptors carry IDE (their TXDW delayed by TIDV/TADV). */
     boolean txDelayed() { return txUsecs > 0; }

@@ -169,7 +169,7 @@ public final class Bench {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo")))
                 if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();

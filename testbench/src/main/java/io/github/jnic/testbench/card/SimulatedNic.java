@@ -40,17 +40,19 @@ import java.util.function.LongSupplier;
  *
  * <h2>Two cards</h2>
  * {@link #connect} joins two cards' GMII pins through a cable model that delivers each frame, as it
- * was on the sender's pins (preamble, SFD, FCS), to the receiver's pins from the moment its last
- * byte left: store and forward of one frame, and at most {@link #CABLE_STEP_NS} later when the two
- * simulations were not at the same instant. Both are simulated in steps of that length, in turn.
+ * was on the sender's pins (preamble, SFD, FCS), to the receiver's pins {@value #CABLE_DELAY_NS} ns
+ * after its last byte left: store and forward of one frame, and a fixed delay. The delay is what
+ * lets the two simulations run apart by up to that much and still meet every frame exactly on
+ * time: they are simulated in turn, in steps of the delay (conservative parallel simulation with
+ * the delay as lookahead), so a frame is always in its receiver's future when it is handed over.
  *
  * <p>Not thread-safe: the stack thread calls it.
  */
 public final class SimulatedNic implements HostBus, AutoCloseable {
     /** Where host memory starts on the bus (above 4 GiB, so both halves of every address register matter). */
     public static final long BUS_BASE = 0x1_0000_0000L;
-    /** The longest a frame between two connected cards can be late, and their lockstep. */
-    public static final long CABLE_STEP_NS = 256;
+    /** The cable's delay from a frame's last byte leaving one card to its first byte reaching the other, and the two cards' lockstep. */
+    public static final long CABLE_DELAY_NS = 512;
     /** While the card is busy, how often the host must look at the interrupt line though nothing told it to. */
     public static final long BUSY_CHECK_NS = 1_000;
     /**
@@ -58,6 +60,13 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
      * does not see (the MAC's own pipeline, an MDIO access) takes to show its work elsewhere.
      */
     public static final long QUIET_GUARD_NS = 4_000;
+    /**
+     * Quiet time is skipped in whole multiples of this: 128 × 1.024 µs, a whole number of periods of
+     * every clock and counter that runs in the card while it is quiet (both clocks, the moderation's
+     * 256 ns and 1.024 µs ticks, the adaptive mode's rate window), so that a skip leaves the card
+     * exactly as simulating the stretch would have. Only the PHY monitor's poll moves in phase.
+     */
+    static final long SKIP_QUANTUM_PS = 131_072_000L;
 
     /** The host's cost per interrupt taken and per frame handled, in nanoseconds of the clock. */
     public record HostCost(long interruptNs, long frameNs) {
@@ -80,6 +89,10 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         public long seed = 1;
         public HostCost hostCost = HostCost.NONE;
         public int phyAddress = 1;
+        /** While the card is busy, how often the host looks at the interrupt line (the resolution of latencies measured by the host). */
+        public long busyCheckNs = BUSY_CHECK_NS;
+        /** Skip the card's quiet stretches instead of simulating them (off: every cycle is simulated, for checking that skipping changes nothing). */
+        public boolean skipQuietTime = true;
         /** The card's PHY poll interval, as built ({@link #design()}). */
         public long phyPollNs = POLL_CYCLES * 16;
     }
@@ -177,8 +190,8 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         b.advance();
         a.peer = b;
         b.peer = a;
-        a.onSent(f -> { if (a.cableUp) b.receive(f.wire(), a.nanosOfTxEdge(f.endEdge())); });
-        b.onSent(f -> { if (b.cableUp) a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge())); });
+        a.onSent(f -> { if (a.cableUp) b.receive(f.wire(), a.nanosOfTxEdge(f.endEdge()) + CABLE_DELAY_NS); });
+        b.onSent(f -> { if (b.cableUp) a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge()) + CABLE_DELAY_NS); });
         a.setLink(true);
         b.setLink(true);
     }
@@ -271,7 +284,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         long now = nowNs();
         if (sim.port("irq").get() != 0) return now;
         if (idle() && (peer == null || peer.idle())) return Long.MAX_VALUE;
-        return now + BUSY_CHECK_NS;
+        return now + options.busyCheckNs;
     }
 
     @Override
@@ -292,13 +305,14 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         return Math.max(clock.getAsLong(), (sim.time() + offsetPs) / 1000);
     }
 
-    private long nanosOfTxEdge(long edge) {
+    /** The clock's time (ns) of the transmit clock's edge {@code edge}, e.g. a sent frame's {@link GmiiPort.Sent#endEdge}. */
+    public long nanosOfTxEdge(long edge) {
         return (edge * options.phyPeriodPs + offsetPs) / 1000;
     }
 
     /** Nothing in the card or on its wires, and so since the guard time: time may pass without simulating it. */
     private boolean idle() {
-        return quietFor() >= QUIET_GUARD_NS * 1000 && cardPs() >= busyUntilPs;
+        return options.skipQuietTime && quietFor() >= QUIET_GUARD_NS * 1000 && cardPs() >= busyUntilPs;
     }
 
     /** How long the card has looked quiet, in ps (-1: it is not). */
@@ -327,8 +341,14 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
             runTo(target);
             return;
         }
-        long step = CABLE_STEP_NS * 1000;
+        long step = CABLE_DELAY_NS * 1000;
         while (cardPs() < target || peer.cardPs() < target) {
+            if (idle() && peer.idle()) {
+                // neither can send anything before its host acts: no lockstep needed, both may skip
+                runTo(target);
+                peer.runTo(target);
+                continue;
+            }
             long next = Math.min(target, Math.min(cardPs(), peer.cardPs()) + step);
             runTo(next);
             peer.runTo(next);
@@ -342,12 +362,12 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
 
     private void runTo(long targetPs) {
         while (cardPs() < targetPs) {
-            if (idle()) {
-                long skip = targetPs - cardPs();
+            long skip = (targetPs - cardPs()) / SKIP_QUANTUM_PS * SKIP_QUANTUM_PS;
+            if (skip > 0 && idle()) {
                 offsetPs += skip;
                 offsets.put(sim.time(), offsetPs);
                 cyclesSkipped += skip / options.systemPeriodPs;
-                return;
+                continue;
             }
             sim.run(Math.min(targetPs - cardPs(), BUSY_CHECK_NS * 1000));
             deliver();
@@ -362,7 +382,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
             runTo(target);
         } else {
             while (cardPs() < target) {
-                long next = Math.min(target, cardPs() + CABLE_STEP_NS * 1000);
+                long next = Math.min(target, Math.min(cardPs(), peer.cardPs()) + CABLE_DELAY_NS * 1000);
                 runTo(next);
                 peer.runTo(Math.max(peer.cardPs(), next));
             }
@@ -371,7 +391,6 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
 
     /** Hands the frames the card sent to the listeners. */
     private void deliver() {
-        if (listeners.isEmpty()) return;
         for (GmiiPort.Sent f : gmii.sent()) for (Consumer<GmiiPort.Sent> l : listeners) l.accept(f);
     }
 }

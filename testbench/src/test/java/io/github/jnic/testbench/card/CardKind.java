@@ -3,6 +3,7 @@ package io.github.jnic.testbench.card;
 import io.github.jnic.driver.HostBus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,19 +23,27 @@ enum CardKind {
 
     /** Two cards of this kind on {@code clock}, joined by a cable; closed by {@link #closeAll}. */
     Pair pair(LongSupplier clock, int memoryBytes, long seed) {
-        Pair p = make(clock, memoryBytes, seed);
+        return pair(clock, memoryBytes, seed, o -> {});
+    }
+
+    /** As {@link #pair(LongSupplier, int, long)}, with the simulated cards' options adjusted by {@code tune}. */
+    Pair pair(LongSupplier clock, int memoryBytes, long seed, Consumer<SimulatedNic.Options> tune) {
+        Pair p = make(clock, memoryBytes, seed, tune);
         OPEN.add(p);
         return p;
     }
 
-    private Pair make(LongSupplier clock, int memoryBytes, long seed) {
+    private Pair make(LongSupplier clock, int memoryBytes, long seed, Consumer<SimulatedNic.Options> tune) {
         if (this == MODEL) {
             CardModel a = new CardModel(clock, memoryBytes), b = new CardModel(clock, memoryBytes);
             CardModel.connect(a, b);
             return new Pair(a, b, a::setCableUp);
         }
-        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, hostMemory(memoryBytes, seed));
-        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, hostMemory(memoryBytes, seed + 1));
+        SimulatedNic.Options oa = hostMemory(memoryBytes, seed), ob = hostMemory(memoryBytes, seed + 1);
+        tune.accept(oa);
+        tune.accept(ob);
+        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, oa);
+        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, ob);
         SimulatedNic.connect(a, b);
         return new Pair(a, b, a::setCableUp);
     }

@@ -56,6 +56,7 @@ class NicDriverStackTest {
         var sb = net.b.statistics();
         assertTrue(sb.get("card.GPRC") >= 2, sb::toString);
         assertEquals(sa.get("card.GPTC"), sb.get("card.GPRC"));
+        assertEquals(sa.get("card.GOTC"), sb.get("card.GORC"), "octets, FCS included, as sent and as received");
         assertEquals(sb.get("card.GPRC"), sb.get("nic.rx-frames"));
         assertEquals(sa.get("nic.tx-frames"), sa.get("card.GPTC"));
         assertTrue(net.b.interrupts() >= 1 && net.b.causeCount(Cause.RXT0) >= 1, net.b.interruptsView());
@@ -174,7 +175,7 @@ class NicDriverStackTest {
         assertEquals(98, net.cardB.read(Registers.RADV), "100 µs in 1.024 µs units, rounded up");
         assertEquals(98, net.cardB.read(Registers.RDTR));
         assertEquals(16, net.cardB.read(Registers.RXFC));
-        assertEquals(Registers.Aim.EN.of(1) | Registers.Aim.FRAMES.of(16) | Registers.Aim.MAXDELAY.of(98), net.cardB.read(Registers.AIM) & 0xffffffffL);
+        assertEquals(Registers.Aim.EN.of(1) | Registers.Aim.SPARSE.of(4) | Registers.Aim.FRAMES.of(16) | Registers.Aim.MAXDELAY.of(98), net.cardB.read(Registers.AIM) & 0xffffffffL);
         assertEquals(0, net.cardB.read(Registers.TIDV));
         net.b.setCoalescing(Coalescing.defaults());
         assertEquals(8, net.cardB.read(Registers.TIDV), "e1000e's TxIntDelay");

@@ -30,7 +30,12 @@ final class RawCards {
     final NicDriver.FrameSink intoB = f -> { receivedByB.add(Bytes.get32(f.data(), f.start() + 14)); f.release(); };
 
     RawCards(CardKind kind, Consumer<NicDriver.Config> tuneA, Consumer<NicDriver.Config> tuneB) {
-        cards = kind.pair(() -> now, TwoCards.MEMORY, 1);
+        this(kind, o -> {}, tuneA, tuneB);
+    }
+
+    /** With the simulated cards' options adjusted by {@code options} (the model has none). */
+    RawCards(CardKind kind, Consumer<SimulatedNic.Options> options, Consumer<NicDriver.Config> tuneA, Consumer<NicDriver.Config> tuneB) {
+        cards = kind.pair(() -> now, TwoCards.MEMORY, 1, options);
         cardA = cards.a();
         cardB = cards.b();
         a = new NicDriver(cardA, TwoCards.config("jnicA", 1, tuneA));

@@ -431,8 +431,10 @@ public class Nic extends Module {
         count(Registers.TPR, rxEvent.valid);
         count(Registers.BPRC, rxGood.and(r.broadcast));
         count(Registers.MPRC, rxGood.and(r.multicast).and(r.broadcast.not()));
-        count(Registers.GPRC, rxDma.frameDone);
-        amount(Registers.GORCL, rxDma.frameDone, rxDma.doneLength);
+        // a frame a bad descriptor ended is written back with length 0: delivered, it was not; octets with the FCS, as the 8254x counts
+        Bool delivered = rxDma.frameDone.and(rxDma.doneLength.ne(0)).named("rxDelivered");
+        count(Registers.GPRC, delivered);
+        amount(Registers.GORCL, delivered, rxDma.doneLength.plus(4));
         count(Registers.MPC, rxDma.noBuffer.or(rxDma.droppedStopped).or(rxBuffer.overflow));
         count(Registers.RNBC, rxDma.noBuffer);
         count(Registers.RFILT, rxBuffer.dropFiltered);

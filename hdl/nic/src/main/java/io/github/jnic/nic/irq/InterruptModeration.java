@@ -91,7 +91,10 @@ public class InterruptModeration extends Module {
     public final Bool throttled = output(reg(bool(), false));
     public final UInt aimRate = output(reg(uint(8), 0));
     public final UInt aimDelay = output(reg(uint(16), 0));
-    /** No moderation timer is running (RDTR, RADV, TIDV, TADV, ITR's interval): time alone changes nothing. */
+    /**
+     * Time alone changes nothing: no moderation timer is running (RDTR, RADV, TIDV, TADV, ITR's
+     * interval) and, in the adaptive mode, the rate window holds no frame.
+     */
     public final Bool timersIdle = output(bool());
 
     /** The cause bits ICR, ICS, IMS and IMC hold. */
@@ -224,7 +227,10 @@ public class InterruptModeration extends Module {
         txAbsoluteExpired.next(txAbsolute.expired);
         txInterrupt.next(txFire);
         throttled.next(held.and(holding.not()));
-        timersIdle.assign(rxPacket.running.or(rxAbsolute.running).or(txPacket.running).or(txAbsolute.running).or(throttle.running).not());
+        // the adaptive window's counts age with time too: idle once two windows passed without a frame
+        Bool windowEmpty = adaptive.not().or(windowFrames.eq(0).and(aimRate.eq(0)));
+        timersIdle.assign(rxPacket.running.or(rxAbsolute.running).or(txPacket.running).or(txAbsolute.running).or(throttle.running).not()
+                .and(windowEmpty));
     }
 
     private static UInt field(UInt register, Field f) {
