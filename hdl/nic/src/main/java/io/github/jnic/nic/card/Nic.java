@@ -431,10 +431,10 @@ public class Nic extends Module {
         count(Registers.TPR, rxEvent.valid);
         count(Registers.BPRC, rxGood.and(r.broadcast));
         count(Registers.MPRC, rxGood.and(r.multicast).and(r.broadcast.not()));
-        // a frame a bad descriptor ended is written back with length 0: delivered, it was not; octets with the FCS, as the 8254x counts
-        Bool delivered = rxDma.frameDone.and(rxDma.doneLength.ne(0)).named("rxDelivered");
-        count(Registers.GPRC, delivered);
-        amount(Registers.GORCL, delivered, rxDma.doneLength.plus(4));
+        // GPRC counts every frame written back, also one a bad descriptor ended (with RXE and length 0);
+        // octets with the FCS, as the 8254x counts them, for the frames whose bytes were delivered
+        count(Registers.GPRC, rxDma.frameDone);
+        amount(Registers.GORCL, rxDma.frameDone.and(rxDma.doneLength.ne(0)), rxDma.doneLength.plus(4));
         count(Registers.MPC, rxDma.noBuffer.or(rxDma.droppedStopped).or(rxBuffer.overflow));
         count(Registers.RNBC, rxDma.noBuffer);
         count(Registers.RFILT, rxBuffer.dropFiltered);
