@@ -57,7 +57,7 @@ public final class BoardCli {
             // the same board and pins with another size of the same family and package (ECP5: 12k, 25k, 45k, 85k)
             PlaceAndRoute.Device d = board.device();
             board = new Board(board.id(), board.name() + " with --" + device, board.vendor(), new PlaceAndRoute.Device(d.family(), device, d.pkg(), d.speed()),
-                    board.part(), board.ioStandard(), board.pins(), board.pinSources(), board.loader(), board.top());
+                    board.part().replaceFirst("^LFE5U-\\d+F", "LFE5U-" + device.replace("k", "") + "F"), board.ioStandard(), board.pins(), board.pinSources(), board.loader(), board.top());
         }
         int seed = Integer.parseInt(option(args, "--seed", "1"));
         Path dir = Path.of(option(args, "-o", "build/boards/" + board.id()));

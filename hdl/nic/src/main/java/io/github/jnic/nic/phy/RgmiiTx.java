@@ -100,7 +100,11 @@ public class RgmiiTx extends Module {
         pinsSecond.next(cat(mux(txcSecond, en, enEr), txcSecond).asUInt());
         UInt nibbleOut = reg(uint(4), 0).named("nibbleOut");
         nibbleOut.next(nibble);
-        ce.assign(mux(mode, tick.and(highNibble), bool(true)));
+        // the MAC's byte is taken at the tick of a high nibble: known a clock ahead, so registered
+        // (the MAC's enable fans out to its whole transmitter and the FIFO behind it)
+        Bool takeByte = reg(bool(), false).named("takeByte");
+        takeByte.next(phase.eq(last).and(highNibble));
+        ce.assign(mux(mode, takeByte, bool(true)));
         data.d0.assign(mux(mode, nibbleOut, txd.slice(3, 0)));
         data.d1.assign(mux(mode, nibbleOut, txd.slice(7, 4)));
         control.d0.assign(mux(mode, pinsFirst, cat(txEn, bool(true)).asUInt()));
