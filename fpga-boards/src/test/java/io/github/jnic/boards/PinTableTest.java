@@ -75,7 +75,7 @@ class PinTableTest {
 
     @Test
     void padRingsLintCleanWithTheirTristateAndInverters() {
-        for (Board b : List.of(Boards.COLORLIGHT_5A_75B_V8, Boards.ICEBREAKER, Boards.ARTY_A7_35T)) {
+        for (Board b : Boards.ALL) {
             VerilogDesign top = PadRing.wrap(b, Verilog.emit(b.top().get()));
             String ring = top.files().get(b.topName() + ".v");
             assertTrue(ring.contains("inout  wire mdio"), ring);
