@@ -300,6 +300,15 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         return (simPs + (e == null ? offsets.firstEntry().getValue() : e.getValue())) / 1000;
     }
 
+    /**
+     * The card's time on the clock, in ns: at least the clock's, and ahead of it by the bus time of
+     * register accesses and the host's modelled work since (a host on a hand-moved clock moves it
+     * here to stay in step).
+     */
+    public long timeNs() {
+        return nowNs();
+    }
+
     /** The clock's time the card has reached, in ns. */
     private long nowNs() {
         return Math.max(clock.getAsLong(), (sim.time() + offsetPs) / 1000);
