@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * </ol>
  * The host's own cost is the stated model of {@link SimulatedNic.HostCost}, printed with the figures
  * that depend on it. Arguments: {@code quick} runs shorter windows; {@code host-cost=<ns>,<ns>} sets the
- * model (per interrupt, per frame); {@code 64} measures throughput at 64 bytes only.
+ * model (per interrupt, per frame); {@code 64} measures throughput at 64 bytes only; {@code size} prints
+ * only the sizes.
  */
 public final class NicBench {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -63,6 +64,10 @@ public final class NicBench {
         System.out.println(cost + " (interrupt entry and exit, and per frame handled)");
         System.out.printf("machine: %d cores, %s%n%n", Runtime.getRuntime().availableProcessors(), Bench.cpuModel());
 
+        if (Arrays.asList(args).contains("size")) {
+            sizes();
+            return;
+        }
         System.out.println("## Throughput, both directions at once (frames per second each way, e1000e's default moderation)");
         System.out.println();
         System.out.println("| frame | host memory | host | A -> B | B -> A | line rate | of line rate |");
@@ -119,6 +124,10 @@ public final class NicBench {
         System.out.printf("| the MAC alone (GmiiMac, frames in and out at line rate, GMII clock cycles) | %,.0f |%n", mac);
 
         System.out.println();
+        sizes();
+    }
+
+    private static void sizes() throws Exception {
         System.out.println("## Size (yosys synth_ecp5)");
         System.out.println();
         System.out.println("| design | LUT4 | flip-flops | block RAM (DP16KD) |");
@@ -127,6 +136,10 @@ public final class NicBench {
         Nic.Config rgmii = new Nic.Config().phy(Nic.Phy.RGMII);
         rgmii.vendor = DdrVendor.ECP5;
         size("the card on RGMII", () -> new Nic(rgmii));
+        Nic.Config bare = new Nic.Config().phy(Nic.Phy.RGMII);
+        bare.vendor = DdrVendor.ECP5;
+        bare.offload = false;
+        size("the card on RGMII without the offload engines", () -> new Nic(bare));
         size("the MAC alone (GMII)", GmiiMac::new);
     }
 

@@ -93,6 +93,8 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         public long busyCheckNs = BUSY_CHECK_NS;
         /** Skip the card's quiet stretches instead of simulating them (off: every cycle is simulated, for checking that skipping changes nothing). */
         public boolean skipQuietTime = true;
+        /** For {@code CardKind}'s pairs: build the card with its offload engines ({@link #design(boolean)}). */
+        public boolean offloadEngines = true;
         /** The card's PHY poll interval, as built ({@link #design()}). */
         public long phyPollNs = POLL_CYCLES * 16;
     }
@@ -100,18 +102,26 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
     private static final int MII_BMSR = 1, MII_ANAR = 4, MII_ANLPAR = 5, MII_GBCR = 9, MII_GBSR = 10;
     /** The simulated card polls its PHY every 0.1 ms (a board's every 1 ms): link changes show sooner. */
     static final int POLL_CYCLES = 6_250;
-    private static VerilogDesign design;
+    private static VerilogDesign design, designWithoutOffload;
 
     /** The card as simulated: GMII, 62.5 MHz system clock, the PHY polled every 0.1 ms. Emitted once. */
-    public static synchronized VerilogDesign design() {
-        if (design == null) {
+    public static VerilogDesign design() {
+        return design(true);
+    }
+
+    /** The card as {@link #design()}, with or without its offload engines ({@link Nic.Config#offload}). */
+    public static synchronized VerilogDesign design(boolean offload) {
+        if (offload ? design == null : designWithoutOffload == null) {
             Nic.Config c = new Nic.Config();
             c.phy = Nic.Phy.GMII;
             c.systemHz = 62_500_000;
             c.phyPollCycles = POLL_CYCLES;
-            design = Verilog.emit(new Nic(c));
+            c.offload = offload;
+            VerilogDesign d = Verilog.emit(new Nic(c));
+            if (offload) design = d;
+            else designWithoutOffload = d;
         }
-        return design;
+        return offload ? design : designWithoutOffload;
     }
 
     private final Simulator sim;

@@ -42,8 +42,8 @@ enum CardKind {
         SimulatedNic.Options oa = hostMemory(memoryBytes, seed), ob = hostMemory(memoryBytes, seed + 1);
         tune.accept(oa);
         tune.accept(ob);
-        SimulatedNic a = new SimulatedNic(SimulatedNic.design(), clock, oa);
-        SimulatedNic b = new SimulatedNic(SimulatedNic.design(), clock, ob);
+        SimulatedNic a = new SimulatedNic(SimulatedNic.design(oa.offloadEngines), clock, oa);
+        SimulatedNic b = new SimulatedNic(SimulatedNic.design(ob.offloadEngines), clock, ob);
         SimulatedNic.connect(a, b);
         return new Pair(a, b, a::setCableUp);
     }

@@ -89,6 +89,18 @@ class SimulatedNicTest {
     }
 
     @Test
+    void aCardBuiltWithoutTheOffloadEnginesCarriesFramesOfEverySize() {
+        RawCards net = new RawCards(CardKind.RTL, o -> o.offloadEngines = false, c -> {}, c -> {});
+        Random random = new Random(23);
+        for (int i = 0; i < 60; i++) net.send(i, 1, 60 + random.nextInt(1455));
+        net.run(500 * US);
+        net.drainB();
+        assertEquals(range(0, 60), net.receivedByB, "every frame, in order, through the card without its engines");
+        assertEquals(0, net.b.cardStatistic(Registers.MPC) + net.b.cardStatistic(Registers.DDEC));
+        assertBusQuiet(net, (SimulatedNic) net.cardA);
+    }
+
+    @Test
     void aBusErrorOnTheReceiveRingStopsItAndTheDriverRecovers() {
         RawCards net = new RawCards(CardKind.RTL, c -> {}, c -> {});
         SimulatedNic b = (SimulatedNic) net.cardB;

@@ -86,6 +86,12 @@ public class Nic extends Module {
         public int rxBufferFrames = 32;
         public int txBufferBeats = 2048;
         public int txBufferFrames = 32;
+        /**
+         * The offload engines (TSO and checksum insertion on transmit, checksum verdicts on receive).
+         * Without them the card is smaller; the driver must then not ask for offloads: frames go out
+         * as the host made them and every received frame is "not checked" (IXSM).
+         */
+        public boolean offload = true;
         /** Clock-crossing FIFOs, in beats. */
         public int crossingBeats = 32;
         /** The PHY's MDIO address. */
@@ -272,19 +278,24 @@ public class Nic extends Module {
         filter.mtaIndex.assign(regs.mtaIndex);
         filter.mtaData.assign(regs.mtaData);
 
-        RxChecksum rxChecksum = new RxChecksum(RxFrame.VERDICT_WIDTH).named("rxChecksum");
-        filter.out.connectTo(rxChecksum.in);
-        rxChecksum.pcss.assign(field(regs.rxcsum, Registers.RXCSUM.field("PCSS")));
-        rxChecksum.ipOffload.assign(field(regs.rxcsum, Registers.RXCSUM.field("IPOFLD")).ne(0));
-        rxChecksum.tuOffload.assign(field(regs.rxcsum, Registers.RXCSUM.field("TUOFLD")).ne(0));
-
         RxFrameBuffer rxBuffer = new RxFrameBuffer(config.rxBufferBeats, config.rxBufferFrames).named("rxBuffer");
         rxBuffer.flush.assign(cardReset);
-        rxBuffer.in.valid.assign(rxChecksum.out.valid);
-        rxBuffer.in.payload.connectFrom(rxChecksum.out.payload);
-        rxBuffer.in.last.assign(rxChecksum.out.last);
-        rxBuffer.in.user.assign(withChecksumVerdict(rxChecksum).asBits());
-        rxChecksum.out.ready.assign(rxBuffer.in.ready);
+        Bool rxChecking = FALSE;   // a frame inside the checksum engine
+        if (config.offload) {
+            RxChecksum rxChecksum = new RxChecksum(RxFrame.VERDICT_WIDTH).named("rxChecksum");
+            filter.out.connectTo(rxChecksum.in);
+            rxChecksum.pcss.assign(field(regs.rxcsum, Registers.RXCSUM.field("PCSS")));
+            rxChecksum.ipOffload.assign(field(regs.rxcsum, Registers.RXCSUM.field("IPOFLD")).ne(0));
+            rxChecksum.tuOffload.assign(field(regs.rxcsum, Registers.RXCSUM.field("TUOFLD")).ne(0));
+            rxBuffer.in.valid.assign(rxChecksum.out.valid);
+            rxBuffer.in.payload.connectFrom(rxChecksum.out.payload);
+            rxBuffer.in.last.assign(rxChecksum.out.last);
+            rxBuffer.in.user.assign(withChecksumVerdict(rxChecksum).asBits());
+            rxChecksum.out.ready.assign(rxBuffer.in.ready);
+            rxChecking = rxChecksum.out.valid;
+        } else {
+            filter.out.connectTo(rxBuffer.in);   // no verdict: CHECKED stays 0, the descriptor says IXSM
+        }
 
         rxDma = new RxDma(1, 0).named("rxDma");
         rxBuffer.out.connectTo(rxDma.frames);
@@ -308,13 +319,33 @@ public class Nic extends Module {
         txDma.cardReset.assign(cardReset);
         regs.tdh.assign(txDma.head);
 
-        TxOffload offload = new TxOffload().named("txOffload");
-        txDma.cmd.connectTo(offload.cmd);
-        txDma.frames.connectTo(offload.in);
         TxFrameBuffer txBuffer = new TxFrameBuffer(config.txBufferBeats, config.txBufferFrames).named("txBuffer");
-        offload.out.connectTo(txBuffer.in);
-        offload.patches.connectTo(txBuffer.patches);
         txBuffer.flush.assign(cardReset);
+        Bool tsoContext = FALSE, tsoFailed = FALSE, txOffloading;   // txOffloading: a frame or patch inside the engine
+        if (config.offload) {
+            TxOffload offload = new TxOffload().named("txOffload");
+            txDma.cmd.connectTo(offload.cmd);
+            txDma.frames.connectTo(offload.in);
+            offload.out.connectTo(txBuffer.in);
+            offload.patches.connectTo(txBuffer.patches);
+            tsoContext = offload.tsoContext;
+            tsoFailed = offload.tsoFailed;
+            txOffloading = offload.in.valid.or(offload.out.valid).or(offload.patches.valid);
+        } else {
+            // nothing to offload: the commands are dropped, the frames go straight to the buffer, and
+            // each frame gets the one patch packet the buffer expects, a placeholder that writes nothing
+            txDma.cmd.ready.assign(true);
+            txDma.frames.connectTo(txBuffer.in);
+            UInt owed = reg(uint(8), 0).named("patchesOwed");
+            Bool ended = txBuffer.in.fire().and(txBuffer.in.last);
+            txBuffer.patches.valid.assign(owed.ne(0));
+            txBuffer.patches.payload.enable.assign(false);
+            txBuffer.patches.payload.offset.assign(0);
+            txBuffer.patches.payload.value.assign(0);
+            txBuffer.patches.last.assign(true);
+            owed.next(owed.plus(ended.asUInt().resize(8)).minus(txBuffer.patches.fire().asUInt().resize(8)));
+            txOffloading = owed.ne(0).or(ended);
+        }
         AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), config.crossingBeats, system, txDomain).named("txCrossing");
         txBuffer.out.connectTo(txCrossing.in);
         Downsizer[] down = new Downsizer[1];
@@ -443,8 +474,8 @@ public class Nic extends Module {
         amount(Registers.GOTCL, txGood, t.octets);
         count(Registers.BPTC, txGood.and(t.broadcast));
         count(Registers.MPTC, txGood.and(t.multicast).and(t.broadcast.not()));
-        count(Registers.TSCTC, offload.tsoContext);
-        count(Registers.TSCTFC, offload.tsoFailed);
+        count(Registers.TSCTC, tsoContext);
+        count(Registers.TSCTFC, tsoFailed);
         count(Registers.DMAEC, rxDma.busError.or(txDma.busError));
         // a frame longer than the transmit frame buffer (16 KiB) is dropped there: a driver error too, the ring goes on
         count(Registers.DDEC, rxDma.ringError.or(rxDma.badDescriptor).or(txDma.ringError).or(txDma.badDescriptor).or(txBuffer.oversize));
@@ -457,9 +488,9 @@ public class Nic extends Module {
         dma.connectFrom(join.out);
 
         quiet.assign(rxDma.idle.and(txDma.idle).and(moderation.timersIdle)
-                .and(offload.in.valid.not()).and(offload.out.valid.not()).and(offload.patches.valid.not())
+                .and(txOffloading.not())
                 .and(txBuffer.out.valid.not()).and(txCrossing.out.valid.not())
-                .and(rxCrossing.out.valid.not()).and(filter.out.valid.not()).and(rxChecksum.out.valid.not())
+                .and(rxCrossing.out.valid.not()).and(filter.out.valid.not()).and(rxChecking.not())
                 .and(rxEvent.valid.not()).and(txEvent.valid.not()).and(cardReset.not()));
     }
 

@@ -22,6 +22,13 @@ class NicDesignTest {
     }
 
     @Test
+    void aCardWithoutOffloadEnginesIsLintClean() {
+        Nic.Config c = new Nic.Config().phy(Nic.Phy.GMII);
+        c.offload = false;
+        lintClean(() -> new Nic(c));
+    }
+
+    @Test
     void rgmiiCardSynthesizesForEcp5() {
         Nic.Config c = new Nic.Config().phy(Nic.Phy.RGMII);
         c.vendor = DdrVendor.ECP5;
