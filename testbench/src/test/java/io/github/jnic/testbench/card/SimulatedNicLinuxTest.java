@@ -17,9 +17,7 @@ import io.github.jnic.net.tcp.TcpServerSocket;
 import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.MacAddress;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +123,7 @@ class SimulatedNicLinuxTest {
 
         // jnic to Linux: nc hashes what it gets
         Process nc = linux.start("sh", "-c", "nc -l -w 60 5402 | sha256sum");
-        TcpSocket conn = connectWhenListening(InetAddress.getByName(linux.linuxAddress()), 5402);
+        TcpSocket conn = LinuxPeers.connectWhenListening(host.stack(), tcp, InetAddress.getByName(linux.linuxAddress()), 5402, 10_000);
         conn.setSoTimeout(120_000);
         conn.getOutputStream().write(data);
         conn.shutdownOutput();
@@ -138,20 +136,5 @@ class SimulatedNicLinuxTest {
         var s = host.stack().call(() -> driver.statistics(), 10_000);
         assertTrue(s.get("card.GPRC") > MB10 / 1500 && s.get("card.GPTC") > MB10 / 1500, s::toString);
         assertEquals(0, s.get("card.MPC") + s.get("card.DMAEC") + s.get("card.DDEC"), s::toString);
-    }
-
-    /** nc needs a moment to listen: a refused connect is retried for a while. */
-    static TcpSocket connectWhenListening(InetAddress to, int port) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            TcpSocket conn = new TcpSocket(host.stack(), tcp);
-            try {
-                conn.connect(new InetSocketAddress(to, port), 10_000);
-                return conn;
-            } catch (ConnectException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(100);
-            }
-        }
     }
 }

@@ -12,13 +12,12 @@ import io.github.jnic.net.tcp.Tcp;
 import io.github.jnic.net.tcp.TcpServerSocket;
 import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.MacAddress;
+import io.github.jnic.testbench.card.LinuxPeers;
 import io.github.jnic.testbench.card.SimulatedNic;
 import io.github.jnic.testbench.card.TapHost;
 import java.io.ByteArrayOutputStream;
-import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +93,7 @@ class CardOffloadLinuxTest {
         byte[] data = new byte[BYTES];
         new SplittableRandom(21).nextBytes(data);
         Process nc = linux.start("sh", "-c", "nc -l -w 60 5501 | sha256sum");
-        TcpSocket conn = connectWhenListening(InetAddress.getByName(linux.linuxAddress()), 5501);
+        TcpSocket conn = LinuxPeers.connectWhenListening(host.stack(), tcp, InetAddress.getByName(linux.linuxAddress()), 5501, 10_000);
         conn.setSoTimeout(120_000);
         conn.getOutputStream().write(data);
         conn.shutdownOutput();
@@ -145,20 +144,5 @@ class CardOffloadLinuxTest {
         assertTrue(good > BYTES / 1500, "frames the card vouched for: " + good);
         assertEquals(stat(before, "rx-checksum-bad"), stat(after, "rx-checksum-bad"), "no frame of Linux's found bad");
         assertNull(host.failure());
-    }
-
-    /** nc needs a moment to listen: a refused connect is retried for a while. */
-    static TcpSocket connectWhenListening(InetAddress to, int port) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            TcpSocket conn = new TcpSocket(host.stack(), tcp);
-            try {
-                conn.connect(new InetSocketAddress(to, port), 10_000);
-                return conn;
-            } catch (ConnectException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(100);
-            }
-        }
     }
 }

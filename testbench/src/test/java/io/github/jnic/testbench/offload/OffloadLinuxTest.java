@@ -17,11 +17,10 @@ import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.MacAddress;
 import io.github.jnic.spec.Descriptors.Rx;
+import io.github.jnic.testbench.card.LinuxPeers;
 import io.github.jnic.testbench.offload.OffloadReference.Command;
-import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.EnumSet;
@@ -247,7 +246,7 @@ class OffloadLinuxTest {
 
     static void sendToLinux(NetworkNamespace ns, NetStack s, Tcp t, int port, long size) throws Exception {
         Process nc = ns.start("sh", "-c", "nc -l -w 30 " + port + " | sha256sum");
-        TcpSocket conn = connectWhenListening(s, t, InetAddress.getByName(ns.linuxAddress()), port);
+        TcpSocket conn = LinuxPeers.connectWhenListening(s, t, InetAddress.getByName(ns.linuxAddress()), port, 5_000);
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         SplittableRandom r = new SplittableRandom(12);
         byte[] chunk = new byte[1 << 20];
@@ -263,20 +262,5 @@ class OffloadLinuxTest {
         String printed = new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(HexFormat.of().formatHex(md.digest()), printed.split("\\s+")[0], "Linux got every byte intact and in order");
         conn.close();
-    }
-
-    /** nc needs a moment to listen: a refused connect is retried for a while. */
-    static TcpSocket connectWhenListening(NetStack s, Tcp t, InetAddress to, int port) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            TcpSocket conn = new TcpSocket(s, t);
-            try {
-                conn.connect(new InetSocketAddress(to, port), 5000);
-                return conn;
-            } catch (ConnectException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
     }
 }
