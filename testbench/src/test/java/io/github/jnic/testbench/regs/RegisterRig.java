@@ -55,21 +55,7 @@ public class RegisterRig extends Module {
         regs.dmaeah.assign(dmaeah);
 
         // moderation
-        moderation.cardReset.assign(regs.cardReset);
-        moderation.icrRead.assign(regs.icrRead);
-        regs.icrWrite.connectTo(moderation.icrWrite);
-        regs.icsWrite.connectTo(moderation.icsWrite);
-        regs.imsWrite.connectTo(moderation.imsWrite);
-        regs.imcWrite.connectTo(moderation.imcWrite);
-        moderation.itr.assign(regs.itr);
-        moderation.rdtr.assign(regs.rdtr);
-        moderation.radv.assign(regs.radv);
-        moderation.tidv.assign(regs.tidv);
-        moderation.tadv.assign(regs.tadv);
-        moderation.rxfc.assign(regs.rxfc);
-        moderation.aim.assign(regs.aim);
-        moderation.rxFlush.assign(regs.rxFlush);
-        moderation.txFlush.assign(regs.txFlush);
+        regs.serve(moderation);
         moderation.rxFrameDone.assign(rxFrameDone);
         moderation.txDescriptorDone.assign(false);
         moderation.txIde.assign(false);
@@ -78,8 +64,6 @@ public class RegisterRig extends Module {
         moderation.lowDescriptors.assign(false);
         moderation.rxOverrun.assign(false);
         moderation.dmaError.assign(false);
-        regs.icr.assign(moderation.icr);
-        regs.ims.assign(moderation.ims);
         irq.assign(moderation.irq);
 
         // the PHY
@@ -89,17 +73,8 @@ public class RegisterRig extends Module {
         mdioOut.assign(phy.mdioOut);
         mdioOe.assign(phy.mdioOe);
         phy.mdioIn.assign(mdioIn);
-        regs.linkUp.assign(phy.linkUp);
-        regs.speed.assign(phy.speed);
-        regs.fullDuplex.assign(phy.fullDuplex);
+        regs.serve(phy);
         regs.txOff.assign(false);
-        phy.commandStart.assign(regs.commandStart);
-        phy.commandWrite.assign(regs.commandWrite);
-        phy.commandPhy.assign(regs.commandPhy);
-        phy.commandRegister.assign(regs.commandRegister);
-        phy.commandData.assign(regs.commandData);
-        regs.commandBusy.assign(phy.commandBusy);
-        regs.commandResult.assign(phy.commandResult);
 
         // the DMA engines' heads, as far as registers go
         when(regs.rdhWrite.valid, () -> rdh.next(regs.rdhWrite.payload));

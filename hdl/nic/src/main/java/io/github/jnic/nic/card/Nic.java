@@ -367,16 +367,7 @@ public class Nic extends Module {
         mdioOut.assign(phyMonitor.mdioOut);
         mdioOe.assign(phyMonitor.mdioOe);
         phyMonitor.mdioIn.assign(mdioIn);
-        phyMonitor.commandStart.assign(regs.commandStart);
-        phyMonitor.commandWrite.assign(regs.commandWrite);
-        phyMonitor.commandPhy.assign(regs.commandPhy);
-        phyMonitor.commandRegister.assign(regs.commandRegister);
-        phyMonitor.commandData.assign(regs.commandData);
-        regs.commandBusy.assign(phyMonitor.commandBusy);
-        regs.commandResult.assign(phyMonitor.commandResult);
-        regs.linkUp.assign(phyMonitor.linkUp);
-        regs.speed.assign(phyMonitor.speed);
-        regs.fullDuplex.assign(phyMonitor.fullDuplex);
+        regs.serve(phyMonitor);
         regs.txOff.assign(false);
 
         // ---- DMA errors: which ring stopped and why, and where the first error was ----
@@ -411,21 +402,7 @@ public class Nic extends Module {
         regs.dmaeah.assign(errorAddress.slice(63, 32));
 
         // ---- interrupts ----
-        moderation.cardReset.assign(cardReset);
-        moderation.icrRead.assign(regs.icrRead);
-        moderation.icrWrite.connectFrom(regs.icrWrite);
-        moderation.icsWrite.connectFrom(regs.icsWrite);
-        moderation.imsWrite.connectFrom(regs.imsWrite);
-        moderation.imcWrite.connectFrom(regs.imcWrite);
-        moderation.itr.assign(regs.itr);
-        moderation.rdtr.assign(regs.rdtr);
-        moderation.radv.assign(regs.radv);
-        moderation.tidv.assign(regs.tidv);
-        moderation.tadv.assign(regs.tadv);
-        moderation.rxfc.assign(regs.rxfc);
-        moderation.aim.assign(regs.aim);
-        moderation.rxFlush.assign(regs.rxFlush);
-        moderation.txFlush.assign(regs.txFlush);
+        regs.serve(moderation);
         moderation.rxFrameDone.assign(rxDma.frameDone);
         moderation.txDescriptorDone.assign(txDma.descriptorDone);
         moderation.txIde.assign(txDma.ide);
@@ -434,8 +411,6 @@ public class Nic extends Module {
         moderation.lowDescriptors.assign(rxDma.lowDescriptors);
         moderation.rxOverrun.assign(rxDma.noBuffer.or(rxBuffer.overflow));
         moderation.dmaError.assign(rxFault.or(txFault).or(txDma.badDescriptor));
-        regs.icr.assign(moderation.icr);
-        regs.ims.assign(moderation.ims);
         irq.assign(moderation.irq);
         rxFrameStored.assign(rxBuffer.in.valid.and(rxBuffer.in.ready).and(rxBuffer.in.last));
         rxFrameFiltered.assign(rxBuffer.dropFiltered);

@@ -6,6 +6,8 @@ import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.UInt;
 import io.github.jnic.jhdl.lib.Flow;
 import io.github.jnic.jhdl.lib.axi.Axi4Lite;
+import io.github.jnic.nic.irq.InterruptModeration;
+import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.spec.Field;
 import io.github.jnic.spec.Register;
 import io.github.jnic.spec.Registers;
@@ -319,6 +321,48 @@ public class RegisterFile extends Module {
         return v;
     }
 
+
+    /**
+     * Joins {@code m}'s register side to this file, in the module that holds both: CTRL.RST, the
+     * ICR/ICS/IMS/IMC accesses, the moderation registers' values and FPD, and ICR and IMS read back.
+     * The events ({@code rxFrameDone} ...) are the caller's to drive.
+     */
+    public void serve(InterruptModeration m) {
+        m.cardReset.assign(cardReset);
+        m.icrRead.assign(icrRead);
+        m.icrWrite.connectFrom(icrWrite);
+        m.icsWrite.connectFrom(icsWrite);
+        m.imsWrite.connectFrom(imsWrite);
+        m.imcWrite.connectFrom(imcWrite);
+        m.itr.assign(itr);
+        m.rdtr.assign(rdtr);
+        m.radv.assign(radv);
+        m.tidv.assign(tidv);
+        m.tadv.assign(tadv);
+        m.rxfc.assign(rxfc);
+        m.aim.assign(aim);
+        m.rxFlush.assign(rxFlush);
+        m.txFlush.assign(txFlush);
+        icr.assign(m.icr);
+        ims.assign(m.ims);
+    }
+
+    /**
+     * Joins {@code p} to this file, in the module that holds both: MDIC's accesses to its command
+     * port, and the link it resolves to STATUS. Its address, its MDIO pins and STATUS.TXOFF are the caller's.
+     */
+    public void serve(PhyMonitor p) {
+        p.commandStart.assign(commandStart);
+        p.commandWrite.assign(commandWrite);
+        p.commandPhy.assign(commandPhy);
+        p.commandRegister.assign(commandRegister);
+        p.commandData.assign(commandData);
+        commandBusy.assign(p.commandBusy);
+        commandResult.assign(p.commandResult);
+        linkUp.assign(p.linkUp);
+        speed.assign(p.speed);
+        fullDuplex.assign(p.fullDuplex);
+    }
     /** The increment input of statistic {@code stat} (either half of a 64-bit pair): added to it every cycle. */
     public UInt count(Register stat) {
         Statistic s = Registers.statistic(stat);
