@@ -355,7 +355,11 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
 
     /** Brings the card (and a connected one) to the clock's present time. */
     private void advance() {
-        long target = clock.getAsLong() * 1000;
+        advanceTo(clock.getAsLong() * 1000);
+    }
+
+    /** Brings the card (and a connected one, in lockstep) to card time {@code target} ps. */
+    private void advanceTo(long target) {
         if (peer == null) {
             runTo(target);
             return;
@@ -395,17 +399,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
 
     /** The host is busy for {@code ns}: the card runs on meanwhile. */
     private void hostWork(long ns) {
-        if (ns <= 0) return;
-        long target = cardPs() + ns * 1000;
-        if (peer == null) {
-            runTo(target);
-        } else {
-            while (cardPs() < target) {
-                long next = Math.min(target, Math.min(cardPs(), peer.cardPs()) + CABLE_DELAY_NS * 1000);
-                runTo(next);
-                peer.runTo(Math.max(peer.cardPs(), next));
-            }
-        }
+        if (ns > 0) advanceTo(cardPs() + ns * 1000);
     }
 
     /** Hands the frames the card sent to the listeners. */
