@@ -58,6 +58,8 @@ public class MacRx extends Module {
 
     final UInt state = reg(uint(2), IDLE);
     final UInt length = reg(uint(LENGTH_BITS), 0);
+    /** The length counter is at its maximum and stays there (a flag, so no all-ones test sits in front of the increment's carry chain). */
+    final Bool saturated = reg(bool(), false);
     final Bool phyError = reg(bool(), false);
     /** Length flags, set as the bytes arrive so that the verdict at the end is quick. */
     final Bool longEnough = reg(bool(), false);
@@ -94,8 +96,10 @@ public class MacRx extends Module {
 
         done.next(false);
         when(byteIn, () -> {
-            // saturating: adding !(&length) rides on the increment's carry chain, a mux costs a LUT a bit
-            length.next(length.plus(length.andR().not().asUInt().resize(LENGTH_BITS)));
+            // saturating: adding !saturated rides on the increment's carry chain, a mux costs a LUT a bit;
+            // the flag is set a byte ahead from a compare that feeds only a flip-flop (the UP5K's 50 MHz path)
+            length.next(length.plus(saturated.not().asUInt().resize(LENGTH_BITS)));
+            when(length.eq((1 << LENGTH_BITS) - 2), () -> saturated.next(true));
             when(rxEr, () -> phyError.next(true));
             when(length.eq(MIN_FRAME - 1), () -> longEnough.next(true));
             when(length.eq(13), () -> qTagged.next(delay[0].eq(0x81).and(rxd.eq(0x00))));   // delay[0] is byte 12
@@ -117,6 +121,7 @@ public class MacRx extends Module {
         when(ce, () -> switchOn(state)
                 .is(IDLE, () -> when(rxDv, () -> {
                     length.next(0);
+                    saturated.next(false);
                     held.next(0);
                     phyError.next(false);
                     longEnough.next(false);

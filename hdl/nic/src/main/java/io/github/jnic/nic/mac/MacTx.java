@@ -94,14 +94,16 @@ public class MacTx extends Module {
             switchOn(state)
                     .is(IDLE, () -> {
                         txEn.next(false);
+                        // the counters and flags are cleared whether or not a frame starts (nothing reads them
+                        // here): their enables then do not wait for the input's valid (the UP5K's 50 MHz path)
+                        step.next(1);
+                        length.next(0);
+                        longEnough.next(false);
+                        bad.next(false);
+                        underran.next(false);
                         when(in.valid.and(dropping.not()), () -> {
                             txd.next(0x55);
                             txEn.next(true);
-                            step.next(1);
-                            length.next(0);
-                            longEnough.next(false);
-                            bad.next(false);
-                            underran.next(false);
                             state.next(PREAMBLE);
                         });
                     })
