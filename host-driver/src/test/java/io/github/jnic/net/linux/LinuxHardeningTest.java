@@ -10,6 +10,7 @@ import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.tcp.Tcp;
 import io.github.jnic.net.tcp.TcpCounters;
 import io.github.jnic.net.tcp.TcpServerSocket;
+import io.github.jnic.net.tcp.TcpLinuxTest;
 import io.github.jnic.net.tcp.TcpSocket;
 import io.github.jnic.net.wire.Ipv4Address;
 import io.github.jnic.net.wire.MacAddress;
@@ -97,7 +98,7 @@ class LinuxHardeningTest {
         // The other way: jnic sends, Linux's ACKs confirm the neighbour, so it never goes stale.
         Process nc = linux.start("sh", "-c", "nc -l -w 10 7152 | wc -c");
         long stale = count("arp.became-stale"), ourRetx = tcp.counters().get(TcpCounters.Event.RETRANSMITTED_SEGMENTS);
-        TcpSocket conn = connectWhenListening(InetAddress.getByName(linux.linuxAddress()), 7152);
+        TcpSocket conn = TcpLinuxTest.connectWhenListening(stack, tcp, InetAddress.getByName(linux.linuxAddress()), 7152);
         byte[] chunk = new byte[1000];
         for (int i = 0; i < chunks; i++) {
             conn.getOutputStream().write(chunk);
@@ -109,20 +110,6 @@ class LinuxHardeningTest {
         conn.close();
         assertEquals(stale, count("arp.became-stale"), "forward progress kept Linux reachable");
         assertEquals(ourRetx, tcp.counters().get(TcpCounters.Event.RETRANSMITTED_SEGMENTS), "jnic retransmitted nothing");
-    }
-
-    private static TcpSocket connectWhenListening(InetAddress to, int port) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            TcpSocket conn = new TcpSocket(stack, tcp);
-            try {
-                conn.connect(new InetSocketAddress(to, port), 5000);
-                return conn;
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
     }
 
     /** Forgets Linux's MAC, so the next datagram waits for ARP. */

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * has all three); elsewhere it is skipped with the reason.
  */
 @Timeout(300)
-class TcpLinuxTest {
+public class TcpLinuxTest {
     static final int MB = 1024 * 1024;
     private static NetworkNamespace linux;
     private static NetStack stack;
@@ -159,8 +159,8 @@ class TcpLinuxTest {
         conn.close();
     }
 
-    /** nc needs a moment to listen: a refused connect is retried for a while. */
-    static TcpSocket connectWhenListening(NetStack s, Tcp t, InetAddress to, int port) throws Exception {
+    /** nc needs a moment to listen: a refused connect is retried for a while (LinuxHardeningTest uses it too). */
+    public static TcpSocket connectWhenListening(NetStack s, Tcp t, InetAddress to, int port) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             TcpSocket conn = new TcpSocket(s, t);
