@@ -53,6 +53,12 @@ public final class Boards {
             COLORLIGHT_5A_75B_V8.pinSources() + "; J1 from the same amaranth-boards file", COLORLIGHT_5A_75B_V8.loader(),
             () -> new CardBringUp(COLORLIGHT_PHY));
 
+    /** The same without the card's offload engines (the configuration that fits the LFE5U-25F). */
+    public static final Board COLORLIGHT_5A_75B_V8_CARD_NO_OFFLOAD = new Board("colorlight-5a-75b-v8-card-no-offload",
+            "Colorlight 5A-75B v8.0, the card without offload", Board.Vendor.ECP5, LFE5U_25F_BG256, "LFE5U-25F-6BG256C", LVCMOS33,
+            COLORLIGHT_5A_75B_V8_CARD.pins(), COLORLIGHT_5A_75B_V8_CARD.pinSources(), COLORLIGHT_5A_75B_V8.loader(),
+            () -> new CardBringUp(COLORLIGHT_PHY, false));
+
     /** Colorlight 5A-75B v7.0: two B50612D. */
     public static final Board COLORLIGHT_5A_75B_V7 = new Board("colorlight-5a-75b-v7", "Colorlight 5A-75B v7.0", Board.Vendor.ECP5,
             LFE5U_25F_BG256, "LFE5U-25F-6BG256C", LVCMOS33, List.of(
@@ -125,7 +131,7 @@ public final class Boards {
             "litex-boards litex_boards/platforms/digilent_arty.py",
             List.of("-b", "arty_a7_35t"), () -> new MiiBringUp(1));
 
-    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V8_CARD, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ARTY_A7_35T);
+    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V8_CARD, COLORLIGHT_5A_75B_V8_CARD_NO_OFFLOAD, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ARTY_A7_35T);
 
     public static Board byId(String id) {
         for (Board b : ALL) if (b.id().equals(id)) return b;

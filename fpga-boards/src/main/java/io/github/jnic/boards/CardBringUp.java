@@ -45,6 +45,11 @@ public class CardBringUp extends Module {
     public final int scanInBits, scanOutBits;
 
     public CardBringUp(int phyAddress) {
+        this(phyAddress, true);
+    }
+
+    /** {@code offload}: with the card's offload engines ({@link Nic.Config#offload}). */
+    public CardBringUp(int phyAddress, boolean offload) {
         Ecp5Pll pll = new Ecp5Pll(Ecp5Pll.configure(RgmiiBringUp.INPUT_MHZ, RgmiiBringUp.TX_MHZ, RgmiiBringUp.SYSTEM_MHZ)).named("pll");
         pll.clockIn.assign(clk25);
         pll.feedback.assign(pll.primary);
@@ -58,6 +63,7 @@ public class CardBringUp extends Module {
         c.vendor = DdrVendor.ECP5;
         c.systemHz = (long) (RgmiiBringUp.SYSTEM_MHZ * 1e6);
         c.phyAddress = phyAddress;
+        c.offload = offload;
         Nic[] n = new Nic[1];
         withDomain(system, () -> n[0] = new Nic(c).named("card"));
         card = n[0];

@@ -47,7 +47,9 @@ public class AsyncFifo<T extends Data> extends Module {
             // (the writer sees reads a clock later, which only makes full later to clear)
             UInt readSeen = reg(uint(pointerWidth), 0).named("readSeen");
             readSeen.next(binary(readPointer.out));
-            Bool full = writeBinary.minus(readSeen).eq(depth).named("full");
+            // depth more written than read: the same position in the memory, the other lap (an equality, no carry chain)
+            Bool full = writeBinary.slice(addressWidth - 1, 0).eq(readSeen.slice(addressWidth - 1, 0))
+                    .and(writeBinary.bit(addressWidth).ne(readSeen.bit(addressWidth))).named("full");
             in.ready.assign(full.not());
             UInt writeNext = mux(in.fire(), writeBinary.plus(1), writeBinary).named("writeNext");
             when(in.fire(), () -> words.write(writeBinary.slice(addressWidth - 1, 0), in.packBeat()));
@@ -62,8 +64,8 @@ public class AsyncFifo<T extends Data> extends Module {
             UInt readBinary = reg(uint(pointerWidth), 0).named("readBinary");
             readGray[0] = reg(uint(pointerWidth), 0).named("readGray");
             Bool outValid = reg(bool(), false).named("outValid");
-            UInt writeSeen = binary(writePointer.out).named("writeSeen");
-            Bool empty = writeSeen.eq(readBinary).named("empty");
+            // compared in Gray code (readGray is always gray(readBinary)): no Gray-to-binary chain in front of the read
+            Bool empty = writePointer.out.eq(readGray[0]).named("empty");
             Bool fetch = empty.not().and(outValid.not().or(out.ready)).named("fetch");
             Bits[] head = new Bits[1];
             when(fetch, () -> head[0] = words.readSync(readBinary.slice(addressWidth - 1, 0)));

@@ -149,13 +149,12 @@ public class RxDma extends Module {
         // a descriptor is counted in both for the clock between its two beats: saturate
         UInt used = cached.resize(16).plus(inflight.resize(16)).named("used");
         UInt room = mux(used.ge(CACHE), U(16, 0), U(16, CACHE).minus(used)).named("room");
-        UInt n = min(distance(fetch, tail, count), U(16, FETCH_BURST));
-        n = min(n, count.minus(fetch));
-        n = min(n, U(16, 256).minus(fetchAddr.slice(11, 4).resize(16)));
-        UInt fetchCount = min(n, room).named("fetchCount");
+        Fetch plan = fetchCount(fetch, tail, count, base, room, FETCH_BURST);
+        UInt fetchCount = plan.count();
+        Bool fetchFresh = plan.fresh();
         // disabled, the engine still fetches for a frame it has begun
         Bool midFrame = fsm.is(State.DESC).or(fsm.is(State.PLAN)).or(fsm.is(State.AW)).or(fsm.is(State.W)).or(fsm.is(State.CHUNK)).named("midFrame");
-        Bool fetching = enable.or(midFrame).and(ringOk).and(abort.not()).and(arValid.not()).and(fetchCount.ne(0))
+        Bool fetching = enable.or(midFrame).and(ringOk).and(abort.not()).and(arValid.not()).and(fetchFresh).and(fetchCount.ne(0))
                 .and(fsm.is(State.DRAIN).or(fsm.is(State.STOPPED)).or(fsm.is(State.RESET)).not()).named("fetching");
         when(fetching, () -> {
             arValid.next(true);
@@ -517,7 +516,7 @@ public class RxDma extends Module {
         lowDescriptors.assign(frameDone.and(owned.le(threshold)));
 
         // nothing on the bus, nothing about to go on it, no frame begun, no pulse pending
-        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(fetching.not()).and(arValid.not()).and(awValid.not())
+        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(fetching.not()).and(plan.settled()).and(arValid.not()).and(awValid.not())
                 .and(inflight.eq(0)).and(dataOut.eq(0)).and(wbQueued.eq(0)).and(wbIssued.eq(wbDone)).and(resetting.not())
                 .and(frames.valid.not()).and(frameDone.not()).and(noBuffer.not()).and(busError.not()));
     }
@@ -573,6 +572,37 @@ public class RxDma extends Module {
     }
 
     /** {@code index} (at most count) taken modulo count. */
+    /**
+     * Descriptors to fetch from {@code fetch} (as many as the tail, the ring's end, the 4 KiB page,
+     * {@code room} and {@code burst} allow), registered: those four bounds were the system clock's
+     * longest path (ECP5 at 62.5 MHz). The count is a clock old, so it may be used only while
+     * {@code fresh}: nothing it was computed from has changed since but the room, which callers only
+     * let grow or stay between a fetch's clocks (a descriptor counted in both the cache and in flight
+     * for a clock is the same room). {@code settled}: fresh and the count will not change on the next
+     * clock either (for {@code idle}).
+     */
+    record Fetch(UInt count, Bool fresh, Bool settled) {}
+
+    static Fetch fetchCount(UInt fetch, UInt tail, UInt count, UInt base, UInt room, int burst) {
+        UInt page = base.slice(11, 4).plus(fetch.slice(7, 0)).named("fetchPage");
+        UInt n = min(distance(fetch, tail, count), U(16, burst));
+        n = min(n, count.minus(fetch));
+        n = min(n, U(16, 256).minus(page.resize(16)));
+        UInt now = min(n, room).named("fetchCountNow");
+        UInt registered = reg(uint(16), 0).named("fetchCount");
+        registered.next(now);
+        UInt fetchWas = reg(uint(16), 0).named("fetchWas");
+        UInt tailWas = reg(uint(16), 0).named("tailWas");
+        UInt countWas = reg(uint(16), 0).named("countWas");
+        UInt pageWas = reg(uint(8), 0).named("basePageWas");
+        fetchWas.next(fetch);
+        tailWas.next(tail);
+        countWas.next(count);
+        pageWas.next(base.slice(11, 4));
+        Bool fresh = fetch.eq(fetchWas).and(tail.eq(tailWas)).and(count.eq(countWas)).and(base.slice(11, 4).eq(pageWas)).named("fetchFresh");
+        return new Fetch(registered, fresh, fresh.and(registered.eq(now)).named("fetchSettled"));
+    }
+
     static UInt wrap(UInt index, UInt count) {
         return mux(index.ge(count), index.minus(count), index);
     }

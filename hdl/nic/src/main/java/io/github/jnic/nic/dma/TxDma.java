@@ -361,13 +361,11 @@ public class TxDma extends Module {
         UInt fetchAddr = base.plus(fetch.resize(64).shiftLeft(4)).named("fetchAddr");
         UInt used = cached.resize(16).plus(inflight.resize(16)).named("used");
         UInt room = mux(used.ge(CACHE), U(16, 0), U(16, CACHE).minus(used)).named("room");
-        UInt n = min(distance(fetch, tail, count), U(16, FETCH_BURST));
-        n = min(n, count.minus(fetch));
-        n = min(n, U(16, 256).minus(fetchAddr.slice(11, 4).resize(16)));
-        UInt fetchCount = min(n, room).named("fetchCount");
+        RxDma.Fetch plan = RxDma.fetchCount(fetch, tail, count, base, room, FETCH_BURST);
+        UInt fetchCount = plan.count();
         Bool fsmPush = wire(bool()).named("fsmPush");
         fsmPush.assign(false);
-        Bool fetching = enable.and(ringOk).and(abort.not()).and(arValid.not()).and(tagRoom).and(fetchCount.ne(0)).and(fsmPush.not())
+        Bool fetching = enable.and(ringOk).and(abort.not()).and(arValid.not()).and(tagRoom).and(plan.fresh()).and(fetchCount.ne(0)).and(fsmPush.not())
                 .and(fsm.is(State.IDLE).or(fsm.is(State.BURST))).named("fetching");
         Bool arrived = rFire.and(tagKind.eq(DESC)).and(secondHalf);
         when(fetching, () -> {
@@ -440,10 +438,23 @@ public class TxDma extends Module {
         UInt span = firstLane.resize(21).plus(bufLeft.resize(21)).named("span");
         UInt spanBeats = span.slice(20, 3).plus(span.slice(2, 0).orR().asUInt().resize(18)).named("spanBeats");
         UInt toPage = U(18, 512).minus(bufAddr.slice(11, 3).resize(18)).named("toPage");
-        UInt planBeats = min(min(spanBeats, U(18, MAX_BURST_BEATS)), toPage).named("planBeats");
-        UInt planBytes = min(bufLeft, planBeats.resize(20).shiftLeft(3).minus(firstLane.resize(20))).named("planBytes");
-        Bool lastOfBuffer = planBytes.eq(bufLeft).named("lastOfBuffer");
-        UInt lastLane = bufAddr.slice(2, 0).plus(bufLeft.slice(2, 0)).minus(1).named("lastLane");
+        UInt planBeatsNow = min(min(spanBeats, U(18, MAX_BURST_BEATS)), toPage).named("planBeatsNow");
+        UInt planBytesNow = min(bufLeft, planBeatsNow.resize(20).shiftLeft(3).minus(firstLane.resize(20))).named("planBytesNow");
+        // the next burst's plan, registered (it was the system clock's longest path, ECP5 at 62.5 MHz): a
+        // clock old, so a burst is issued only when the buffer's address and length held still since
+        UInt planBeats = reg(uint(18), 0).named("planBeats");
+        UInt planBytes = reg(uint(20), 0).named("planBytes");
+        Bool lastOfBuffer = reg(bool(), false).named("lastOfBuffer");
+        UInt lastLane = reg(uint(3), 0).named("lastLane");
+        UInt planAddrWas = reg(uint(12), 0).named("planAddrWas");
+        UInt planLeftWas = reg(uint(20), 0).named("planLeftWas");
+        planBeats.next(planBeatsNow);
+        planBytes.next(planBytesNow);
+        lastOfBuffer.next(planBytesNow.eq(bufLeft));
+        lastLane.next(bufAddr.slice(2, 0).plus(bufLeft.slice(2, 0)).minus(1));
+        planAddrWas.next(bufAddr.slice(11, 0));
+        planLeftWas.next(bufLeft);
+        Bool planFresh = bufAddr.slice(11, 0).eq(planAddrWas).and(bufLeft.eq(planLeftWas)).named("planFresh");
         Bool credit = committed.resize(9).plus(planBeats.resize(9)).le(DATA_BEATS).named("credit");
 
         Bool quiet = arValid.not().and(tagCount.eq(0)).and(buffer.count.eq(0)).and(wbQueued.eq(0)).named("quiet");
@@ -512,7 +523,7 @@ public class TxDma extends Module {
                 });
             });
         }).on(State.BURST, () -> {
-            when(abort, () -> fsm.goTo(State.DRAIN)).elseWhen(arValid.not().and(tagRoom).and(credit), () -> {
+            when(abort, () -> fsm.goTo(State.DRAIN)).elseWhen(arValid.not().and(tagRoom).and(planFresh).and(credit), () -> {
                 fsmPush.assign(true);
                 pushTag.assign(true);
                 newKind.assign(DATA);
@@ -670,7 +681,7 @@ public class TxDma extends Module {
         // descriptor from the driver is idle: only the driver can move it on). Also not idle: a write-back
         // between its AW and its W (wbIdle), the packer's spilled last bytes (in.ready low while frames
         // is not valid), and the moves IDLE makes by itself: a ring error, a frame dropped once disabled.
-        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(resetting.not()).and(fetching.not()).and(arValid.not())
+        idle.assign(fsm.is(State.IDLE).or(fsm.is(State.STOPPED)).and(resetting.not()).and(fetching.not()).and(plan.settled()).and(arValid.not())
                 .and(inflight.eq(0)).and(cached.eq(0)).and(tagCount.eq(0)).and(committed.eq(0)).and(wbQueued.eq(0)).and(wbIdle)
                 .and(cmd.valid.not()).and(frames.valid.not()).and(packer.in.ready).and(descriptorDone.not()).and(queueEmpty.not()).and(busError.not())
                 .and(movesByItself.not()));
