@@ -141,6 +141,18 @@ public final class NicBench {
         bare.offload = false;
         size("the card on RGMII without the offload engines", () -> new Nic(bare));
         size("the MAC alone (GMII)", GmiiMac::new);
+        // the smallest useful card for the iCEBreaker's UP5K (5 280 logic cells, 30 SB_RAM40_4K): RMII,
+        // no offload, buffers of one 1518-byte frame's 2 KiB each way, small crossings
+        Nic.Config small = new Nic.Config().phy(Nic.Phy.RMII);
+        small.offload = false;
+        small.systemHz = 25_000_000;
+        small.rxBufferBeats = small.txBufferBeats = 256;
+        small.rxBufferFrames = small.txBufferFrames = 4;
+        small.crossingBeats = 8;
+        Yosys.Result r = Yosys.synth(Verilog.emit(new Nic(small)), Yosys.Target.ICE40);
+        System.out.println();
+        System.out.printf("The card on RMII without offload, 2 KiB buffers, for the UP5K (yosys synth_ice40): %,d SB_LUT4, %,d flip-flops, %d SB_RAM40_4K%n",
+                r.luts(), r.flipFlops(), r.blockRams());
     }
 
     private static void size(String what, Supplier<io.github.jnic.jhdl.Module> top) throws Exception {

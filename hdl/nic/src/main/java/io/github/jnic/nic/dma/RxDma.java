@@ -585,10 +585,10 @@ public class RxDma extends Module {
 
     static Fetch fetchCount(UInt fetch, UInt tail, UInt count, UInt base, UInt room, int burst) {
         UInt page = base.slice(11, 4).plus(fetch.slice(7, 0)).named("fetchPage");
-        UInt n = min(distance(fetch, tail, count), U(16, burst));
-        n = min(n, count.minus(fetch));
-        n = min(n, U(16, 256).minus(page.resize(16)));
-        UInt now = min(n, room).named("fetchCountNow");
+        // each bound saturated at the burst, then the least of them: side by side, not one after another
+        UInt a = atMost(distance(fetch, tail, count), burst), b = atMost(count.minus(fetch), burst);
+        UInt c = atMost(U(16, 256).minus(page.resize(16)), burst), d = atMost(room, burst);
+        UInt now = min(min(a, b), min(c, d)).resize(16).named("fetchCountNow");
         UInt registered = reg(uint(16), 0).named("fetchCount");
         registered.next(now);
         UInt fetchWas = reg(uint(16), 0).named("fetchWas");
@@ -601,6 +601,13 @@ public class RxDma extends Module {
         pageWas.next(base.slice(11, 4));
         Bool fresh = fetch.eq(fetchWas).and(tail.eq(tailWas)).and(count.eq(countWas)).and(base.slice(11, 4).eq(pageWas)).named("fetchFresh");
         return new Fetch(registered, fresh, fresh.and(registered.eq(now)).named("fetchSettled"));
+    }
+
+    /** min(x, limit) for a power of two, in as few bits as the limit needs (no comparison's carry chain). */
+    static UInt atMost(UInt x, int limit) {
+        int k = Integer.numberOfTrailingZeros(limit);
+        if (Integer.bitCount(limit) != 1 || k == 0 || x.width() <= k) throw new IllegalArgumentException("limit " + limit + " for " + x.width() + " bits");
+        return mux(x.slice(x.width() - 1, k).orR(), U(k + 1, limit), x.slice(k - 1, 0).resize(k + 1));
     }
 
     static UInt wrap(UInt index, UInt count) {

@@ -1,5 +1,6 @@
 package io.github.jnic.nic.dma;
 
+import static io.github.jnic.nic.dma.RxDma.atMost;
 import static io.github.jnic.nic.dma.RxDma.distance;
 import static io.github.jnic.nic.dma.RxDma.increment;
 import static io.github.jnic.nic.dma.RxDma.min;
@@ -438,7 +439,7 @@ public class TxDma extends Module {
         UInt span = firstLane.resize(21).plus(bufLeft.resize(21)).named("span");
         UInt spanBeats = span.slice(20, 3).plus(span.slice(2, 0).orR().asUInt().resize(18)).named("spanBeats");
         UInt toPage = U(18, 512).minus(bufAddr.slice(11, 3).resize(18)).named("toPage");
-        UInt planBeatsNow = min(min(spanBeats, U(18, MAX_BURST_BEATS)), toPage).named("planBeatsNow");
+        UInt planBeatsNow = min(atMost(spanBeats, MAX_BURST_BEATS), atMost(toPage, MAX_BURST_BEATS)).resize(18).named("planBeatsNow");
         UInt planBytesNow = min(bufLeft, planBeatsNow.resize(20).shiftLeft(3).minus(firstLane.resize(20))).named("planBytesNow");
         // the next burst's plan, registered (it was the system clock's longest path, ECP5 at 62.5 MHz): a
         // clock old, so a burst is issued only when the buffer's address and length held still since

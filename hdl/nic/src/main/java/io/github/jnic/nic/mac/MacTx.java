@@ -75,7 +75,10 @@ public class MacTx extends Module {
         crc32.enable.assign(ce.and(inData.and(in.valid).or(inPad)));
         crc32.data.assign(mux(inPad, U(8, 0), in.payload));
 
-        Bool gapDone = step.eq(mux(ifg.lt(12), U(8, 12), ifg)).named("gapDone");
+        // the gap's length registered: ifg is a setting, and its comparison sat on the 125 MHz clock's longest path
+        UInt gapLength = reg(uint(8), 12).named("gapLength");
+        gapLength.next(mux(ifg.lt(12), U(8, 12), ifg));
+        Bool gapDone = step.eq(gapLength).named("gapDone");
         UInt fcs = crc32.value;
         UInt fcsByte = mux(step.bit(1), mux(step.bit(0), fcs.slice(31, 24), fcs.slice(23, 16)),
                 mux(step.bit(0), fcs.slice(15, 8), fcs.slice(7, 0))).named("fcsByte");
