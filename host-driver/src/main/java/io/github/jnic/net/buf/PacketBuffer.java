@@ -17,10 +17,10 @@ import java.nio.ByteBuffer;
  * TCP segment into pieces of {@code segmentSize} payload bytes"; on receive, the device's verdict on
  * the transport checksum.
  *
- * <p>A transmitted buffer may leave one piece of its payload where the sender keeps it, in native
- * memory ({@link #gatherLater}): a device with {@code SCATTER_GATHER} sends it from there, as a
- * NIC's DMA gathers a packet from several places. The software checksum reads the piece where it
- * lies; everyone else who needs the bytes calls {@link #linearize()} first (the stack does, before
+ * <p>A transmitted buffer may leave a run of its payload where the sender keeps it, in native
+ * memory, in up to {@link #MAX_PIECES} pieces one after the other ({@link #gatherLater}): a device
+ * with {@code SCATTER_GATHER} sends them from there, as a NIC's DMA gathers a packet from several
+ * places. The software checksum reads the pieces where they lie; everyone else who needs the bytes calls {@link #linearize()} first (the stack does, before
  * software segmentation, any queue and any device that does not gather).
  *
  * <p>Buffers are pooled ({@link BufferPool}); a buffer has exactly one owner at a time, and whoever
@@ -51,9 +51,15 @@ public final class PacketBuffer {
     private int segmentSize;
     private RxChecksum rxChecksum = RxChecksum.NONE;
 
-    private ByteBuffer gatherSource;
-    private long gatherAddress;
-    private int gatherIndex;
+    /** Pieces a packet gathers at most: the send buffer's wrap and the application buffers a TSO frame spans. */
+    public static final int MAX_PIECES = 4;
+
+    private final ByteBuffer[] pieceSource = new ByteBuffer[MAX_PIECES];
+    private final long[] pieceAddress = new long[MAX_PIECES];
+    private final int[] pieceIndex = new int[MAX_PIECES];
+    private final int[] pieceLength = new int[MAX_PIECES];
+    private int pieces;
+    /** Where the first piece goes, or -1; the pieces fill {@code [gatherAt, gatherAt + gatherLength)} in order. */
     private int gatherAt = -1;
     private int gatherLength;
 
@@ -164,24 +170,27 @@ public final class PacketBuffer {
      */
     public void completeChecksum() {
         if (gathers() && gatherAt < checksumStart) linearize();   // a piece before the summed bytes: rare, copy it in
-        int sum = Checksum.finish(gathers() ? sumAroundPiece() : Checksum.add(0, data, checksumStart, end - checksumStart));
+        int sum = Checksum.finish(gathers() ? sumAroundPieces() : Checksum.add(0, data, checksumStart, end - checksumStart));
         if (sum == 0 && checksumOffset == UdpHeader.CHECKSUM_OFFSET) sum = 0xffff;
         Bytes.put16(data, checksumStart + checksumOffset, sum);
         clearChecksumRequest();
     }
 
     /**
-     * The sum over {@code [checksumStart, end)} with the piece still to be gathered read where it
-     * lies, so a software checksum costs no copy; a piece at an odd offset counts byte-swapped.
+     * The sum over {@code [checksumStart, end)} with the pieces still to be gathered read where they
+     * lie, so a software checksum costs no copy; a piece at an odd offset counts byte-swapped.
      */
-    private long sumAroundPiece() {
-        int head = gatherAt - checksumStart;
+    private long sumAroundPieces() {
+        int offset = gatherAt - checksumStart;
+        long sum = Checksum.add(0, data, checksumStart, offset);
+        for (int i = 0; i < pieces; i++) {
+            long piece = Checksum.add(0, pieceSource[i], pieceIndex[i], pieceLength[i]);
+            sum += (offset & 1) == 0 ? piece : Checksum.atOddOffset(piece);
+            offset += pieceLength[i];
+        }
         int tailFrom = gatherAt + gatherLength;
-        long piece = Checksum.add(0, gatherSource, gatherIndex, gatherLength);
         long tail = Checksum.add(0, data, tailFrom, end - tailFrom);
-        return Checksum.add(0, data, checksumStart, head)
-                + ((head & 1) == 0 ? piece : Checksum.atOddOffset(piece))
-                + (((head + gatherLength) & 1) == 0 ? tail : Checksum.atOddOffset(tail));
+        return sum + ((offset & 1) == 0 ? tail : Checksum.atOddOffset(tail));
     }
 
     /** Asks for TCP segmentation: payload cut into pieces of {@code mss} bytes (0: none). */
@@ -193,37 +202,48 @@ public final class PacketBuffer {
     /**
      * Leaves bytes {@code [at, at+length)} of the window (already appended) unfilled: they are
      * {@code source[index, index+length)}, a direct buffer at native {@code address}, which must
-     * not change until this buffer is sent or {@linkplain #linearize() linearized}.
+     * not change until this buffer is sent or {@linkplain #linearize() linearized}. A further piece
+     * goes right after the one before it, up to {@link #MAX_PIECES} ({@link #canGatherMore()}).
      */
     public void gatherLater(ByteBuffer source, long address, int index, int at, int length) {
-        if (gatherAt >= 0) throw new IllegalStateException("one piece to gather at most");
         if (at < start || at + length > end) throw new IllegalArgumentException("piece [" + at + ", " + (at + length) + ") outside the window");
-        gatherSource = source;
-        gatherAddress = address;
-        gatherIndex = index;
-        gatherAt = length > 0 ? at : -1;
-        gatherLength = length;
+        if (length == 0) return;
+        if (pieces == MAX_PIECES) throw new IllegalStateException(MAX_PIECES + " pieces to gather at most");
+        if (pieces > 0 && at != gatherAt + gatherLength) throw new IllegalArgumentException("a piece goes right after the one before it");
+        if (pieces == 0) gatherAt = at;
+        pieceSource[pieces] = source;
+        pieceAddress[pieces] = address;
+        pieceIndex[pieces] = index;
+        pieceLength[pieces] = length;
+        pieces++;
+        gatherLength += length;
     }
 
+    /** Whether one more piece may be left to gather. */
+    public boolean canGatherMore() { return pieces < MAX_PIECES; }
     /** Whether a piece of the payload is still to be gathered. */
     public boolean gathers() { return gatherAt >= 0; }
-    /** Where the piece goes: an absolute index into {@link #data()}. */
+    /** Where the first piece goes: an absolute index into {@link #data()}. */
     public int gatherAt() { return gatherAt; }
+    /** The pieces' bytes together; they fill {@code [gatherAt(), gatherAt() + gatherLength())} in order. */
     public int gatherLength() { return gatherLength; }
-    /** The native address of the piece's first byte. */
-    public long gatherAddress() { return gatherAddress + gatherIndex; }
+    /** How many pieces are still to be gathered. */
+    public int pieces() { return pieces; }
+    /** The native address of piece {@code i}'s first byte. */
+    public long pieceAddress(int i) { return pieceAddress[i] + pieceIndex[i]; }
+    public int pieceLength(int i) { return pieceLength[i]; }
 
-    /** Copies the piece to be gathered into place, so the whole window is in {@link #data()}. */
+    /** Copies the pieces to be gathered into place, so the whole window is in {@link #data()}. */
     public void linearize() {
         if (gatherAt < 0) return;
-        gatherSource.get(gatherIndex, data, gatherAt, gatherLength);
+        for (int i = 0, at = gatherAt; i < pieces; at += pieceLength[i++]) pieceSource[i].get(pieceIndex[i], data, at, pieceLength[i]);
         clearGather();
     }
 
     /**
      * Copies {@code length} bytes of the window from {@code offset} (counted from {@link #start()})
-     * into {@code dst} at {@code dstIndex}, reading the piece still to be gathered where it lies: how
-     * a device whose DMA cannot reach the stack's memory gathers a frame into its own, with one copy.
+     * into {@code dst} at {@code dstIndex}, reading the pieces still to be gathered where they lie:
+     * how a device whose DMA cannot reach the stack's memory gathers a frame into its own, with one copy.
      */
     public void copyTo(int offset, int length, ByteBuffer dst, int dstIndex) {
         if (offset < 0 || length < 0 || offset + length > length()) throw new IndexOutOfBoundsException("[" + offset + ", " + (offset + length) + ") of " + length());
@@ -232,15 +252,22 @@ public final class PacketBuffer {
             dst.put(dstIndex, data, from, length);
             return;
         }
-        int head = Math.max(0, gatherAt - from);   // bytes before the piece
+        int head = Math.max(0, gatherAt - from);   // bytes before the pieces
         dst.put(dstIndex, data, from, head);
-        int pieceFrom = Math.max(from, gatherAt), pieceTo = Math.min(to, gatherAt + gatherLength);
-        dst.put(dstIndex + head, gatherSource, gatherIndex + pieceFrom - gatherAt, pieceTo - pieceFrom);
-        dst.put(dstIndex + head + pieceTo - pieceFrom, data, pieceTo, to - pieceTo);
+        int d = dstIndex + head;
+        for (int i = 0, pieceAt = gatherAt; i < pieces; pieceAt += pieceLength[i++]) {
+            int a = Math.max(from, pieceAt), b = Math.min(to, pieceAt + pieceLength[i]);
+            if (a >= b) continue;
+            dst.put(d, pieceSource[i], pieceIndex[i] + a - pieceAt, b - a);
+            d += b - a;
+        }
+        int tailFrom = gatherAt + gatherLength;
+        if (to > tailFrom) dst.put(d, data, tailFrom, to - tailFrom);
     }
 
     private void clearGather() {
-        gatherSource = null;
+        java.util.Arrays.fill(pieceSource, 0, pieces, null);
+        pieces = 0;
         gatherAt = -1;
         gatherLength = 0;
     }

@@ -86,7 +86,7 @@ public final class TapDevice implements NetDevice, Closeable {
         this.rxPool = new BufferPool(offloads ? MAX_FRAME : mtu + 64, offloads ? 32 : 128);
         this.txScratch = ByteBuffer.allocateDirect(MAX_FRAME + VNET_HDR).order(ByteOrder.nativeOrder());
         this.txScratchAddress = Posix.address(txScratch);
-        this.iovecs = ByteBuffer.allocateDirect(3 * 16).order(ByteOrder.nativeOrder());
+        this.iovecs = ByteBuffer.allocateDirect((PacketBuffer.MAX_PIECES + 2) * 16).order(ByteOrder.nativeOrder());   // headers, pieces, tail
         this.iovecsAddress = Posix.address(iovecs);
         this.rxScratch = ByteBuffer.allocateDirect(offloads ? MAX_FRAME : mtu + 64);
         this.rxScratchAddress = Posix.address(rxScratch);
@@ -217,8 +217,8 @@ public final class TapDevice implements NetDevice, Closeable {
     }
 
     /**
-     * Writes the headers (and any bytes after the gathered piece) from the scratch buffer and the
-     * piece from where it lies, in one {@code writev}: the kernel copies the payload once, from the
+     * Writes the headers (and any bytes after the gathered pieces) from the scratch buffer and the
+     * pieces from where they lie, in one {@code writev}: the kernel copies the payload once, from the
      * sender's memory into its own.
      */
     private long writeGathered(PacketBuffer frame, int at) {
@@ -230,11 +230,14 @@ public final class TapDevice implements NetDevice, Closeable {
         txScratch.put(at + head, d, tailFrom, tail);
         iovecs.putLong(0, txScratchAddress);
         iovecs.putLong(8, at + head);
-        iovecs.putLong(16, frame.gatherAddress());
-        iovecs.putLong(24, frame.gatherLength());
-        iovecs.putLong(32, txScratchAddress + at + head);
-        iovecs.putLong(40, tail);
-        return Posix.writev(fd, iovecsAddress, tail > 0 ? 3 : 2);
+        int n = 1;
+        for (int i = 0; i < frame.pieces(); i++, n++) {
+            iovecs.putLong(16 * n, frame.pieceAddress(i));
+            iovecs.putLong(16 * n + 8, frame.pieceLength(i));
+        }
+        iovecs.putLong(16 * n, txScratchAddress + at + head);
+        iovecs.putLong(16 * n + 8, tail);
+        return Posix.writev(fd, iovecsAddress, tail > 0 ? n + 1 : n);
     }
 
     /** The virtio-net header asking the kernel for the frame's checksum and segmentation. */

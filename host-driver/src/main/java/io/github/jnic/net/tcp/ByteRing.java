@@ -61,14 +61,15 @@ final class ByteRing {
 
     /**
      * Puts {@code len} bytes starting {@code from} bytes after the head of a {@linkplain #direct
-     * direct} ring at {@code packet}'s {@code at}: by reference up to the ring's wrap (the packet
-     * gathers them when sent), copied after it.
+     * direct} ring at {@code packet}'s {@code at} by reference (the packet gathers them when sent):
+     * what lies after the ring's wrap as a second piece if the packet takes one more, else copied.
      */
     void copyTo(int from, PacketBuffer packet, int at, int len) {
         int start = indexOf(from, len);
         int first = Math.min(len, capacity - start);
         packet.gatherLater(ring, address, start, at, first);
-        ring.get(0, packet.data(), at + first, len - first);
+        if (len > first && packet.canGatherMore()) packet.gatherLater(ring, address, 0, at + first, len - first);
+        else ring.get(0, packet.data(), at + first, len - first);
     }
 
     /** The buffer index of the byte {@code from} after the head, checking that {@code len} bytes follow it. */

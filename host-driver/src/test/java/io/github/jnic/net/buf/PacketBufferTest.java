@@ -51,13 +51,13 @@ class PacketBufferTest {
             int at = gathered.append(head + piece + tail);
             r.nextBytes(bytes);
             System.arraycopy(bytes, 0, gathered.data(), at, head + piece + tail);
-            gathered.gatherLater(source, 0, index, at + head, piece);
+            byte[] span = gatherInPieces(r, gathered, source, index, at + head, piece);
             gathered.requestChecksum(at, checksumAt);
 
             PacketBuffer linear = PacketBuffer.allocate(2048, 64);
             linear.append(head + piece + tail);
             System.arraycopy(gathered.data(), at, linear.data(), linear.start(), head + piece + tail);
-            source.get(index, linear.data(), linear.start() + head, piece);
+            System.arraycopy(span, 0, linear.data(), linear.start() + head, piece);
             linear.requestChecksum(linear.start(), checksumAt);
 
             gathered.completeChecksum();
@@ -81,13 +81,37 @@ class PacketBufferTest {
             int at = b.append(head + piece + tail);
             r.nextBytes(bytes);
             System.arraycopy(bytes, 0, b.data(), at, head + piece + tail);
-            b.gatherLater(source, 0, index, at + head, piece);
+            byte[] span = gatherInPieces(r, b, source, index, at + head, piece);
             int from = r.nextInt(0, b.length() + 1), length = r.nextInt(0, b.length() - from + 1), dstAt = r.nextInt(0, 1000);
             b.copyTo(from, length, out, dstAt);
             byte[] got = new byte[length];
             out.get(dstAt, got);
             byte[] whole = b.toByteArray();
             assertArrayEquals(java.util.Arrays.copyOfRange(whole, from, from + length), got, "head " + head + ", piece " + piece + ", [" + from + "+" + length + ")");
+            assertArrayEquals(span, java.util.Arrays.copyOfRange(whole, head, head + piece), "the pieces in order");
         }
+    }
+
+    /**
+     * Leaves {@code length} bytes at {@code at} to gather in 1 to MAX_PIECES pieces, each from its
+     * own place in {@code source} (from {@code index} on, with gaps); returns the bytes they stand for.
+     */
+    static byte[] gatherInPieces(SplittableRandom r, PacketBuffer b, ByteBuffer source, int index, int at, int length) {
+        int n = r.nextInt(1, PacketBuffer.MAX_PIECES + 1);
+        byte[] span = new byte[length];
+        int done = 0, from = index;
+        for (int i = 0; i < n && done < length; i++) {
+            int m = i == n - 1 ? length - done : r.nextInt(0, length - done + 1);
+            if (from + m > source.capacity()) from = 0;
+            b.gatherLater(source, 0, from, at + done, m);
+            source.get(from, span, done, m);
+            done += m;
+            from += m + r.nextInt(0, 9);
+        }
+        if (done < length) {   // the last piece takes the rest
+            b.gatherLater(source, 0, 0, at + done, length - done);
+            source.get(0, span, done, length - done);
+        }
+        return span;
     }
 }
