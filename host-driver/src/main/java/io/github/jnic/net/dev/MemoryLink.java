@@ -96,6 +96,7 @@ public final class MemoryLink {
 
         @Override public boolean transmit(PacketBuffer frame) {
             if (up && peer.up) {
+                frame.linearize();   // offered SCATTER_GATHER: the payload is read where it lies, now, as a card's DMA does
                 if (checksumOffload && frame.checksumRequested() && out.corrupts()) frame.completeChecksum();
                 out.submit(frame.data(), frame.start(), frame.length(), clock.getAsLong());
                 peer.wakeup.run();

@@ -7,6 +7,7 @@ import io.github.jnic.net.tcp.TcpCounters.Event;
 import io.github.jnic.net.wire.Checksum;
 import io.github.jnic.net.wire.Ipv4Header;
 import io.github.jnic.net.wire.TcpHeader;
+import java.nio.ByteBuffer;
 
 /**
  * One TCP connection: the transmission control block of RFC 9293 (the variable names follow it:
@@ -71,7 +72,7 @@ public final class TcpConnection {
     private int bufSeq;
     /** End of the last segment sent smaller than the MSS (Minshall's Nagle test). */
     private int sndSmall;
-    private final ByteRing sendBuffer;
+    private final SendQueue sendBuffer;
     /** The application shut down output: a FIN follows the last byte of the send buffer. */
     private boolean finQueued;
 
@@ -159,7 +160,7 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
-        this.sendBuffer = ByteRing.direct(cfg.sendBufferSize);
+        this.sendBuffer = new SendQueue(cfg.sendBufferSize);
         this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, cfg.maxOutOfOrderRanges);
         this.scoreboard = new SackScoreboard(cfg.maxSackRanges);
         this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);
@@ -227,11 +228,58 @@ public final class TcpConnection {
 
     /** Queues up to {@code len} bytes for sending; returns how many fit (0 when the buffer is full). */
     public int write(byte[] src, int off, int len) throws TcpException {
-        if (error != null && error != TcpError.CLOSED) throw new TcpException(error);
-        if (!canWrite()) throw new TcpException(TcpError.CLOSED, "socket output is shut down");
+        checkWritable();
         int n = sendBuffer.write(src, off, len);
         if (n > 0) output(tcp.now());
         return n;
+    }
+
+    /**
+     * Zero-copy send, as Linux's MSG_ZEROCOPY: queues up to {@link #writable()} of {@code src}'s
+     * remaining bytes without copying them, advancing its position past them, and returns how many
+     * (0 when the send buffer is full). Segments, retransmissions included, take their payload from
+     * {@code src} itself (a device that gathers sends it from there), so the application must not
+     * change those bytes until {@link #zeroCopyCompleted()} has passed this call's number; calls that
+     * took bytes are numbered from 0 ({@link #zeroCopyCalls()} before the call), and complete in order
+     * when the peer has acknowledged their last byte, or when the connection is gone. {@code src}
+     * must be direct (native memory, which a device can gather from); its byte order does not matter.
+     */
+    public int writeZeroCopy(ByteBuffer src) throws TcpException {
+        checkWritable();
+        int n = sendBuffer.writeZeroCopy(src);
+        if (n > 0) output(tcp.now());
+        return n;
+    }
+
+    /**
+     * {@link #writeZeroCopy(ByteBuffer)} of each of {@code srcs} in turn while the send buffer has
+     * room, one call number for each that took bytes, and one output for all: a frame is not cut
+     * where one buffer ends (as sendmsg with an iovec); returns how many bytes were taken.
+     */
+    public long writeZeroCopy(ByteBuffer[] srcs) throws TcpException {
+        checkWritable();
+        long n = 0;
+        for (ByteBuffer src : srcs) {
+            int k = sendBuffer.writeZeroCopy(src);
+            n += k;
+            if (k == 0 && src.hasRemaining()) break;   // full
+        }
+        if (n > 0) output(tcp.now());
+        return n;
+    }
+
+    /** Zero-copy calls that took bytes so far: the number the next one gets. */
+    public long zeroCopyCalls() { return sendBuffer.zeroCopyCalls(); }
+
+    /** Zero-copy calls done with: the stack reads no more from the buffers of calls below this number. */
+    public long zeroCopyCompleted() {
+        if (state == TcpState.CLOSED) sendBuffer.clear();
+        return sendBuffer.zeroCopyCompleted();
+    }
+
+    private void checkWritable() throws TcpException {
+        if (error != null && error != TcpError.CLOSED) throw new TcpException(error);
+        if (!canWrite()) throw new TcpException(TcpError.CLOSED, "socket output is shut down");
     }
 
     /** Half-close: a FIN follows what was written; reading continues (RFC 9293 CLOSE). */

@@ -1,0 +1,152 @@
+package io.github.jnic.net.tcp;
+
+import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.net.dev.Posix;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * A connection's bytes from SND.UNA on, in sequence order: those the application wrote by copy,
+ * which live in the send buffer (a direct {@link ByteRing}), and those it handed over without a copy
+ * ({@link #writeZeroCopy}, as Linux's MSG_ZEROCOPY), which stay in the application's own direct
+ * buffers until acknowledged. Segments take their payload from either by reference where they can,
+ * so retransmissions read the same bytes again. Zero-copy calls are numbered from 0 and complete in
+ * order as the ACKs consume their last byte.
+ */
+final class SendQueue {
+    /** A run of bytes: in the ring ({@code source} null) or in an application buffer from {@code index}. */
+    private static final class Extent {
+        final ByteBuffer source;
+        final long address;
+        int index;
+        int length;
+        /** For a zero-copy extent, the number of its call. */
+        final long call;
+
+        Extent(ByteBuffer source, long address, int index, int length, long call) {
+            this.source = source;
+            this.address = address;
+            this.index = index;
+            this.length = length;
+            this.call = call;
+        }
+    }
+
+    private final ByteRing ring;
+    private final ArrayDeque<Extent> extents = new ArrayDeque<>();
+    private int length;
+    private long calls;
+    private long completed;
+
+    SendQueue(int capacity) {
+        ring = ByteRing.direct(capacity);
+    }
+
+    int length() { return length; }
+
+    /** Room left under the send buffer's size: copied and zero-copy bytes count alike. */
+    int free() { return Math.max(0, ring.capacity() - length); }
+
+    /** Zero-copy calls that took bytes so far; the next one gets this number. */
+    long zeroCopyCalls() { return calls; }
+
+    /** Zero-copy calls whose bytes are all acknowledged: calls below this number are done with. */
+    long zeroCopyCompleted() { return completed; }
+
+    /** Copies as much of {@code src[off, off+len)} into the ring as fits; returns how much. */
+    int write(byte[] src, int off, int len) {
+        int n = ring.write(src, off, Math.min(len, free()));
+        if (n == 0) return 0;
+        Extent last = extents.peekLast();
+        if (last != null && last.source == null) last.length += n;
+        else extents.addLast(new Extent(null, 0, 0, n, -1));
+        length += n;
+        return n;
+    }
+
+    /**
+     * Queues up to {@link #free()} of {@code src}'s remaining bytes where they lie, advancing its
+     * position past them; returns how many (0 when full: then no call is counted).
+     */
+    int writeZeroCopy(ByteBuffer src) {
+        if (!src.isDirect()) throw new IllegalArgumentException("zero-copy sends take direct buffers: a device gathers from them");
+        int n = Math.min(src.remaining(), free());
+        if (n == 0) return 0;
+        // reads are absolute (the application's position and limit may move on) and the software
+        // checksum reads in whatever order the buffer has then
+        extents.addLast(new Extent(src, address(src), src.position(), n, calls++));
+        src.position(src.position() + n);
+        length += n;
+        return n;
+    }
+
+    /** The native address of a direct buffer: applications hand the same few over again and again. */
+    private long address(ByteBuffer b) {
+        for (int i = 0; i < known.length; i++) if (known[i] == b) return knownAddress[i];
+        int i = nextKnown++ & (known.length - 1);
+        known[i] = b;
+        return knownAddress[i] = Posix.address(b);
+    }
+
+    private final ByteBuffer[] known = new ByteBuffer[16];
+    private final long[] knownAddress = new long[known.length];
+    private int nextKnown;
+
+    /** Drops {@code n} acknowledged bytes from the front, completing the zero-copy calls they end. */
+    void consume(int n) {
+        if (n < 0 || n > length) throw new IndexOutOfBoundsException("consume " + n + " of " + length);
+        length -= n;
+        while (n > 0) {
+            Extent e = extents.peekFirst();
+            int k = Math.min(n, e.length);
+            if (e.source == null) ring.consume(k);
+            else e.index += k;
+            e.length -= k;
+            n -= k;
+            if (e.length == 0) {
+                extents.pollFirst();
+                if (e.source != null) completed = e.call + 1;
+            }
+        }
+    }
+
+    /** Drops everything (the connection is gone): the application's buffers are its own again. */
+    void clear() {
+        consume(length);
+        completed = calls;
+        Arrays.fill(known, null);
+    }
+
+    /**
+     * Puts {@code len} bytes from {@code from} bytes after SND.UNA at {@code packet}'s {@code at}:
+     * each run by reference while the packet takes more pieces (it gathers them when sent), the
+     * rest copied in.
+     */
+    void copyTo(int from, PacketBuffer packet, int at, int len) {
+        if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
+        Iterator<Extent> it = extents.iterator();
+        int ringFrom = 0;   // where the run starts in the ring, for a run there
+        for (int done = 0; done < len; ) {
+            Extent e = it.next();
+            if (from >= e.length) {   // before the first byte wanted
+                from -= e.length;
+                if (e.source == null) ringFrom += e.length;
+                continue;
+            }
+            int m = Math.min(len - done, e.length - from);
+            if (e.source == null) {
+                if (packet.canGatherMore()) ring.copyTo(ringFrom + from, packet, at + done, m);
+                else ring.copy(ringFrom + from, packet.data(), at + done, m);
+                ringFrom += e.length;
+            } else if (packet.canGatherMore()) {
+                packet.gatherLater(e.source, e.address, e.index + from, at + done, m);
+            } else {
+                e.source.get(e.index + from, packet.data(), at + done, m);
+            }
+            from = 0;
+            done += m;
+        }
+    }
+}
