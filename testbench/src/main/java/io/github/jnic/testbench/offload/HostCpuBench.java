@@ -87,10 +87,38 @@ final class HostCpuBench {
         }
     }
 
-    /** The sender stack's CPU nanoseconds per byte sent, and the mean frame it handed its device. */
-    record Result(double stackNanosPerByte, double meanFrameBytes) {}
+    /**
+     * The sender stack's CPU nanoseconds per byte sent, split into its application's writes (the copy
+     * into the send buffer and the segments that write sends at once) and its polls (the ACKs taken
+     * and the segments they release); the mean frame it handed its device; and, for scale, what the
+     * copy alone costs (the same bytes from the same array into a direct buffer of the send buffer's
+     * size, timed apart). Every figure has the thread CPU clock's own cost taken out: one reading of it
+     * is a system call of about a microsecond, and a run takes thousands.
+     */
+    record Result(double stackNanosPerByte, double writeNanosPerByte, double pollNanosPerByte, double meanFrameBytes,
+                  double copyNanosPerByte, double clockNanos) {}
+
+    /** What one pair of thread CPU clock readings adds to the time between them, as the median of batches. */
+    static double clockCost(ThreadMXBean cpu) {
+        double[] batch = new double[9];
+        for (int k = 0; k < batch.length; k++) {
+            long s = 0;
+            for (int i = 0; i < 2000; i++) {
+                long t = cpu.getCurrentThreadCpuTime();
+                s += cpu.getCurrentThreadCpuTime() - t;
+            }
+            batch[k] = s / 2000.0;
+        }
+        java.util.Arrays.sort(batch);
+        return batch[batch.length / 2];
+    }
 
     static Result run(boolean offload, long bytes) throws Exception {
+        return run(offload, false, bytes);
+    }
+
+    /** {@code zeroCopy}: the application hands its bytes over with TcpConnection.writeZeroCopy instead of write. */
+    static Result run(boolean offload, boolean zeroCopy, long bytes) throws Exception {
         End ea = new End(41, offload), eb = new End(42, false);
         ea.peer = eb;
         eb.peer = ea;
@@ -101,12 +129,14 @@ final class HostCpuBench {
         a.register(ta);
         b.register(tb);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        long[] now = {1_000_000_000L}, spent = {0};
+        // spent: nanoseconds in [0] writes, [1] polls; clock pairs read in [2] writes, [3] polls
+        long[] now = {1_000_000_000L}, spent = {0, 0, 0, 0};
         Runnable step = () -> {
             now[0] += 10_000;
             long t = cpu.getCurrentThreadCpuTime();
             a.poll(now[0]);
-            spent[0] += cpu.getCurrentThreadCpuTime() - t;
+            spent[1] += cpu.getCurrentThreadCpuTime() - t;
+            spent[3]++;
             b.poll(now[0]);
         };
         a.poll(now[0]);
@@ -119,19 +149,91 @@ final class HostCpuBench {
         }
         if (server == null) throw new IllegalStateException("no connection");
         byte[] chunk = new byte[1 << 20], into = new byte[1 << 20];
-        spent[0] = 0;
+        new java.util.Random(bytes).nextBytes(chunk);
+        ZeroCopySender zc = zeroCopy ? new ZeroCopySender(chunk) : null;
+        java.util.Arrays.fill(spent, 0);
         long framesBefore = ea.frames, bytesBefore = ea.bytes;
         long written = 0, read = 0;
         for (int guard = 0; read < bytes && guard < 50_000_000; guard++) {
             if (written < bytes) {
                 long t = cpu.getCurrentThreadCpuTime();
-                written += client.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
+                written += zc != null ? zc.write(client, bytes - written) : client.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
                 spent[0] += cpu.getCurrentThreadCpuTime() - t;
+                spent[2]++;
             }
             step.run();
             for (int n; (n = server.read(into, 0, into.length)) > 0; ) read += n;
         }
         if (read != bytes) throw new IllegalStateException(read + " bytes arrived of " + bytes);
-        return new Result((double) spent[0] / bytes, (double) (ea.bytes - bytesBefore) / (ea.frames - framesBefore));
+        double clock = clockCost(cpu);
+        double write = spent[0] - clock * spent[2], poll = spent[1] - clock * spent[3];
+        return new Result((write + poll) / bytes, write / bytes, poll / bytes,
+                (double) (ea.bytes - bytesBefore) / (ea.frames - framesBefore), copyAlone(cpu, chunk, bytes, clock), clock);
+    }
+
+    /** CPU nanoseconds per byte of copying {@code bytes} from {@code chunk} into a direct buffer as the send buffer is. */
+    static double copyAlone(ThreadMXBean cpu, byte[] chunk, long bytes, double clock) {
+        java.nio.ByteBuffer ring = java.nio.ByteBuffer.allocateDirect(new io.github.jnic.net.tcp.TcpConfig().sendBufferSize);
+        long spent = 0, pairs = 0;
+        for (long done = 0; done < bytes; ) {
+            int n = (int) Math.min(ring.capacity(), bytes - done);
+            long t = cpu.getCurrentThreadCpuTime();
+            for (int at = 0; at < n; at += chunk.length) ring.put(at, chunk, 0, Math.min(chunk.length, n - at));
+            spent += cpu.getCurrentThreadCpuTime() - t;
+            pairs++;
+            done += n;
+        }
+        return (spent - clock * pairs) / bytes;
+    }
+
+    /**
+     * An application that sends without copying: 16 direct buffers of 64 KiB holding the bytes
+     * (little-endian, the order the software checksum reads cheaply), handed over in turn, all that
+     * are ready in one gathering call; a buffer is taken again (here: as it is, instead of filled
+     * again) only once the stack reports every call that took from it completed.
+     */
+    static final class ZeroCopySender {
+        final java.nio.ByteBuffer[] buffers = new java.nio.ByteBuffer[16];
+        final long[] lastCall = new long[buffers.length];
+        /** The buffers of one call, by how many there are (no allocation per call). */
+        final java.nio.ByteBuffer[][] arrays = new java.nio.ByteBuffer[buffers.length + 1][];
+        final int[] index = new int[buffers.length], before = new int[buffers.length];
+        int current;
+
+        ZeroCopySender(byte[] bytes) {
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = java.nio.ByteBuffer.allocateDirect(64 * 1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                buffers[i].put(0, bytes, i * 65536 % bytes.length, 65536);
+                lastCall[i] = -1;
+                arrays[i + 1] = new java.nio.ByteBuffer[i + 1];
+            }
+        }
+
+        /** Hands over what the send buffer takes, up to {@code left} bytes; returns how many. */
+        long write(TcpConnection c, long left) throws Exception {
+            int m = 0;
+            long offered = 0;
+            for (int i = current; offered < left && m < buffers.length; i = (i + 1) % buffers.length) {
+                java.nio.ByteBuffer b = buffers[i];
+                if (!b.hasRemaining()) {
+                    if (c.zeroCopyCompleted() <= lastCall[i]) break;   // still the stack's
+                    b.clear();
+                }
+                if (b.remaining() > left - offered) b.limit(b.position() + (int) (left - offered));
+                index[m] = i;
+                before[m] = b.position();
+                m++;
+                offered += b.remaining();
+            }
+            if (m == 0) return 0;
+            java.nio.ByteBuffer[] call = arrays[m];
+            for (int k = 0; k < m; k++) call[k] = buffers[index[k]];
+            long number = c.zeroCopyCalls();
+            long n = c.writeZeroCopy(call);
+            current = (index[m - 1] + 1) % buffers.length;
+            for (int k = m - 1; k >= 0; k--) if (buffers[index[k]].hasRemaining()) current = index[k];
+            for (int k = 0; k < m; k++) if (buffers[index[k]].position() > before[k]) lastCall[index[k]] = number++;
+            return n;
+        }
     }
 }

@@ -30,6 +30,12 @@ public final class OffloadBench {
     static final double CYCLES_PER_BYTE_TIME_1G = 62.5e6 / 125e6;   // 62.5 MHz system clock, 125 MB/s wire
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("host")) {   // the host CPU figure alone: no simulator, no yosys
+            System.out.println("## Host CPU per byte sent: the stack with TSO and checksum offload against software\n");
+            hostCpu();
+            System.out.printf("%nmachine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(), cpuModel());
+            return;
+        }
         System.out.println("## TSO: one 64 KiB send (IPv4, TCP with timestamps), segments leaving the engine\n");
         System.out.println("| MSS | segments | engine cycles per segment | wire cycles per segment at 1 GbE (62.5 MHz) | engine cycles per byte | engine speed / line rate |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
@@ -190,34 +196,67 @@ public final class OffloadBench {
         }
     }
 
-    /** {@link HostCpuBench}: rounds alternating, each way's best (a shared machine's noise only slows). */
+    /**
+     * {@link HostCpuBench}: after two warm-up rounds each way (the JIT), rounds alternating the four
+     * ways (offload or not, the application's bytes copied in or handed over without a copy); the
+     * median of each, and the spread, since a shared machine's noise moves single rounds.
+     */
     static void hostCpu() {
         long bytes = 256L << 20;
-        HostCpuBench.Result[] best = new HostCpuBench.Result[2];
+        int rounds = 9;
+        String[] names = {"offload, write (copy)", "software, write (copy)", "offload, writeZeroCopy", "software, writeZeroCopy"};
+        HostCpuBench.Result[][] r = new HostCpuBench.Result[4][rounds];
+        double[] copyRatio = new double[rounds], zeroCopyRatio = new double[rounds];
         try {
-            HostCpuBench.run(true, 32L << 20);   // warm-up: the JIT
-            HostCpuBench.run(false, 32L << 20);
-            for (int round = 0; round < 3; round++) {
-                HostCpuBench.Result[] pair = new HostCpuBench.Result[2];
-                for (int way = 0; way < 2; way++) {
-                    HostCpuBench.Result r = pair[way] = HostCpuBench.run(way == 0, bytes);
-                    if (best[way] == null || r.stackNanosPerByte() < best[way].stackNanosPerByte()) best[way] = r;
-                }
-                System.out.printf("round %d: offload %.3f ns per byte (frames of %.0f bytes), software %.3f (frames of %.0f): %.1f× less%n",
-                        round + 1, pair[0].stackNanosPerByte(), pair[0].meanFrameBytes(), pair[1].stackNanosPerByte(),
-                        pair[1].meanFrameBytes(), pair[1].stackNanosPerByte() / pair[0].stackNanosPerByte());
+            for (int w = 0; w < 2; w++) for (int way = 0; way < 4; way++) HostCpuBench.run(way % 2 == 0, way >= 2, 64L << 20);
+            System.out.println("| round | " + String.join(" | ", names) + " | less with offload: copy, zero-copy |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|");
+            for (int round = 0; round < rounds; round++) {
+                for (int way = 0; way < 4; way++) r[way][round] = HostCpuBench.run(way % 2 == 0, way >= 2, bytes);
+                copyRatio[round] = r[1][round].stackNanosPerByte() / r[0][round].stackNanosPerByte();
+                zeroCopyRatio[round] = r[3][round].stackNanosPerByte() / r[2][round].stackNanosPerByte();
+                System.out.printf("| %d | %.4f | %.4f | %.4f | %.4f | %.1f×, %.1f× |%n", round + 1, r[0][round].stackNanosPerByte(),
+                        r[1][round].stackNanosPerByte(), r[2][round].stackNanosPerByte(), r[3][round].stackNanosPerByte(),
+                        copyRatio[round], zeroCopyRatio[round]);
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        System.out.println("\n| device | the sending stack's CPU per byte | mean frame handed to the device |");
-        System.out.println("|---|---:|---:|");
-        String[] names = {"TSO and checksum offload", "none (software segments and checksums)"};
-        for (int way = 0; way < 2; way++) {
-            System.out.printf("| %s | %.3f ns | %.0f bytes |%n", names[way], best[way].stackNanosPerByte(), best[way].meanFrameBytes());
+        System.out.println("\n| way | sender's CPU per byte, median (least–most) | of it in writes | in polls | mean frame handed to the device |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        double[] medians = new double[4];
+        for (int way = 0; way < 4; way++) {
+            double[] total = new double[rounds], write = new double[rounds], poll = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                total[i] = r[way][i].stackNanosPerByte();
+                write[i] = r[way][i].writeNanosPerByte();
+                poll[i] = r[way][i].pollNanosPerByte();
+            }
+            medians[way] = median(total);
+            System.out.printf("| %s | %.4f ns (%.4f–%.4f) | %.4f ns | %.4f ns | %.0f bytes |%n", names[way], medians[way], min(total), max(total),
+                    median(write), median(poll), r[way][0].meanFrameBytes());
         }
-        System.out.printf("%n%.1f× less CPU per byte with offload (best of three each)%n", best[1].stackNanosPerByte() / best[0].stackNanosPerByte());
+        double[] copy = new double[4 * rounds], clock = new double[4 * rounds];
+        for (int i = 0; i < 4 * rounds; i++) {
+            copy[i] = r[i % 4][i / 4].copyNanosPerByte();
+            clock[i] = r[i % 4][i / 4].clockNanos();
+        }
+        System.out.printf("%nless CPU per byte with offload, median of %d rounds (least, most): write %.1f× (%.1f×, %.1f×), writeZeroCopy %.1f× (%.1f×, %.1f×); target 5×%n",
+                rounds, median(copyRatio), min(copyRatio), max(copyRatio), median(zeroCopyRatio), min(zeroCopyRatio), max(zeroCopyRatio));
+        System.out.printf("offload with writeZeroCopy against the best software way (%s): %.1f×%n",
+                medians[1] <= medians[3] ? names[1] : names[3], Math.min(medians[1], medians[3]) / medians[2]);
+        System.out.printf("the copy alone (the same bytes into a direct buffer of the send buffer's size): %.4f ns per byte, median%n", median(copy));
+        System.out.printf("one pair of thread CPU clock readings, taken out of every figure: %.0f ns, median%n", median(clock));
     }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static double min(double[] v) { return Arrays.stream(v).min().orElse(Double.NaN); }
+    static double max(double[] v) { return Arrays.stream(v).max().orElse(Double.NaN); }
 
     static String cpuModel() {
         try {
