@@ -22,8 +22,9 @@ import io.github.jnic.spec.Registers.Aim;
  *       each doorbell; 0 or 1: on every frame, as e1000e does.
  *   <li><b>adaptive-rx</b>: the card's adaptive mode (AIM.EN) chooses the receive delay itself, aiming
  *       at rx-frames per interrupt under load (AIM.FRAMES; 128 when rx-frames is 0 or 1), never
- *       delaying a frame more than rx-usecs (AIM.MAXDELAY), and interrupting at once for every frame
- *       while traffic is sparse (AIM.SPARSE 4 frames a window); ITR is then 0.
+ *       delaying a frame more than rx-usecs (AIM.MAXDELAY) unless the wire is busy (then FRAMES
+ *       ends each batch), and interrupting at once for every frame while traffic is sparse
+ *       (AIM.SPARSE 4 frames a window); ITR is then 0.
  * </ul>
  * Timer registers count 1.024 µs; a non-zero microsecond value rounds up to at least one unit.
  */

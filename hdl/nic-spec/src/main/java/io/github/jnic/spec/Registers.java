@@ -280,10 +280,17 @@ public final class Registers {
         private Aim() {}
         /** The rate window, in 1.024 µs units (a power of two). */
         public static final int WINDOW_UNITS = 128;
+        /**
+         * Bytes per window (frame lengths as written back) at or above which the wire is busy and
+         * MAXDELAY no longer caps the delay: three quarters of the 16 384 bytes a gigabit wire
+         * carries in a window. There latency is the queue's anyway, and only a longer delay keeps
+         * large frames at FRAMES per interrupt (100 frames of 1518 bytes take 1.23 ms).
+         */
+        public static final int BUSY_BYTES = 12_288;
         public static final Field EN = bit("EN", 0, "adaptive mode on: the card sets its own receive delay from the frame rate it sees (RDTR, RADV, RXFC are not used for receive while on; ITR and the transmit timers still apply)");
         public static final Field SPARSE = bits("SPARSE", 7, 4, "frames per window at or below which traffic is sparse: each frame interrupts at once");
         public static final Field FRAMES = bits("FRAMES", 15, 8, "frames per interrupt to aim at under load (0 acts as 1)");
-        public static final Field MAXDELAY = bits("MAXDELAY", 31, 16, "the longest delay the adaptive mode may choose, 1.024 µs units (0 = no cap)");
+        public static final Field MAXDELAY = bits("MAXDELAY", 31, 16, "the longest delay the adaptive mode may choose while the wire is not busy, 1.024 µs units (0 = no cap)");
     }
 
     /** Adaptive interrupt moderation: the card chooses the receive moderation itself (docs/nic.md). */

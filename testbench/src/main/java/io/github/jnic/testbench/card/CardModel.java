@@ -13,6 +13,7 @@ import io.github.jnic.spec.Descriptors.TxLegacy;
 import io.github.jnic.spec.Field;
 import io.github.jnic.spec.Register;
 import io.github.jnic.spec.Registers;
+import io.github.jnic.spec.Registers.Aim;
 import io.github.jnic.spec.Registers.Cause;
 import io.github.jnic.spec.Registers.Ctrl;
 import io.github.jnic.spec.Registers.Dmaes;
@@ -38,8 +39,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Documented choices where e1000 leaves room: a received frame that needs more descriptors than
  * the card holds is dropped whole (MPC, RNBC, RXO); a transmit descriptor is written back (DD) when
- * its frame starts on the wire; RXFC counts frames since the last receive interrupt; AIM is stored
- * but the model does not adapt (its bounds, RDTR/RADV/ITR, apply as written). Not modelled: the
+ * its frame starts on the wire; RXFC counts frames since the last receive interrupt; AIM adapts as
+ * the RTL's (rate windows counted from reset, not tick-aligned). Not modelled: the
  * MAC's own errors (CRC, symbol), jumbo frames beyond 16 KiB, flow control.
  *
  * <p>Faults and driver mistakes, as the RTL answers them (docs/nic.md, "Faults and driver
@@ -109,6 +110,9 @@ public final class CardModel implements HostBus {
     // Interrupt moderation.
     private long rdtrAt = NEVER, radvAt = NEVER, tidvAt = NEVER, tadvAt = NEVER;
     private int framesSinceInterrupt;
+    /** The adaptive mode's windows: the current one's index from power-on (CTRL.RST leaves them, as the RTL's), its counts and the last one's. */
+    private long aimWindow, resetAt;
+    private int aimFrames, aimLastFrames, aimBytes, aimLastBytes;
     private boolean line;                  // the interrupt line's level
     private long lastRise = Long.MIN_VALUE / 2;
     private boolean lowDescriptors;        // RXDMT0 raised and not yet cleared by the ring refilling
@@ -129,6 +133,7 @@ public final class CardModel implements HostBus {
             writable[r.offset() / 4] = mask;
         }
         now = clock.getAsLong();
+        resetAt = now;
         reset();
     }
 
@@ -357,8 +362,13 @@ public final class CardModel implements HostBus {
 
     // ---- receive moderation (RDTR, RADV, RXFC) --------------------------------------------------
 
-    /** A frame was written back: RXT0 now, or when the packet timer, the absolute timer or the count says. */
-    private void rxFrameDone() {
+    /** A frame of {@code length} bytes was written back: RXT0 now, or when the packet timer, the absolute timer or the count says. */
+    private void rxFrameDone(int length) {
+        long aim = reg(Registers.AIM) & 0xffffffffL;
+        if (Aim.EN.isSet(aim)) {
+            adaptiveFrameDone(aim, length);
+            return;
+        }
         long rdtr = field(Registers.RDTR, RDTR_DELAY), radv = field(Registers.RADV, RADV_DELAY), rxfc = field(Registers.RXFC, RXFC_FRAMES);
         if (rdtr == 0) {   // as e1000: no packet timer, no delay (RADV only counts with RDTR)
             fireRx();
@@ -367,6 +377,36 @@ public final class CardModel implements HostBus {
         rdtrAt = now + rdtr * 1024;
         if (radvAt == NEVER && radv != 0) radvAt = now + radv * 1024;
         if (rxfc != 0 && ++framesSinceInterrupt >= rxfc) fireRx();
+    }
+
+    /**
+     * The adaptive mode (docs/nic.md): windows of 128 × 1.024 µs from reset count frames and bytes;
+     * rate and bytes are the larger of the last window's and this one's. Sparse (rate at most
+     * SPARSE): RXT0 at once; else FRAMES frames end the batch, or the absolute timer started by its
+     * first frame with FRAMES × 128 / 2^floor(log2 rate) units, capped by MAXDELAY unless the bytes
+     * reach Aim.BUSY_BYTES.
+     */
+    private void adaptiveFrameDone(long aim, int length) {
+        long window = (now - resetAt) / (Aim.WINDOW_UNITS * 1024L);
+        if (window != aimWindow) {
+            boolean next = window == aimWindow + 1;
+            aimLastFrames = next ? aimFrames : 0;
+            aimLastBytes = next ? aimBytes : 0;
+            aimFrames = aimBytes = 0;
+            aimWindow = window;
+        }
+        aimFrames = Math.min(255, aimFrames + 1);
+        aimBytes = Math.min(0xFFFF, aimBytes + length);
+        int rate = Math.max(aimLastFrames, aimFrames);
+        boolean busy = Math.max(aimLastBytes, aimBytes) >= Aim.BUSY_BYTES;
+        long frames = Math.max(1, Aim.FRAMES.get(aim)), cap = Aim.MAXDELAY.get(aim);
+        long delay = frames * Aim.WINDOW_UNITS / Integer.highestOneBit(rate);
+        if (cap != 0 && !busy) delay = Math.min(delay, cap);
+        if (rate <= Aim.SPARSE.get(aim) || ++framesSinceInterrupt >= frames) {
+            fireRx();
+            return;
+        }
+        if (radvAt == NEVER) radvAt = now + delay * 1024;
     }
 
     private void fireRx() {
@@ -724,7 +764,7 @@ public final class CardModel implements HostBus {
         if (broadcast) count(Registers.BPRC);
         if (multicast) count(Registers.MPRC);
         lowDescriptorCheck(size, Math.floorMod(tail - head, size));
-        rxFrameDone();
+        rxFrameDone(delivered);
     }
 
     /** RXDMT0 when the free descriptors fall below RCTL.RDMTS's fraction of the ring (once per crossing). */

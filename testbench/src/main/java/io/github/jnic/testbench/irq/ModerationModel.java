@@ -36,7 +36,9 @@ import java.math.BigInteger;
  *   <li>Adaptive: frames are counted per window of 128 ticks; rate = the larger of the last
  *       window's count and this window's (this frame included), each saturating at 255. Sparse:
  *       rate ≤ SPARSE. Delay = FRAMES × 128 / 2^floor(log2 rate) ticks (FRAMES 0 acts as 1),
- *       at most MAXDELAY when that is not 0.
+ *       at most MAXDELAY when that is not 0 and the wire is not busy. Busy: the larger of the last
+ *       window's bytes and this window's (frame lengths, each count saturating at 65 535) is at
+ *       least BUSY_BYTES.
  * </ol>
  */
 public final class ModerationModel {
@@ -48,6 +50,8 @@ public final class ModerationModel {
         public long icrWriteData, icsWriteData, imsWriteData, imcWriteData;
         public long itr, rdtr, radv, tidv, tadv, rxfc, aim;
         public boolean rxFlush, txFlush;
+        /** With rxFrameDone: the frame's length as written back. */
+        public int rxFrameLength;
         public boolean rxFrameDone, txDescriptorDone, txIde, txQueueEmpty, linkChange, lowDescriptors, rxOverrun, dmaError;
 
         /** Clears the pulses and writes, keeping the register values. */
@@ -77,7 +81,7 @@ public final class ModerationModel {
     // receive
     private long rxFrames;
     private long rxPacketDeadline = -1, rxAbsoluteDeadline = -1;
-    private int windowFrames, lastWindowFrames;
+    private int windowFrames, lastWindowFrames, windowBytes, lastWindowBytes;
     // transmit
     private boolean txPending;
     private long txPacketDeadline = -1, txAbsoluteDeadline = -1;
@@ -90,6 +94,7 @@ public final class ModerationModel {
     public boolean txPacketArmed, txAbsoluteArmed, txPacketExpired, txAbsoluteExpired, txInterrupt, throttled;
     public int aimRate;
     public long aimDelay;
+    public boolean aimBusy;
 
     public ModerationModel(long clockHz) {
         // cycles per tick as exact fractions: clockHz × ns / 10^9
@@ -144,13 +149,18 @@ public final class ModerationModel {
         boolean sparse = rate <= field(in.aim, Aim.SPARSE);
         long frames = Math.max(1, field(in.aim, Aim.FRAMES));
         long delay = frames * Aim.WINDOW_UNITS / Integer.highestOneBit(Math.max(rate, 1));
+        int bytesNow = Math.min(0xFFFF, windowBytes + (in.rxFrameDone ? in.rxFrameLength : 0));
+        boolean busy = Math.max(lastWindowBytes, bytesNow) >= Aim.BUSY_BYTES;
         long cap = field(in.aim, Aim.MAXDELAY);
-        if (cap != 0) delay = Math.min(delay, cap);
+        if (cap != 0 && !busy) delay = Math.min(delay, cap);
         if (tick && ticksThrough(c) % Aim.WINDOW_UNITS == 0) {
             lastWindowFrames = framesNow;
             windowFrames = 0;
+            lastWindowBytes = bytesNow;
+            windowBytes = 0;
         } else {
             windowFrames = framesNow;
+            windowBytes = bytesNow;
         }
 
         boolean rxPacketRunning = rxPacketDeadline >= c, rxAbsoluteRunning = rxAbsoluteDeadline >= c;
@@ -183,6 +193,7 @@ public final class ModerationModel {
         }
         aimRate = lastWindowFrames;
         aimDelay = delay;
+        aimBusy = busy;
 
         // ---- transmit -------------------------------------------------------------------------
         long tidv = field(in.tidv, Registers.TIDV.field("DELAY"));

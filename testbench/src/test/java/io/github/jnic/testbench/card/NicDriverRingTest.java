@@ -147,6 +147,50 @@ class NicDriverRingTest {
 
     @ParameterizedTest
     @EnumSource(CardKind.class)
+    void adaptiveRxIsImmediateWhenSparseCappedWhenModerateAndCountsFramesWhenTheWireIsBusy(CardKind kind) {
+        // adaptive-rx, rx-usecs 100, rx-frames 16: AIM SPARSE 4, FRAMES 16, MAXDELAY 98 units (docs/nic.md)
+        RawCards net = new RawCards(kind, c -> {}, c -> c.coalescing = new Coalescing(100, 16, 0, 1, true));
+        // sparse: a frame every 1 ms interrupts at once (delivered within the 10 µs poll step)
+        for (int i = 0; i < 3; i++) {
+            net.send(i, 1, 100);
+            net.run(10 * US);
+            net.drainB();
+            assertEquals(i + 1, net.receivedByB.size(), "sparse frame " + i + " at once");
+            net.run(1000 * US);
+        }
+        // moderate: a 100-byte frame every 13 µs (10 a window, far below BUSY_BYTES): the delay is
+        // capped at 98 units, so no frame waits longer than about 100 µs, polled every 13 µs
+        int sent = 3;
+        for (int i = 0; i < 100; i++, sent++) {
+            net.send(sent, 1, 100);
+            net.run(13 * US);
+            net.drainB();
+            assertTrue(sent + 1 - net.receivedByB.size() <= 9, "at frame " + sent + " only " + net.receivedByB.size() + " handed up");
+        }
+        net.run(2000 * US);
+        net.drainB();
+        // busy: 1514-byte frames back to back (12.3 µs each, about 16 000 bytes a window): the cap
+        // is lifted and FRAMES ends each batch, 16 frames per interrupt
+        long before = net.interruptsB();
+        int first = sent;
+        for (int chunk = 0; chunk < 8; chunk++) {
+            net.send(sent, 32, 1514);
+            sent += 32;
+            for (int k = 0; k < 40; k++) {
+                net.run(10 * US);
+                net.drainB();
+            }
+        }
+        net.run(2000 * US);
+        net.drainB();
+        assertEquals(range(0, sent), net.receivedByB);
+        long busy = net.interruptsB() - before;
+        // at most 16 frames an interrupt; the first window's frames (sparse, then capped) add a few
+        assertTrue(busy >= (sent - first) / 16 && busy <= (sent - first) / 16 + 8, "interrupts for 256 busy frames: " + busy);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
     void transmitDelayedByTidvAndTadvStillCompletes(CardKind kind) {
         RawCards net = new RawCards(kind, c -> { c.txRingSize = 16; c.coalescing = new Coalescing(0, 1, 8, 1, false); }, c -> {});
         for (int round = 0; round < 10; round++) {

@@ -27,11 +27,11 @@ final class ModerationBench implements AutoCloseable {
 
     static final String[] PLAYED = {"icrRead", "icrWrite_valid", "icrWrite_payload", "icsWrite_valid", "icsWrite_payload",
         "imsWrite_valid", "imsWrite_payload", "imcWrite_valid", "imcWrite_payload", "itr", "rdtr", "radv", "tidv", "tadv",
-        "rxfc", "aim", "rxFlush", "txFlush", "rxFrameDone", "txDescriptorDone", "txIde", "txQueueEmpty", "linkChange",
+        "rxfc", "aim", "rxFlush", "txFlush", "rxFrameDone", "rxFrameLength", "txDescriptorDone", "txIde", "txQueueEmpty", "linkChange",
         "lowDescriptors", "rxOverrun", "dmaError"};
     static final String[] RECORDED = {"icr", "ims", "irq", "rxPacketArmed", "rxAbsoluteArmed", "rxPacketExpired",
         "rxAbsoluteExpired", "rxCountReached", "rxInterrupt", "txPacketArmed", "txAbsoluteArmed", "txPacketExpired",
-        "txAbsoluteExpired", "txInterrupt", "throttled", "aimRate", "aimDelay"};
+        "txAbsoluteExpired", "txInterrupt", "throttled", "aimBusy", "aimRate", "aimDelay"};
     static final int ICR = 0, IMS = 1, IRQ = 2;
     static final int BATCH = 16_384;
 
@@ -142,14 +142,14 @@ final class ModerationBench implements AutoCloseable {
     private static long[] vector(Inputs in) {
         return new long[] {b(in.icrRead), b(in.icrWrite), in.icrWriteData, b(in.icsWrite), in.icsWriteData,
             b(in.imsWrite), in.imsWriteData, b(in.imcWrite), in.imcWriteData, in.itr, in.rdtr, in.radv, in.tidv, in.tadv,
-            in.rxfc, in.aim, b(in.rxFlush), b(in.txFlush), b(in.rxFrameDone), b(in.txDescriptorDone), b(in.txIde),
+            in.rxfc, in.aim, b(in.rxFlush), b(in.txFlush), b(in.rxFrameDone), in.rxFrameLength, b(in.txDescriptorDone), b(in.txIde),
             b(in.txQueueEmpty), b(in.linkChange), b(in.lowDescriptors), b(in.rxOverrun), b(in.dmaError)};
     }
 
     private static long[] outputs(ModerationModel m) {
         return new long[] {m.icrRead(), m.ims, b(m.irq), b(m.rxPacketArmed), b(m.rxAbsoluteArmed), b(m.rxPacketExpired),
             b(m.rxAbsoluteExpired), b(m.rxCountReached), b(m.rxInterrupt), b(m.txPacketArmed), b(m.txAbsoluteArmed),
-            b(m.txPacketExpired), b(m.txAbsoluteExpired), b(m.txInterrupt), b(m.throttled), m.aimRate, m.aimDelay};
+            b(m.txPacketExpired), b(m.txAbsoluteExpired), b(m.txInterrupt), b(m.throttled), b(m.aimBusy), m.aimRate, m.aimDelay};
     }
 
     private static long b(boolean v) {

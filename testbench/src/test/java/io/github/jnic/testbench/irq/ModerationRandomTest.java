@@ -28,7 +28,7 @@ class ModerationRandomTest {
             // the run exercised what it claims to
             assertTrue(bench.rises.size() > 300, "interrupts: " + bench.rises.size());
             assertTrue(traffic.rxTimerExpiries > 20 && traffic.txTimerExpiries > 20 && traffic.counts > 20 && traffic.throttles > 20
-                    && traffic.adaptiveDelayed > 20 && traffic.adaptiveAtOnce > 20,
+                    && traffic.adaptiveDelayed > 20 && traffic.adaptiveAtOnce > 20 && traffic.busyUncapped > 20,
                     () -> traffic.toString());
         }
     }
@@ -38,8 +38,9 @@ class ModerationRandomTest {
         final Random random;
         long segmentEnd;
         double rxChance, txChance, ideChance;
+        int frameLength;
         long readAt = -1;
-        int rxTimerExpiries, txTimerExpiries, counts, throttles, adaptiveDelayed, adaptiveAtOnce;
+        int rxTimerExpiries, txTimerExpiries, counts, throttles, adaptiveDelayed, adaptiveAtOnce, busyUncapped;
 
         RandomTraffic(Random random) {
             this.random = random;
@@ -56,7 +57,12 @@ class ModerationRandomTest {
             if (Aim.EN.isSet(in.aim) && model.rxAbsoluteArmed) adaptiveDelayed++;
             if (Aim.EN.isSet(in.aim) && model.rxInterrupt && !model.rxCountReached && !model.rxAbsoluteExpired && !model.rxPacketExpired) adaptiveAtOnce++;
 
+            long cap = Aim.MAXDELAY.get(in.aim);
+            if (Aim.EN.isSet(in.aim) && model.rxAbsoluteArmed && model.aimBusy && cap != 0 && model.aimDelay > cap) busyUncapped++;
+
             in.rxFrameDone = random.nextDouble() < rxChance;
+            // a length only counts with the frame; the others are junk the block must ignore
+            in.rxFrameLength = in.rxFrameDone ? frameLength + random.nextInt(4) : random.nextInt(0x10000);
             in.txDescriptorDone = random.nextDouble() < txChance;
             in.txIde = in.txDescriptorDone && random.nextDouble() < ideChance;
             in.txQueueEmpty = rare(2e-4);
@@ -102,6 +108,13 @@ class ModerationRandomTest {
                 case 3 -> rxChance = 0.02;
                 default -> rxChance = 0.2;
             }
+            // lengths: minimum frames (never busy), full ones (busy when frequent), and huge (the byte counts saturate)
+            frameLength = switch (random.nextInt(4)) {
+                case 0 -> 60;
+                case 1 -> 1514;
+                case 2 -> 9014;
+                default -> 0xFFF0;
+            };
             txChance = random.nextInt(3) == 0 ? 0 : 0.002 * random.nextInt(10);
             ideChance = random.nextDouble();
             for (int i = random.nextInt(4); i >= 0; i--) changeRegister(in);
@@ -129,8 +142,8 @@ class ModerationRandomTest {
 
         @Override
         public String toString() {
-            return String.format("rx timer expiries %d, tx timer expiries %d, counts %d, throttles %d, adaptive delayed %d, adaptive at once %d",
-                    rxTimerExpiries, txTimerExpiries, counts, throttles, adaptiveDelayed, adaptiveAtOnce);
+            return String.format("rx timer expiries %d, tx timer expiries %d, counts %d, throttles %d, adaptive delayed %d, adaptive at once %d, busy uncapped %d",
+                    rxTimerExpiries, txTimerExpiries, counts, throttles, adaptiveDelayed, adaptiveAtOnce, busyUncapped);
         }
     }
 }

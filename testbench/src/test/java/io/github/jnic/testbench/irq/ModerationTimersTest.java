@@ -2,6 +2,7 @@ package io.github.jnic.testbench.irq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.jnic.spec.Registers.Aim;
 import io.github.jnic.spec.Registers.Cause;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,42 @@ class ModerationTimersTest {
             assertEquals(rxo | dma, at51[ModerationBench.ICR], "RXO masked, DMAERR never enabled: the line is low");
             assertEquals(lsc, at51[ModerationBench.IMS]);
             assertEquals(List.of(10L), b.rises);
+        }
+    }
+
+    /**
+     * AIM: SPARSE 4, FRAMES 8, MAXDELAY 10; frames of 1514 bytes every 1000 cycles from 1000 to
+     * 9000, one more at 17000. Frames 1-4 are sparse (rate at most 4): RXT0 at once. Frames 5 and
+     * 7 start the absolute timer with FRAMES x 128 / 4 = 256 ticks, capped to 10 (12 112 bytes by
+     * frame 8: not busy). Frame 9 brings the window to 13 626 bytes, busy: the cap is lifted and
+     * the delay is 8 x 128 / 8 = 128 ticks; the window ending at 16383 hands its bytes on, so the
+     * wire stays busy and frame 10 does not end the batch early.
+     * <pre>
+     * cycle        1000..4000  5000  6271  7000  8191  9000            25343
+     * rxFrameDone   | | | |     |  6000 |     |  8000 |     | 17000 (10th)
+     * RXT0          at once     armed  exp.  armed exp.  armed 128     expires
+     * aimDelay                   10          10          128
+     * </pre>
+     */
+    @Test
+    void adaptiveDelayIsCappedUntilTheWireIsBusy() {
+        Script s = new Script().at(1, in -> in.aim = Aim.EN.of(1) | Aim.SPARSE.of(4) | Aim.FRAMES.of(8) | Aim.MAXDELAY.of(10));
+        for (long c : new long[] {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 17000}) {
+            s.at(c, in -> {
+                in.rxFrameDone = true;
+                in.rxFrameLength = 1514;
+            });
+        }
+        try (ModerationBench b = run(s, 30_000)) {
+            assertEquals(List.of("rxInterrupt@1000", "rxInterrupt@2000", "rxInterrupt@3000", "rxInterrupt@4000",
+                    "rxAbsoluteArmed@5000", "rxAbsoluteExpired@6271", "rxInterrupt@6271",
+                    "rxAbsoluteArmed@7000", "rxAbsoluteExpired@8191", "rxInterrupt@8191",
+                    "rxAbsoluteArmed@9000", "rxAbsoluteExpired@25343", "rxInterrupt@25343"),
+                    pulses(b, "rxAbsoluteArmed", "rxAbsoluteExpired", "rxInterrupt", "rxCountReached"));
+            int busy = List.of(ModerationBench.RECORDED).indexOf("aimBusy"), delay = List.of(ModerationBench.RECORDED).indexOf("aimDelay");
+            assertEquals(List.of(0L, 10L), List.of(b.rows.get(8001)[busy], b.rows.get(8001)[delay]));
+            assertEquals(List.of(1L, 128L), List.of(b.rows.get(9001)[busy], b.rows.get(9001)[delay]));
+            assertEquals(1L, b.rows.get(17001)[busy]);
         }
     }
 }

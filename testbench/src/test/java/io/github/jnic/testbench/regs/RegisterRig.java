@@ -57,6 +57,7 @@ public class RegisterRig extends Module {
         // moderation
         regs.serve(moderation);
         moderation.rxFrameDone.assign(rxFrameDone);
+        moderation.rxFrameLength.assign(64);
         moderation.txDescriptorDone.assign(false);
         moderation.txIde.assign(false);
         moderation.txQueueEmpty.assign(false);

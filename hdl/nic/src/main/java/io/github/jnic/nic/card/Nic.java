@@ -404,6 +404,7 @@ public class Nic extends Module {
         // ---- interrupts ----
         regs.serve(moderation);
         moderation.rxFrameDone.assign(rxDma.frameDone);
+        moderation.rxFrameLength.assign(rxDma.doneLength);
         moderation.txDescriptorDone.assign(txDma.descriptorDone);
         moderation.txIde.assign(txDma.ide);
         moderation.txQueueEmpty.assign(txDma.queueEmpty);

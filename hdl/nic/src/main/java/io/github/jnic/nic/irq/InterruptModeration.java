@@ -26,7 +26,8 @@ import io.github.jnic.spec.Registers.Cause;
  *       {@code rdtr}, {@code radv}, {@code tidv}, {@code tadv}, {@code rxfc}, {@code aim} (the
  *       fields are sliced here, from {@link Registers}); {@code rxFlush} and {@code txFlush}, the
  *       cycle RDTR or TIDV is written with FPD set;
- *   <li>event pulses: {@code rxFrameDone} (a frame's last descriptor written back),
+ *   <li>event pulses: {@code rxFrameDone} (a frame's last descriptor written back,
+ *       {@code rxFrameLength} its length),
  *       {@code txDescriptorDone} with {@code txIde} (the descriptor's IDE bit), {@code txQueueEmpty},
  *       {@code linkChange}, {@code lowDescriptors}, {@code rxOverrun}, {@code dmaError};
  *   <li>out: {@code icr} (the pending causes and INT_ASSERTED, what an ICR read returns),
@@ -38,7 +39,7 @@ import io.github.jnic.spec.Registers.Cause;
  *       {@code rxInterrupt}/{@code txInterrupt} (RXT0/TXDW raised by the moderation),
  *       {@code throttled} (the first cycle ITR holds a wanted interrupt back); levels
  *       {@code aimRate} (frames in the last adaptive window) and {@code aimDelay} (the delay the
- *       adaptive mode would choose now, 1.024 µs units).
+ *       adaptive mode would choose now, 1.024 µs units), {@code aimBusy} (it finds the wire busy).
  * </ul>
  * Every output is a register (or two registers ORed): no combinational path from an input.
  * Events and register accesses of one cycle show in {@code icr}, {@code irq} and the pulses the
@@ -63,6 +64,8 @@ public class InterruptModeration extends Module {
     public final Bool txFlush = input(bool());
     // events
     public final Bool rxFrameDone = input(bool());
+    /** The frame's length as written back, with {@code rxFrameDone}. */
+    public final UInt rxFrameLength = input(uint(16));
     public final Bool txDescriptorDone = input(bool());
     public final Bool txIde = input(bool());
     public final Bool txQueueEmpty = input(bool());
@@ -91,6 +94,8 @@ public class InterruptModeration extends Module {
     public final Bool throttled = output(reg(bool(), false));
     public final UInt aimRate = output(reg(uint(8), 0));
     public final UInt aimDelay = output(reg(uint(16), 0));
+    /** The adaptive mode finds the wire busy (Aim.BUSY_BYTES): MAXDELAY does not cap aimDelay. */
+    public final Bool aimBusy = output(reg(bool(), false));
     /**
      * Time alone changes nothing: no moderation timer is running (RDTR, RADV, TIDV, TADV, ITR's
      * interval) and, in the adaptive mode, the rate window holds no frame.
@@ -113,6 +118,7 @@ public class InterruptModeration extends Module {
     final Bool txPending = reg(bool(), false);
     final UInt windowTicks = reg(uint(7), 0);
     final UInt windowFrames = reg(uint(8), 0);
+    final UInt windowBytes = reg(uint(16), 0), lastWindowBytes = reg(uint(16), 0);
     final Bool holding = reg(bool(), false);
 
     /** @param sysClockHz the system clock's frequency (125 MHz in simulation, 62.5 MHz on the board target) */
@@ -137,10 +143,19 @@ public class InterruptModeration extends Module {
         UInt framesNow = mux(windowFrames.andR(), windowFrames, windowFrames.plus(rxFrameDone.asUInt().resize(8))).named("framesNow");
         Bool windowEnd = tick.and(windowTicks.andR()).named("windowEnd");
         when(tick, () -> windowTicks.next(windowTicks.plus(1)));
+        UInt bytesSum = windowBytes.resize(17).plus(mux(rxFrameDone, rxFrameLength, U(16, 0)).resize(17)).named("bytesSum");
+        UInt bytesNow = mux(bytesSum.bit(16), U(16, 0xFFFF), bytesSum.slice(15, 0)).named("bytesNow");
         when(windowEnd, () -> {
             windowFrames.next(0);
             aimRate.next(framesNow);
-        }).otherwise(() -> windowFrames.next(framesNow));
+            windowBytes.next(0);
+            lastWindowBytes.next(bytesNow);
+        }).otherwise(() -> {
+            windowFrames.next(framesNow);
+            windowBytes.next(bytesNow);
+        });
+        UInt busyBytes = U(16, Aim.BUSY_BYTES);
+        Bool busy = lastWindowBytes.ge(busyBytes).or(bytesNow.ge(busyBytes)).named("busy");
         UInt rate = mux(aimRate.gt(framesNow), aimRate, framesNow).named("rate");
         Bool sparse = rate.le(field(aim, Aim.SPARSE).resize(8)).named("sparse");
         UInt target = field(aim, Aim.FRAMES);
@@ -151,8 +166,9 @@ public class InterruptModeration extends Module {
         for (int b = 1; b < 8; b++) shift = mux(rate.bit(b), U(3, 7 - b), shift);
         UInt rateDelay = frames.resize(16).shiftLeft(shift.named("rateShift")).named("rateDelay");
         UInt cap = field(aim, Aim.MAXDELAY);
-        UInt adaptiveDelay = mux(cap.ne(0).and(cap.lt(rateDelay)), cap, rateDelay).named("adaptiveDelay");
+        UInt adaptiveDelay = mux(cap.ne(0).and(cap.lt(rateDelay)).and(busy.not()), cap, rateDelay).named("adaptiveDelay");
         aimDelay.next(adaptiveDelay);
+        aimBusy.next(busy);
 
         UInt threshold = mux(adaptive, frames.resize(16), field(rxfc, Registers.RXFC.field("FRAMES"))).named("threshold");
         Bool countReached = rxFrameDone.and(threshold.ne(0)).and(pendingNext.ge(threshold)).named("countReached");
