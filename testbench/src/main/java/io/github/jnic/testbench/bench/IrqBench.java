@@ -317,7 +317,10 @@ public final class IrqBench {
      * interrupts, is better or worse), and walks a table of profiles (rx-usecs, rx-frames) one step
      * at a time: on while it gets better, back when it gets worse, parking on a profile when
      * nothing changes and resting after too many steps. The profiles are net_dim's receive table
-     * for event-based moderation: 1, 8, 64, 128, 256 µs with 256 frames.
+     * for event-based moderation: 1, 8, 64, 128, 256 µs with 256 frames. Checked against
+     * lib/dim/net_dim.c and lib/dim/dim.c (net_dim_decision, net_dim_step, net_dim_stats_compare,
+     * dim_calc_stats); where it differs: a sample is a poll (Linux: a completion event), and after a
+     * change the next sample starts at once (Linux: at the first event after the work applied it).
      */
     static final class NetDim implements Policy {
         static final int[] USECS = {1, 8, 64, 128, 256};
@@ -326,12 +329,17 @@ public final class IrqBench {
         private record Stats(long ppms, long bpms, long epms) {}
 
         private int ix = 0, stepsLeft, stepsRight, tired;
-        private Tune tune = Tune.GOING_RIGHT;
+        private Tune tune = Tune.PARKING_ON_TOP;
         private Stats prev = new Stats(0, 0, 0);
         private long events, packets, bytes, sampleStart = -1;
 
         @Override public String name() { return "net_dim"; }
-        @Override public Coalescing initial() { return profile(0); }
+        /**
+         * What a driver applies before the first decision, net_dim_get_def_rx_moderation: profile 1
+         * (NET_DIM_DEF_PROFILE_EQE). Its struct dim starts zeroed (profile_ix 0, parked on top), so the
+         * first sample, better than the zero before it, exits parking to the right: index 1 again.
+         */
+        @Override public Coalescing initial() { return profile(1); }
         @Override public Policy fresh() { return new NetDim(); }
 
         private static Coalescing profile(int ix) {
@@ -360,7 +368,7 @@ public final class IrqBench {
             Tune prevTune = tune;
             switch (tune) {
                 case PARKING_ON_TOP -> {
-                    if (compare(curr, prev) != 0) parkTired();
+                    if (compare(curr, prev) != 0) exitParking();
                 }
                 case PARKING_TIRED -> {
                     if (--tired == 0) exitParking();
@@ -423,9 +431,9 @@ public final class IrqBench {
             tune = Tune.PARKING_ON_TOP;
         }
 
+        /** Only from TOO_TIRED, so tired is 2 × profiles: it rests that many samples. */
         private void parkTired() {
             stepsRight = stepsLeft = 0;
-            tired = USECS.length * 2;   // rests this many samples
             tune = Tune.PARKING_TIRED;
         }
 

@@ -30,7 +30,7 @@ class IrqBenchTest {
     @Test
     void netDimStepsRightWhileBetterAndTurnsWhenWorse() {
         IrqBench.NetDim n = new IrqBench.NetDim();
-        assertEquals(new Coalescing(1, 256, 0, 1, false), n.initial());
+        assertEquals(new Coalescing(8, 256, 0, 1, false), n.initial(), "a driver starts on net_dim's default profile, index 1");
         assertNull(n.pollDone(1, 100, 0), "the first poll starts the sample");
         long t = 0;
         // 64 events of 1 000 bytes each in 64 µs: the first sample is better than nothing: one step right (8 µs)
@@ -43,6 +43,24 @@ class IrqBenchTest {
         // throughput falls by half: worse, it turns and steps back left to 8 µs
         for (int i = 0; i < 63; i++) n.pollDone(1, 1000, t += 2000);
         assertEquals(8, n.pollDone(1, 1000, t += 2000).rxUsecs());
+    }
+
+    @Test
+    void netDimParksOnTheLeftEdgeAndLeavesParkingWhenTrafficChanges() {
+        IrqBench.NetDim n = new IrqBench.NetDim();
+        n.pollDone(1, 1000, 0);
+        long[] t = {0};
+        java.util.function.IntFunction<Coalescing> sample = bytesPerMicrosecond -> {
+            Coalescing c = null;
+            for (int i = 0; i < 64; i++) c = n.pollDone(1, bytesPerMicrosecond * 1000L, t[0] += 1000);
+            return c;
+        };
+        assertEquals(8, sample.apply(1).rxUsecs(), "better than nothing: out of parking, to the right");
+        assertEquals(1, sample.apply(1).rxUsecs(), "the same: it turns and steps left to 1 µs");
+        assertNull(sample.apply(2), "better going left at the edge: parks on top, no change");
+        assertNull(sample.apply(2), "the same while parked: stays");
+        // net_dim_decision: a parked dim whose stats change exits parking (to the right from index 0)
+        assertEquals(8, sample.apply(4).rxUsecs());
     }
 
     @Test
