@@ -1,0 +1,116 @@
+package io.github.jnic.driver.link;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * One host-link message: the card's host side (register accesses, its DMA, its interrupt line) as
+ * a unit the link carries, independent of the transport (an Ethernet frame of EtherType
+ * {@link #ETHERTYPE} on the Colorlight boards, a {@link StreamFraming} frame on a UART).
+ *
+ * <p>Wire layout, big-endian: {@code type u8, tag u8, seq u16, ack u16, address u64, value u32,
+ * length u16, data[length]} (20 header bytes). {@code seq} numbers the sender's sequenced messages
+ * (every type but {@link Type#ACK}); {@code ack} is the next {@code seq} the sender expects from its
+ * peer (cumulative, go-back-N). Fields a type does not use are zero.
+ */
+public record LinkMessage(Type type, int tag, int seq, int ack, long address, int value, byte[] data) {
+
+    /** IEEE 802 local experimental EtherType 1. */
+    public static final int ETHERTYPE = 0x88B5;
+    public static final int HEADER_BYTES = 20;
+    /** The most data one message carries: a 1500-byte Ethernet payload less the header. */
+    public static final int MAX_DATA = 1024;
+
+    public enum Type {
+        /** host -> board: read register {@code address}; answered by REG_DATA with the same tag. */
+        REG_READ(1),
+        /** host -> board: write {@code value} to register {@code address}. */
+        REG_WRITE(2),
+        /** board -> host: the value read for REG_READ {@code tag}. */
+        REG_DATA(3),
+        /** board -> host: the card reads {@code value} bytes at {@code address}; tag names the read. */
+        DMA_READ(0x10),
+        /** host -> board: the bytes for DMA_READ {@code tag} (all of them, one message). */
+        DMA_DATA(0x11),
+        /** board -> host: the card writes {@code data} at {@code address}. */
+        DMA_WRITE(0x12),
+        /** board -> host: the interrupt line is now {@code value} (0 or 1). */
+        IRQ(0x20),
+        /** either way: acknowledges only (not sequenced, never acknowledged itself). */
+        ACK(0x30);
+
+        public final int code;
+
+        Type(int code) { this.code = code; }
+
+        static Type of(int code) {
+            for (Type t : values()) if (t.code == code) return t;
+            return null;
+        }
+    }
+
+    public LinkMessage {
+        if (data == null) data = new byte[0];
+        if (data.length > MAX_DATA) throw new IllegalArgumentException(data.length + " data bytes");
+        if (type == Type.DMA_READ && (value <= 0 || value > MAX_DATA)) throw new IllegalArgumentException("DMA read of " + value);
+    }
+
+    public boolean sequenced() { return type != Type.ACK; }
+
+    /** The same message with the link's sequence fields set. */
+    public LinkMessage numbered(int seq, int ack) {
+        return new LinkMessage(type, tag, seq & 0xffff, ack & 0xffff, address, value, data);
+    }
+
+    public int encodedBytes() { return HEADER_BYTES + data.length; }
+
+    public byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(encodedBytes()).order(ByteOrder.BIG_ENDIAN);
+        b.put((byte) type.code).put((byte) tag).putShort((short) seq).putShort((short) ack)
+                .putLong(address).putInt(value).putShort((short) data.length).put(data);
+        return b.array();
+    }
+
+    /**
+     * The message in {@code bytes[offset, offset + length)}, or null if it is not one: an unknown
+     * type, a length field that disagrees with the bytes (a transport may pad: trailing bytes past
+     * the data are allowed, as an Ethernet frame pads to 60 bytes), or a malformed DMA read.
+     */
+    public static LinkMessage decode(byte[] bytes, int offset, int length) {
+        if (length < HEADER_BYTES) return null;
+        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.BIG_ENDIAN);
+        Type type = Type.of(b.get() & 0xff);
+        int tag = b.get() & 0xff, seq = b.getShort() & 0xffff, ack = b.getShort() & 0xffff;
+        long address = b.getLong();
+        int value = b.getInt(), n = b.getShort() & 0xffff;
+        if (type == null || n > MAX_DATA || n > length - HEADER_BYTES) return null;
+        if (type == Type.DMA_READ && (value <= 0 || value > MAX_DATA)) return null;
+        byte[] data = Arrays.copyOfRange(bytes, offset + HEADER_BYTES, offset + HEADER_BYTES + n);
+        return new LinkMessage(type, tag, seq, ack, address, value, data);
+    }
+
+    public static LinkMessage regRead(int tag, int offset) { return new LinkMessage(Type.REG_READ, tag, 0, 0, offset, 0, null); }
+    public static LinkMessage regWrite(int offset, int value) { return new LinkMessage(Type.REG_WRITE, 0, 0, 0, offset, value, null); }
+    public static LinkMessage regData(int tag, int value) { return new LinkMessage(Type.REG_DATA, tag, 0, 0, 0, value, null); }
+    public static LinkMessage dmaRead(int tag, long address, int bytes) { return new LinkMessage(Type.DMA_READ, tag, 0, 0, address, bytes, null); }
+    public static LinkMessage dmaData(int tag, byte[] data) { return new LinkMessage(Type.DMA_DATA, tag, 0, 0, 0, 0, data); }
+    public static LinkMessage dmaWrite(long address, byte[] data) { return new LinkMessage(Type.DMA_WRITE, 0, 0, 0, address, 0, data); }
+    public static LinkMessage irq(boolean level) { return new LinkMessage(Type.IRQ, 0, 0, 0, 0, level ? 1 : 0, null); }
+    public static LinkMessage ackOnly() { return new LinkMessage(Type.ACK, 0, 0, 0, 0, 0, null); }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinkMessage m && m.type == type && m.tag == tag && m.seq == seq && m.ack == ack
+                && m.address == address && m.value == value && Arrays.equals(m.data, data);
+    }
+
+    @Override
+    public int hashCode() { return Arrays.hashCode(data) * 31 + type.hashCode() + seq; }
+
+    @Override
+    public String toString() {
+        return type + "[tag " + tag + " seq " + seq + " ack " + ack + " addr 0x" + Long.toHexString(address)
+                + " value " + value + " " + data.length + " bytes]";
+    }
+}
