@@ -39,6 +39,10 @@ final class SendQueue {
     private int length;
     private long calls;
     private long completed;
+    /** The native addresses of the last few application buffers (see {@link #address}). */
+    private final ByteBuffer[] known = new ByteBuffer[16];
+    private final long[] knownAddress = new long[known.length];
+    private int nextKnown;
 
     SendQueue(int capacity) {
         ring = ByteRing.direct(capacity);
@@ -89,10 +93,6 @@ final class SendQueue {
         known[i] = b;
         return knownAddress[i] = Posix.address(b);
     }
-
-    private final ByteBuffer[] known = new ByteBuffer[16];
-    private final long[] knownAddress = new long[known.length];
-    private int nextKnown;
 
     /** Drops {@code n} acknowledged bytes from the front, completing the zero-copy calls they end. */
     void consume(int n) {

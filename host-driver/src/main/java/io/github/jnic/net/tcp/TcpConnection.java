@@ -272,10 +272,7 @@ public final class TcpConnection {
     public long zeroCopyCalls() { return sendBuffer.zeroCopyCalls(); }
 
     /** Zero-copy calls done with: the stack reads no more from the buffers of calls below this number. */
-    public long zeroCopyCompleted() {
-        if (state == TcpState.CLOSED) sendBuffer.clear();
-        return sendBuffer.zeroCopyCompleted();
-    }
+    public long zeroCopyCompleted() { return sendBuffer.zeroCopyCompleted(); }
 
     private void checkWritable() throws TcpException {
         if (error != null && error != TcpError.CLOSED) throw new TcpException(error);
@@ -1295,6 +1292,7 @@ public final class TcpConnection {
             listener = null;
         }
         state = TcpState.CLOSED;
+        sendBuffer.clear();   // nothing more is sent: zero-copy calls complete, their buffers are the application's
         rtoAt = persistAt = keepAliveAt = timeWaitAt = finWait2At = delayedAckAt = NEVER;
         tcp.remove(this);
         notify(Events.CLOSED | Events.READABLE | Events.WRITABLE);
