@@ -571,7 +571,6 @@ public class RxDma extends Module {
         return mux(index.plus(1).ge(count), U(16, 0), index.plus(1));
     }
 
-    /** {@code index} (at most count) taken modulo count. */
     /**
      * Descriptors to fetch from {@code fetch} (as many as the tail, the ring's end, the 4 KiB page,
      * {@code room} and {@code burst} allow), registered: those four bounds were the system clock's
@@ -610,6 +609,7 @@ public class RxDma extends Module {
         return mux(x.slice(x.width() - 1, k).orR(), U(k + 1, limit), x.slice(k - 1, 0).resize(k + 1));
     }
 
+    /** {@code index} (at most count) taken modulo count. */
     static UInt wrap(UInt index, UInt count) {
         return mux(index.ge(count), index.minus(count), index);
     }
