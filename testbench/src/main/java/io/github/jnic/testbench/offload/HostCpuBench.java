@@ -4,14 +4,19 @@ import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.NetDevice;
 import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.tcp.Tcp;
+import io.github.jnic.net.tcp.TcpConfig;
 import io.github.jnic.net.tcp.TcpConnection;
 import io.github.jnic.net.tcp.TcpListener;
 import io.github.jnic.net.wire.MacAddress;
 import io.github.jnic.testbench.offload.OffloadReference.Command;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -109,7 +114,7 @@ final class HostCpuBench {
             }
             batch[k] = s / 2000.0;
         }
-        java.util.Arrays.sort(batch);
+        Arrays.sort(batch);
         return batch[batch.length / 2];
     }
 
@@ -149,9 +154,9 @@ final class HostCpuBench {
         }
         if (server == null) throw new IllegalStateException("no connection");
         byte[] chunk = new byte[1 << 20], into = new byte[1 << 20];
-        new java.util.Random(bytes).nextBytes(chunk);
+        new Random(bytes).nextBytes(chunk);
         ZeroCopySender zc = zeroCopy ? new ZeroCopySender(chunk) : null;
-        java.util.Arrays.fill(spent, 0);
+        Arrays.fill(spent, 0);
         long framesBefore = ea.frames, bytesBefore = ea.bytes;
         long written = 0, read = 0;
         for (int guard = 0; read < bytes && guard < 50_000_000; guard++) {
@@ -173,7 +178,7 @@ final class HostCpuBench {
 
     /** CPU nanoseconds per byte of copying {@code bytes} from {@code chunk} into a direct buffer as the send buffer is. */
     static double copyAlone(ThreadMXBean cpu, byte[] chunk, long bytes, double clock) {
-        java.nio.ByteBuffer ring = java.nio.ByteBuffer.allocateDirect(new io.github.jnic.net.tcp.TcpConfig().sendBufferSize);
+        ByteBuffer ring = ByteBuffer.allocateDirect(new TcpConfig().sendBufferSize);
         long spent = 0, pairs = 0;
         for (long done = 0; done < bytes; ) {
             int n = (int) Math.min(ring.capacity(), bytes - done);
@@ -193,19 +198,19 @@ final class HostCpuBench {
      * again) only once the stack reports every call that took from it completed.
      */
     static final class ZeroCopySender {
-        final java.nio.ByteBuffer[] buffers = new java.nio.ByteBuffer[16];
+        final ByteBuffer[] buffers = new ByteBuffer[16];
         final long[] lastCall = new long[buffers.length];
         /** The buffers of one call, by how many there are (no allocation per call). */
-        final java.nio.ByteBuffer[][] arrays = new java.nio.ByteBuffer[buffers.length + 1][];
+        final ByteBuffer[][] arrays = new ByteBuffer[buffers.length + 1][];
         final int[] index = new int[buffers.length], before = new int[buffers.length];
         int current;
 
         ZeroCopySender(byte[] bytes) {
             for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = java.nio.ByteBuffer.allocateDirect(64 * 1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                buffers[i] = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
                 buffers[i].put(0, bytes, i * 65536 % bytes.length, 65536);
                 lastCall[i] = -1;
-                arrays[i + 1] = new java.nio.ByteBuffer[i + 1];
+                arrays[i + 1] = new ByteBuffer[i + 1];
             }
         }
 
@@ -214,7 +219,7 @@ final class HostCpuBench {
             int m = 0;
             long offered = 0;
             for (int i = current; offered < left && m < buffers.length; i = (i + 1) % buffers.length) {
-                java.nio.ByteBuffer b = buffers[i];
+                ByteBuffer b = buffers[i];
                 if (!b.hasRemaining()) {
                     if (c.zeroCopyCompleted() <= lastCall[i]) break;   // still the stack's
                     b.clear();
@@ -226,7 +231,7 @@ final class HostCpuBench {
                 offered += b.remaining();
             }
             if (m == 0) return 0;
-            java.nio.ByteBuffer[] call = arrays[m];
+            ByteBuffer[] call = arrays[m];
             for (int k = 0; k < m; k++) call[k] = buffers[index[k]];
             long number = c.zeroCopyCalls();
             long n = c.writeZeroCopy(call);
