@@ -77,7 +77,7 @@ public final class NicBench {
         for (int size : only64 ? new int[] {64} : new int[] {64, 1518, 9018}) {
             for (long latencyNs : new long[] {500, 2000}) {
                 if (onlySpeed && latencyNs != 500) continue;
-                for (SimulatedNic.HostCost host : onlySpeed ? List.of(SimulatedNic.HostCost.NONE) : size == 64 && latencyNs == 500 ? List.of(SimulatedNic.HostCost.NONE, cost) : List.of(SimulatedNic.HostCost.NONE)) {
+                for (SimulatedNic.HostCost host : size == 64 && latencyNs == 500 && !onlySpeed ? List.of(SimulatedNic.HostCost.NONE, cost) : List.of(SimulatedNic.HostCost.NONE)) {
                     Pair p = new Pair(host, latencyNs, size > 1518, Coalescing.defaults());
                     Throughput t = p.blast(size, window);
                     double line = 1e9 / ((size + Ethernet.OVERHEAD) * 8.0);
