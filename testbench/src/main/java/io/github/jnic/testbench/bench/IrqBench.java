@@ -3,6 +3,8 @@ package io.github.jnic.testbench.bench;
 import io.github.jnic.driver.Coalescing;
 import io.github.jnic.driver.NicDriver;
 import io.github.jnic.net.buf.PacketBuffer;
+import io.github.jnic.spec.Field;
+import io.github.jnic.spec.Registers.Cause;
 import io.github.jnic.testbench.card.SimulatedNic;
 import io.github.jnic.testbench.phy.Ethernet;
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * {@code ./nic bench irq}: the interrupt study. Frames arrive on the simulated card's GMII pins at
@@ -46,7 +50,7 @@ public final class IrqBench {
 
     /** One measured point. */
     record Point(String policy, int frameBytes, double load, int offered, int received, long drops, double interruptsPerSecond,
-                 double framesPerInterrupt, double p50Us, double p99Us, double cpu, double seconds) {}
+                 double framesPerInterrupt, double p50Us, double p99Us, double cpu, double seconds, String causes) {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of("target", "bench-irq");
@@ -58,7 +62,8 @@ public final class IrqBench {
                 case "--loads" -> loads = Arrays.stream(args[i + 1].split(",")).mapToDouble(v -> Double.parseDouble(v) / 100).toArray();
                 case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--frames" -> FRAMES = FRAMES_LARGE = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("usage: ./nic bench irq [-o DIR] [--loads 1,10,100] [--sizes 64,1518] [--frames N]");
+                case "--causes" -> causes = Boolean.parseBoolean(args[i + 1]);
+                default -> throw new IllegalArgumentException("usage: ./nic bench irq [-o DIR] [--loads 1,10,100] [--sizes 64,1518] [--frames N] [--causes true]");
             }
         }
         Files.createDirectories(out);
@@ -74,6 +79,7 @@ public final class IrqBench {
                     Point r = run(p.fresh(), size, load, size == 64 ? FRAMES : FRAMES_LARGE);
                     points.add(r);
                     System.out.println(row(r));
+                    if (causes) System.out.println("    interrupts by cause (one can carry several): " + r.causes());
                 }
             }
         }
@@ -93,6 +99,7 @@ public final class IrqBench {
     }
 
     static int FRAMES = 2000, FRAMES_LARGE = 1000;
+    static boolean causes;
     /** Three of the adaptive mode's rate windows (128 × 1.024 µs): by then its count of a frame has gone. */
     static final long AIM_WINDOWS_NS = 3 * 128 * 1024;
     /** How long before its time a frame is handed to the card's receive pins. */
@@ -127,6 +134,7 @@ public final class IrqBench {
             }
             if (!driver.linkUp()) throw new IllegalStateException("link did not come up");
             long baseInterrupts = driver.interrupts();
+            Map<String, Long> baseCauses = driver.statistics();
 
             // the frames, evenly spaced at the offered load (preamble, SFD and the gap count as line time)
             double gapNs = (size + Ethernet.OVERHEAD) * 8e9 / LINE_BPS / load;
@@ -198,8 +206,19 @@ public final class IrqBench {
             double span = (offeredAt[count - 1] - start + gapNs) / 1e9;
             return new Point(policy.name(), size, load, count, received, count - received, interrupts / span,
                     interrupts == 0 ? 0 : (double) received / interrupts, percentile(lat, k, 0.50) / 1e3, percentile(lat, k, 0.99) / 1e3,
-                    busy / 1e9 / seconds, seconds);
+                    busy / 1e9 / seconds, seconds, causeCounts(baseCauses, driver.statistics()));
         }
+    }
+
+    /** Interrupts per cause taken during the run, from the driver's counters, the causes that occurred only. */
+    private static String causeCounts(Map<String, Long> before, Map<String, Long> after) {
+        StringJoiner j = new StringJoiner(", ");
+        for (Field f : Cause.ALL) {
+            String key = "irq." + f.name();
+            long n = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+            if (n > 0) j.add(f.name() + " " + n);
+        }
+        return j.toString();
     }
 
     private static double percentile(long[] sorted, int n, double q) {
