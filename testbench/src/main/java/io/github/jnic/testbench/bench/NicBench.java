@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * The host's own cost is the stated model of {@link SimulatedNic.HostCost}, printed with the figures
  * that depend on it. Arguments: {@code quick} runs shorter windows; {@code host-cost=<ns>,<ns>} sets the
  * model (per interrupt, per frame); {@code 64} measures throughput at 64 bytes only; {@code size} prints
- * only the sizes; {@code speed} only the simulation speed (the 64-byte run it is measured in, and the MAC).
+ * only the sizes; {@code speed} only the simulation speed (the 64-byte run it is measured in, and the MAC);
+ * {@code loop} only the speed of the card alone, over a longer run (to profile it).
  */
 public final class NicBench {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -58,6 +59,11 @@ public final class NicBench {
                 String[] v = a.substring(10).split(",");
                 cost = new SimulatedNic.HostCost(Long.parseLong(v[0]), Long.parseLong(v[1]));
             }
+        }
+        if (Arrays.asList(args).contains("loop")) {   // one card's speed alone, over 100 ms of its time: for a profiler
+            System.out.printf("the card alone, a loopback plug, 64 B line rate both ways: %,.0f system clock cycles per CPU second%n",
+                    oneCard(100_000 * US).systemCyclesPerCpuSecond);
+            return;
         }
         boolean onlySpeed = Arrays.asList(args).contains("speed");
         boolean only64 = onlySpeed || Arrays.asList(args).contains("64");
@@ -99,11 +105,13 @@ public final class NicBench {
         double mac = macAlone(quick ? 2_000_000 : 10_000_000);
         System.out.println("| what | cycles per CPU second |");
         System.out.println("|---|---:|");
-        System.out.printf("| the card, two of them with their host models and drivers, 64 B both ways (system clock cycles, per card) | %,.0f |%n", speed.systemCyclesPerCpuSecond);
-        System.out.printf("| the card, counting its GMII clock's cycles (per card) | %,.0f |%n", speed.systemCyclesPerCpuSecond * 2);
+        Speed alone = oneCard(quick ? window : 10 * window);   // 20 ms of card time: a few CPU seconds
+        System.out.printf("| the card alone with its host models and driver, a loopback plug, 64 B line rate both ways (system clock cycles) | %,.0f |%n", alone.systemCyclesPerCpuSecond);
+        System.out.printf("| the same, counting its GMII clock's cycles | %,.0f |%n", alone.systemCyclesPerCpuSecond * 2);
+        System.out.printf("| two cards joined in one thread, as in the throughput run above (system clock cycles, per card) | %,.0f |%n", speed.systemCyclesPerCpuSecond);
         System.out.printf("| the MAC alone (GmiiMac, frames in and out at line rate, GMII clock cycles) | %,.0f |%n", mac);
         System.out.printf("target: the card at least 1 000 000 system clock cycles a second (%.0f %% of it); the MAC alone %.1f× the card's GMII cycles%n",
-                speed.systemCyclesPerCpuSecond / 1e4, mac / (speed.systemCyclesPerCpuSecond * 2));
+                alone.systemCyclesPerCpuSecond / 1e4, mac / (alone.systemCyclesPerCpuSecond * 2));
 
         if (onlySpeed) return;
         System.out.println();
@@ -198,6 +206,45 @@ public final class NicBench {
 
     record Speed(double systemCyclesPerCpuSecond) {}
 
+    /**
+     * The simulation speed of one card: a loopback plug in its port, its host models and its driver,
+     * the driver sending 64-byte frames to itself as fast as the ring takes them, so the card carries
+     * line rate both ways, as each card of a {@link Pair} does, alone in the thread.
+     */
+    private static Speed oneCard(long window) {
+        long[] now = {1_000_000_000L};
+        try (SimulatedNic card = Pair.card(() -> now[0], SimulatedNic.HostCost.NONE, 500, 1)) {
+            SimulatedNic.loopBack(card);
+            NicDriver driver = new NicDriver(card, Pair.config("loop", 1, false, Coalescing.defaults()));
+            BufferPool pool = new BufferPool(2_048, 256);
+            byte[] mac = driver.macAddress();
+            for (int i = 0; i < 1000 && !driver.linkUp(); i++) {
+                now[0] += 10 * US;
+                driver.receive(PacketBuffer::release, 64);
+            }
+            if (!driver.linkUp()) throw new IllegalStateException("the link did not come up");
+            long received = 0, cpu0 = 0, cycles0 = 0, from = now[0] + 200 * US, to = from + window;
+            boolean measuring = false;
+            while (now[0] < to) {
+                if (!measuring && now[0] >= from) {
+                    measuring = true;
+                    cpu0 = CPU.getCurrentThreadCpuTime();
+                    cycles0 = card.cyclesSimulated();
+                    received = 0;
+                }
+                Pair.fill(driver, pool, mac, mac, 64, () -> 0);
+                driver.flush();
+                do { received += driver.receive(PacketBuffer::release, 64); } while (driver.polling());
+                now[0] = Math.max(now[0], card.timeNs()) + 2 * US;
+            }
+            double cpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double seconds = (now[0] - from) / 1e9, line = 1e9 / ((64 + Ethernet.OVERHEAD) * 8.0);
+            if (received < 0.9 * line * seconds)   // the figure is only the card's at line rate
+                throw new IllegalStateException(String.format("the looped card carried %,.0f frames/s, not line rate", received / seconds));
+            return new Speed((card.cyclesSimulated() - cycles0) / cpu);
+        }
+    }
+
     static final class Throughput {
         double ab, ba, interruptsPerSecond, framesPerInterrupt, p50, p99;
         Speed speed;
@@ -217,8 +264,8 @@ public final class NicBench {
         int seq;
 
         Pair(SimulatedNic.HostCost cost, long memoryLatencyNs, boolean jumbo, Coalescing coalescing) {
-            cardA = card(cost, memoryLatencyNs, 1);
-            cardB = card(cost, memoryLatencyNs, 2);
+            cardA = card(clock, cost, memoryLatencyNs, 1);
+            cardB = card(clock, cost, memoryLatencyNs, 2);
             SimulatedNic.connect(cardA, cardB);
             // a cable's delay after A's frame's last byte left, it starts on B's pins; its last FCS byte is there a frame's time later
             cardA.onSent(f -> {
@@ -241,7 +288,7 @@ public final class NicBench {
             if (!(a.linkUp() && b.linkUp())) throw new IllegalStateException("the links did not come up");
         }
 
-        private SimulatedNic card(SimulatedNic.HostCost cost, long memoryLatencyNs, long seed) {
+        static SimulatedNic card(java.util.function.LongSupplier clock, SimulatedNic.HostCost cost, long memoryLatencyNs, long seed) {
             SimulatedNic.Options o = new SimulatedNic.Options();
             o.hostCost = cost;
             o.memoryLatencyCycles = memoryLatencyNs * 1000 / o.systemPeriodPs;
@@ -251,7 +298,7 @@ public final class NicBench {
             return new SimulatedNic(SimulatedNic.design(), clock, o);
         }
 
-        private static NicDriver.Config config(String name, int host, boolean jumbo, Coalescing c) {
+        static NicDriver.Config config(String name, int host, boolean jumbo, Coalescing c) {
             NicDriver.Config cfg = new NicDriver.Config();
             cfg.name = name;
             cfg.mac = new byte[] {0x02, 0x4a, 0x4e, 0, 0, (byte) host};
@@ -266,7 +313,26 @@ public final class NicBench {
             return cfg;
         }
 
+        /** Transmits frames of {@code length} bytes until the ring refuses one (which goes back to the pool). */
+        void fill(NicDriver driver, byte[] to, byte[] from, int length) {
+            fill(driver, pool, to, from, length, () -> seq++);
+        }
+
+        static void fill(NicDriver driver, BufferPool pool, byte[] to, byte[] from, int length, java.util.function.IntSupplier number) {
+            for (;;) {
+                PacketBuffer f = frame(pool, to, from, length, number.getAsInt());
+                if (!driver.transmit(f)) {
+                    f.release();
+                    return;
+                }
+            }
+        }
+
         PacketBuffer frame(byte[] to, byte[] from, int length, int number) {
+            return frame(pool, to, from, length, number);
+        }
+
+        static PacketBuffer frame(BufferPool pool, byte[] to, byte[] from, int length, int number) {
             PacketBuffer f = pool.take();
             int at = f.append(length - Ethernet.FCS_LENGTH);
             byte[] d = f.data();
@@ -295,8 +361,8 @@ public final class NicBench {
                     cycles0 = cardA.cyclesSimulated() + cardB.cyclesSimulated();
                 }
                 if (now < to) {
-                    while (a.transmit(frame(macB, macA, size, seq++))) { }
-                    while (b.transmit(frame(macA, macB, size, seq++))) { }
+                    fill(a, macB, macA, size);
+                    fill(b, macA, macB, size);
                     a.flush();
                     b.flush();
                 }
@@ -330,10 +396,11 @@ public final class NicBench {
             long received0 = receivedB;
             while (now < end) {
                 if (load >= 1.0) {
-                    while (a.transmit(frame(macB, macA, size, seq++))) { }
+                    fill(a, macB, macA, size);
                     a.flush();
                 } else if (now >= nextSend) {
-                    a.transmit(frame(macB, macA, size, seq++));
+                    PacketBuffer f = frame(macB, macA, size, seq++);
+                    if (!a.transmit(f)) f.release();
                     a.flush();
                     nextSend += gapNs;
                 }

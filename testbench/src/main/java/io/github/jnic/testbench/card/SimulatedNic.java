@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * host memory behind its AXI4 master (the same bytes the driver sees as {@link DmaMemory}), its
  * interrupt pin, and on the PHY side a GMII far end and a PHY's management registers. A frame the
  * card sends goes to whoever listens ({@link #onSent}); frames arrive through {@link #receive}, or
- * from another card joined with {@link #connect}.
+ * from another card joined with {@link #connect}, or from the card itself through {@link #loopBack}.
  *
  * <h2>One clock</h2>
  * The card's time is the stack's clock: every bus call first simulates the card up to the clock's
@@ -135,6 +135,8 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
     private final List<Consumer<GmiiPort.Sent>> listeners = new ArrayList<>();
     private SimulatedNic peer;
     private boolean cableUp = true;
+    /** The longest stretch simulated between two looks at the pins (shorter with a loopback plug: its frames must arrive on time). */
+    private long runStepPs = BUSY_CHECK_NS * 1000;
 
     /** The clock's picoseconds minus the simulation's: grows when quiet time is skipped. */
     private long offsetPs;
@@ -204,6 +206,18 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
         b.onSent(f -> { if (b.cableUp) a.receive(f.wire(), b.nanosOfTxEdge(f.endEdge()) + CABLE_DELAY_NS); });
         a.setLink(true);
         b.setLink(true);
+    }
+
+    /**
+     * A loopback plug in the card's port: each frame it sends arrives on its own receive pins
+     * {@value #CABLE_DELAY_NS} ns after its last byte left, exactly on time (the card is simulated in
+     * steps of that delay); the PHY reports the link up. One card then carries line rate both ways.
+     */
+    public static void loopBack(SimulatedNic card) {
+        card.advance();
+        card.runStepPs = CABLE_DELAY_NS * 1000;
+        card.onSent(f -> { if (card.cableUp) card.receive(f.wire(), card.nanosOfTxEdge(f.endEdge()) + CABLE_DELAY_NS); });
+        card.setLink(true);
     }
 
     /** Plugs or unplugs the cable of a connected pair: both PHYs report it; frames sent while it is out are lost. */
@@ -392,7 +406,7 @@ public final class SimulatedNic implements HostBus, AutoCloseable {
                 cyclesSkipped += skip / options.systemPeriodPs;
                 continue;
             }
-            sim.run(Math.min(targetPs - cardPs(), BUSY_CHECK_NS * 1000));
+            sim.run(Math.min(targetPs - cardPs(), runStepPs));
             deliver();
         }
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.driver.Coalescing;
+import io.github.jnic.driver.NicDriver;
+import io.github.jnic.net.buf.BufferPool;
+import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.spec.Registers;
 import io.github.jnic.spec.Registers.Cause;
 import io.github.jnic.spec.Registers.Ctrl;
@@ -86,6 +89,47 @@ class SimulatedNicTest {
         List<Long> skipped = lightTraffic(true), simulated = lightTraffic(false);
         assertEquals(simulated, skipped, "when each frame was handed up, and the interrupt count");
         assertTrue(skipped.subList(0, 12).stream().allMatch(t -> t < 20 * US), "sparse traffic is not delayed: " + skipped);
+    }
+
+    @Test
+    void aCardWithALoopbackPlugReceivesEveryFrameItSends() {
+        long[] now = {1_000_000_000L};
+        SimulatedNic.Options o = new SimulatedNic.Options();
+        o.memoryBytes = 4 << 20;
+        try (SimulatedNic card = new SimulatedNic(SimulatedNic.design(), () -> now[0], o)) {
+            SimulatedNic.loopBack(card);
+            List<long[]> sent = new java.util.ArrayList<>();   // the number of each frame on the pins
+            card.onSent(f -> { if (f.wire().length > 8 + 18) sent.add(new long[] {f.wire()[8 + 14]}); });
+            NicDriver.Config config = new NicDriver.Config();
+            config.mac = new byte[] {0x02, 0x4a, 0x4e, 0, 0, 7};
+            NicDriver driver = new NicDriver(card, config);
+            for (int i = 0; i < 100 && !driver.linkUp(); i++) {
+                now[0] += 10 * US;
+                driver.receive(PacketBuffer::release, 64);
+            }
+            assertTrue(driver.linkUp(), "the plug's PHY reports the link up");
+            Random random = new Random(5);
+            BufferPool pool = new BufferPool(2048, 40);
+            for (int i = 0; i < 40; i++) {
+                PacketBuffer f = pool.take();
+                int at = f.append(60 + random.nextInt(1455));
+                System.arraycopy(config.mac, 0, f.data(), at, 6);
+                System.arraycopy(config.mac, 0, f.data(), at + 6, 6);
+                f.data()[at + 14] = (byte) i;
+                assertTrue(driver.transmit(f));
+            }
+            driver.flush();
+            List<Integer> received = new java.util.ArrayList<>();
+            for (int i = 0; i < 200 && received.size() < 40; i++) {
+                now[0] += 10 * US;
+                driver.receive(f -> received.add((int) f.data()[f.start() + 14]), 64);
+            }
+            assertEquals(range(0, 40), received, "every frame back, in order");
+            assertEquals(40, sent.size());
+            for (int i = 0; i < sent.size(); i++) assertEquals(i, sent.get(i)[0], "frames leave in order");
+            assertEquals(40, driver.cardStatistic(Registers.GPRC), "good frames received");
+            assertEquals(0, driver.cardStatistic(Registers.CRCERRS) + driver.cardStatistic(Registers.MPC));
+        }
     }
 
     @Test
