@@ -1,5 +1,7 @@
 package io.github.jnic.driver.link;
 
+import io.github.jnic.spec.HostLink;
+import io.github.jnic.spec.HostLink.Type;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -9,46 +11,13 @@ import java.util.Arrays;
  * a unit the link carries, independent of the transport (an Ethernet frame of EtherType
  * {@link #ETHERTYPE} on the Colorlight boards, a {@link StreamFraming} frame on a UART).
  *
- * <p>Wire layout, big-endian: {@code type u8, tag u8, seq u16, ack u16, address u64, value u32,
- * length u16, data[length]} (20 header bytes). {@code seq} numbers the sender's sequenced messages
- * (every type but {@link Type#ACK}); {@code ack} is the next {@code seq} the sender expects from its
- * peer (cumulative, go-back-N). Fields a type does not use are zero.
+ * <p>The layout and the types are {@link HostLink}'s (nic-spec), which the board's bridge reads too.
  */
-public record LinkMessage(Type type, int tag, int seq, int ack, long address, int value, byte[] data) {
+public record LinkMessage(HostLink.Type type, int tag, int seq, int ack, long address, int value, byte[] data) {
 
-    /** IEEE 802 local experimental EtherType 1. */
-    public static final int ETHERTYPE = 0x88B5;
-    public static final int HEADER_BYTES = 20;
-    /** The most data one message carries: a 1500-byte Ethernet payload less the header. */
-    public static final int MAX_DATA = 1024;
-
-    public enum Type {
-        /** host -> board: read register {@code address}; answered by REG_DATA with the same tag. */
-        REG_READ(1),
-        /** host -> board: write {@code value} to register {@code address}. */
-        REG_WRITE(2),
-        /** board -> host: the value read for REG_READ {@code tag}. */
-        REG_DATA(3),
-        /** board -> host: the card reads {@code value} bytes at {@code address}; tag names the read. */
-        DMA_READ(0x10),
-        /** host -> board: the bytes for DMA_READ {@code tag} (all of them, one message). */
-        DMA_DATA(0x11),
-        /** board -> host: the card writes {@code data} at {@code address}. */
-        DMA_WRITE(0x12),
-        /** board -> host: the interrupt line is now {@code value} (0 or 1). */
-        IRQ(0x20),
-        /** either way: acknowledges only (not sequenced, never acknowledged itself). */
-        ACK(0x30);
-
-        public final int code;
-
-        Type(int code) { this.code = code; }
-
-        static Type of(int code) {
-            for (Type t : values()) if (t.code == code) return t;
-            return null;
-        }
-    }
+    public static final int ETHERTYPE = HostLink.ETHERTYPE;
+    public static final int HEADER_BYTES = HostLink.HEADER_BYTES;
+    public static final int MAX_DATA = HostLink.MAX_DATA;
 
     public LinkMessage {
         if (data == null) data = new byte[0];
@@ -56,7 +25,7 @@ public record LinkMessage(Type type, int tag, int seq, int ack, long address, in
         if (type == Type.DMA_READ && (value <= 0 || value > MAX_DATA)) throw new IllegalArgumentException("DMA read of " + value);
     }
 
-    public boolean sequenced() { return type != Type.ACK; }
+    public boolean sequenced() { return type.sequenced(); }
 
     /** The same message with the link's sequence fields set. */
     public LinkMessage numbered(int seq, int ack) {

@@ -104,11 +104,4 @@ final class Sums {
         for (int i = 0; i < keep.width(); i++) n = n.plus(keep.bit(i).asUInt().resize(4));
         return n;
     }
-
-    /** Keep mask of the first {@code n} lanes (n in 0..8, 4 bits). */
-    static UInt firstLanes(UInt n) {
-        Signal[] bits = new Signal[Beat.BYTES];
-        for (int i = 0; i < Beat.BYTES; i++) bits[Beat.BYTES - 1 - i] = n.gt(i);
-        return cat(bits).asUInt();
-    }
 }

@@ -1,8 +1,8 @@
 package io.github.jnic.nic.offload;
 
 import static io.github.jnic.nic.offload.Sums.count;
-import static io.github.jnic.nic.offload.Sums.firstLanes;
 import static io.github.jnic.nic.offload.Sums.lane;
+import static io.github.jnic.nic.stream.Beat.firstLanes;
 
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Mem;

@@ -1,8 +1,10 @@
 package io.github.jnic.nic.stream;
 
+import static io.github.jnic.jhdl.Hdl.cat;
 import static io.github.jnic.jhdl.Hdl.uint;
 
 import io.github.jnic.jhdl.Bundle;
+import io.github.jnic.jhdl.Signal;
 import io.github.jnic.jhdl.UInt;
 
 /**
@@ -18,4 +20,11 @@ public class Beat extends Bundle {
 
     public final UInt data = uint(WIDTH);
     public final UInt keep = uint(BYTES);
+
+    /** The keep mask of the first {@code n} lanes ({@code n} from 0 to 8). */
+    public static UInt firstLanes(UInt n) {
+        Signal[] bits = new Signal[BYTES];
+        for (int i = 0; i < BYTES; i++) bits[BYTES - 1 - i] = n.gt(i);
+        return cat(bits).asUInt();
+    }
 }
