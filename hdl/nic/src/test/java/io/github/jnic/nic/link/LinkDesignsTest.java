@@ -15,4 +15,12 @@ class LinkDesignsTest {
         assertTrue(ecp5.luts() > 50, ecp5.cells()::toString);
         DesignChecks.synth(DesignChecks.lintClean(LinkReceiver::new), Yosys.Target.ICE40);
     }
+
+    @Test
+    void linkSender() {
+        // the board's window: 8 messages of up to 478 data bytes, in block RAM
+        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000)), Yosys.Target.ECP5);
+        assertTrue(ecp5.blockRams() >= 1, ecp5.cells()::toString);
+        DesignChecks.synth(DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000)), Yosys.Target.ICE40);
+    }
 }
