@@ -93,9 +93,10 @@ public final class ModelCache {
         design.files().forEach((n, t) -> designText.append(n).append('\0').append(t).append('\0'));
         design.simulationModels().forEach((n, t) -> designText.append("sim:").append(n).append('\0').append(t).append('\0'));
         design.ports().forEach(p -> designText.append(p).append('\n'));
-        String key = hash(sources(MODEL_SOURCES), toolVersions, String.join(" ", common), String.join(" ", flags),
+        String build = String.join(" ", MODEL_BUILD);
+        String key = hash(sources(MODEL_SOURCES), toolVersions, build, String.join(" ", common), String.join(" ", flags),
                 designText.toString());
-        Path runtime = root.resolve("runtime-" + hash(toolVersions, String.join(" ", common)));
+        Path runtime = root.resolve("runtime-" + hash(toolVersions, build, String.join(" ", common)));
         return publish("model-" + key, "model.so", dir -> {
             writeSources(dir, MODEL_SOURCES);
             Files.writeString(dir.resolve("jnic_ports.inc"), portTable(design));
@@ -109,9 +110,8 @@ public final class ModelCache {
                 }
             }
             List<String> cmd = new ArrayList<>(List.of(verilator, "--cc", "--exe", "--build", "-j", "2",
-                    "--prefix", "Vtop", "--top-module", design.top(), "-Mdir", obj.toString(), "-o", "model.so",
-                    "--timescale", "1ps/1ps", "-Wno-fatal", "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2",
-                    "-LDFLAGS", "-shared"));
+                    "--prefix", "Vtop", "--top-module", design.top(), "-Mdir", obj.toString(), "-o", "model.so"));
+            cmd.addAll(MODEL_BUILD);
             for (String f : common) {
                 cmd.add(f.startsWith("--") ? f : "-CFLAGS");
                 if (!f.startsWith("--")) cmd.add(f);
@@ -161,6 +161,14 @@ public final class ModelCache {
             throw new BuildException("cannot write into " + outDir + ": " + e, e);
         }
     }
+
+    /**
+     * How every model is verilated and compiled, beyond {@link #commonFlags}: part of both cache keys.
+     * {@code -fno-dfg}: without Verilator's data-flow-graph pass the card's model runs 5 % faster
+     * (docs/benchmarks.md, the card's simulation speed).
+     */
+    private static final List<String> MODEL_BUILD = List.of("--timescale", "1ps/1ps", "-Wno-fatal", "-fno-dfg",
+            "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2", "-LDFLAGS", "-shared");
 
     /** Flags that shape every compiled object, the runtime's included: part of both cache keys. */
     private static List<String> commonFlags(boolean traced) {
