@@ -59,6 +59,12 @@ public final class NicDriver implements NetDevice {
         public int txBufferSize = 2048;
         /** NAPI budget: frames handled per poll before the interrupt stays masked and polling goes on. */
         public int napiBudget = 64;
+        /**
+         * RCTL.RDMTS: RXDMT0 (enabled) is raised when the descriptors the card still owns fall to
+         * 1/2 (0), 1/4 (1) or 1/8 (2) of the ring. e1000e sets 1/2; a lower one lets a moderated
+         * batch grow past half the ring, at the price of less warning before the ring runs dry.
+         */
+        public int rxLowThreshold = 0;
         /** Transmit checksum offload and TSO (the card's offload engines); off unless the card has them. */
         public boolean txOffload;
         /** Receive checksum verdicts (RXCSUM.IPOFLD/TUOFLD). */
@@ -123,6 +129,7 @@ public final class NicDriver implements NetDevice {
             throw new IllegalArgumentException("ring sizes must be multiples of 8: " + config.rxRingSize + ", " + config.txRingSize);
         }
         rxBufferSizeBits(config.rxBufferSize);   // refuses a size the card cannot be told
+        if (config.rxLowThreshold < 0 || config.rxLowThreshold > 2) throw new IllegalArgumentException("RDMTS 0, 1 or 2: " + config.rxLowThreshold);
         rxSize = config.rxRingSize;
         txSize = config.txRingSize;
         rxRing = bus.allocate(rxSize * SIZE, 128);
@@ -232,7 +239,7 @@ public final class NicDriver implements NetDevice {
             Register c = Registers.RXCSUM;
             bus.write(c, (int) (c.field("PCSS").of(ETHERNET_HEADER) | c.field("IPOFLD").mask() | c.field("TUOFLD").mask()));
         }
-        long rctl = Rctl.EN.mask() | Rctl.BAM.mask() | Rctl.SECRC.mask() | rxBufferSizeBits(config.rxBufferSize);
+        long rctl = Rctl.EN.mask() | Rctl.BAM.mask() | Rctl.SECRC.mask() | Rctl.RDMTS.of(config.rxLowThreshold) | rxBufferSizeBits(config.rxBufferSize);
         if (config.mtu > 1500) rctl |= Rctl.LPE.mask();
         bus.write(Registers.RCTL, (int) rctl);
         bus.write(Registers.RDT, rxSize - 1);

@@ -25,6 +25,13 @@ import java.util.StringJoiner;
  * adaptive mode. Measured per point: interrupts per second, the latency from the frame's first
  * byte on the pins to its socket read (p50, p99), the host's CPU share, drops.
  *
+ * <h2>Start-up and steady state</h2>
+ * Interrupts per second and frames per interrupt are given twice: over the whole run, and in the
+ * steady state, between the first interrupt once half the point's frames have been offered and the
+ * last one before the last frame is offered (whole batches only: neither the adaptive mode's start-up,
+ * the first windows before it has seen the rate, nor the last batch, which the end of the traffic cuts
+ * short, counts there). Latency and CPU are over the whole run.
+ *
  * <h2>The host</h2>
  * The host is the driver's loop on one CPU under a stated cost model ({@link SimulatedNic.HostCost}):
  * an interrupt costs {@code interruptNs} of CPU before the handler reads ICR, each frame
@@ -50,7 +57,8 @@ public final class IrqBench {
 
     /** One measured point. */
     record Point(String policy, int frameBytes, double load, int offered, int received, long drops, double interruptsPerSecond,
-                 double framesPerInterrupt, double p50Us, double p99Us, double cpu, double seconds, String causes) {}
+                 double framesPerInterrupt, double steadyInterruptsPerSecond, double steadyFramesPerInterrupt,
+                 double p50Us, double p99Us, double cpu, double seconds, String causes) {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of("target", "bench-irq");
@@ -61,22 +69,24 @@ public final class IrqBench {
                 case "-o" -> out = Path.of(args[i + 1]);
                 case "--loads" -> loads = Arrays.stream(args[i + 1].split(",")).mapToDouble(v -> Double.parseDouble(v) / 100).toArray();
                 case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--frames" -> FRAMES = FRAMES_LARGE = Integer.parseInt(args[i + 1]);
+                case "--frames" -> FRAMES = FRAMES_LARGE = FRAMES_LARGE_LOADED = Integer.parseInt(args[i + 1]);
+                case "--rdmts" -> rdmts = Integer.parseInt(args[i + 1]);
                 case "--causes" -> causes = Boolean.parseBoolean(args[i + 1]);
-                default -> throw new IllegalArgumentException("usage: ./nic bench irq [-o DIR] [--loads 1,10,100] [--sizes 64,1518] [--frames N] [--causes true]");
+                default -> throw new IllegalArgumentException("usage: ./nic bench irq [-o DIR] [--loads 1,10,100] [--sizes 64,1518] [--frames N] [--causes true] [--rdmts 0|1|2]");
             }
         }
         Files.createDirectories(out);
         List<Policy> policies = policies();
         System.out.println("jnic bench irq: offered load against interrupt moderation, the card's RTL (62.5 MHz system clock, GMII) and its driver");
-        System.out.println(COST + "; NAPI budget 64; receive ring 256 x 2048 B; frames evenly spaced, " + FRAMES + " per point (" + FRAMES_LARGE + " of 1518 B)");
+        System.out.println(COST + "; NAPI budget 64; receive ring 256 x 2048 B, RXDMT0 at 1/" + (2 << rdmts) + " of it (RCTL.RDMTS " + rdmts
+                + "); frames evenly spaced, " + FRAMES + " per point (1518 B: " + FRAMES_LARGE + ", " + FRAMES_LARGE_LOADED + " from 50 % of line rate)");
         long t0 = System.nanoTime();
         List<Point> points = new ArrayList<>();
         System.out.println(header());
         for (int size : sizes) {
             for (Policy p : policies) {
                 for (double load : loads) {
-                    Point r = run(p.fresh(), size, load, size == 64 ? FRAMES : FRAMES_LARGE);
+                    Point r = run(p.fresh(), size, load, frames(size, load));
                     points.add(r);
                     System.out.println(row(r));
                     if (causes) System.out.println("    interrupts by cause (one can carry several): " + r.causes());
@@ -98,8 +108,18 @@ public final class IrqBench {
         System.out.println("wrote " + out.resolve("irq-table.md") + " and the plots irq-{latency,p99,rate,cpu}-{64,1518}.svg in " + out);
     }
 
-    static int FRAMES = 2000, FRAMES_LARGE = 1000;
+    /**
+     * Frames per point: 64-byte frames, and 1518-byte frames below and from 50 % of line rate, where
+     * a batch of 128 takes 1.6-3 ms and 1 000 frames leave too few whole batches for the steady state.
+     */
+    static int FRAMES = 2000, FRAMES_LARGE = 1000, FRAMES_LARGE_LOADED = 2000;
     static boolean causes;
+    /** RCTL.RDMTS the driver writes (NicDriver.Config.rxLowThreshold). */
+    static int rdmts;
+
+    static int frames(int size, double load) {
+        return size == 64 ? FRAMES : load >= 0.5 ? FRAMES_LARGE_LOADED : FRAMES_LARGE;
+    }
     /** Three of the adaptive mode's rate windows (128 × 1.024 µs): by then its count of a frame has gone. */
     static final long AIM_WINDOWS_NS = 3 * 128 * 1024;
     /** How long before its time a frame is handed to the card's receive pins. */
@@ -125,6 +145,7 @@ public final class IrqBench {
             NicDriver.Config c = new NicDriver.Config();
             c.mac = MAC;
             c.coalescing = policy.initial();
+            c.rxLowThreshold = rdmts;
             NicDriver driver = new NicDriver(card, c);
             card.setLink(true);
             long limit = now[0] + 10_000_000;
@@ -151,6 +172,10 @@ public final class IrqBench {
             int received = 0;
             long pollBytes = 0;
             int pollFrames = 0;
+            // each interrupt taken: when, and the frames read before it (for the steady state)
+            long[] irqAt = new long[count + 16];
+            int[] irqRead = new int[count + 16];
+            int irqs = 0;
             while (now[0] < end && received < count) {
                 if (queued < count && offeredAt[queued] <= now[0] + LEAD_NS) {
                     card.interruptAsserted();   // the card up to now: an arrival counts from the card's time
@@ -181,6 +206,10 @@ public final class IrqBench {
                         f.release();
                     }, 64);
                     if (!interrupt && driver.interrupts() > interrupts) cost[0] += COST.interruptNs();   // raised between the look and the read
+                    if (driver.interrupts() > interrupts && irqs < irqAt.length) {
+                        irqAt[irqs] = pollStart;
+                        irqRead[irqs++] = received;
+                    }
                     received += got[0];
                     pollFrames += got[0];
                     pollBytes += bytes[0];
@@ -204,10 +233,28 @@ public final class IrqBench {
             for (int i = 0; i < count; i++) if (readAt[i] >= 0) lat[k++] = readAt[i] - offeredAt[i];
             Arrays.sort(lat, 0, k);
             double span = (offeredAt[count - 1] - start + gapNs) / 1e9;
+            double[] steady = steady(irqAt, irqRead, irqs, offeredAt[count / 2], offeredAt[count - 1]);
             return new Point(policy.name(), size, load, count, received, count - received, interrupts / span,
-                    interrupts == 0 ? 0 : (double) received / interrupts, percentile(lat, k, 0.50) / 1e3, percentile(lat, k, 0.99) / 1e3,
+                    interrupts == 0 ? 0 : (double) received / interrupts, steady[0], steady[1], percentile(lat, k, 0.50) / 1e3, percentile(lat, k, 0.99) / 1e3,
                     busy / 1e9 / seconds, seconds, causeCounts(baseCauses, driver.statistics()));
         }
+    }
+
+    /**
+     * The steady state from the interrupts taken ({@code at} their times, {@code read} the frames read
+     * before each): over those from {@code from} to {@code to}, the interrupts per second between the
+     * first and the last, and the frames read per interrupt in between; NaN with fewer than two.
+     */
+    static double[] steady(long[] at, int[] read, int n, long from, long to) {
+        int first = -1, last = -1;
+        for (int i = 0; i < n; i++) {
+            if (at[i] < from || at[i] > to) continue;
+            if (first < 0) first = i;
+            last = i;
+        }
+        if (first < 0 || last == first) return new double[] {Double.NaN, Double.NaN};
+        int intervals = last - first;
+        return new double[] {intervals / ((at[last] - at[first]) / 1e9), (double) (read[last] - read[first]) / intervals};
     }
 
     /** Interrupts per cause taken during the run, from the driver's counters, the causes that occurred only. */
@@ -249,21 +296,24 @@ public final class IrqBench {
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-16s %5s %6s %7s %6s %12s %9s %9s %9s %6s", "moderation", "bytes", "load", "frames", "drops",
-                "interrupts/s", "frames/irq", "p50 µs", "p99 µs", "cpu %");
+        return String.format(Locale.ROOT, "%-16s %5s %6s %7s %6s %12s %10s %12s %10s %9s %9s %6s", "moderation", "bytes", "load", "frames", "drops",
+                "interrupts/s", "frames/irq", "steady irq/s", "steady f/i", "p50 µs", "p99 µs", "cpu %");
     }
 
     static String row(Point p) {
-        return String.format(Locale.ROOT, "%-16s %5d %5.0f%% %7d %6d %12.0f %9.1f %9.1f %9.1f %6.1f", p.policy(), p.frameBytes(), 100 * p.load(),
-                p.offered(), p.drops(), p.interruptsPerSecond(), p.framesPerInterrupt(), p.p50Us(), p.p99Us(), 100 * p.cpu());
+        return String.format(Locale.ROOT, "%-16s %5d %5.0f%% %7d %6d %12.0f %10.1f %12.0f %10.1f %9.1f %9.1f %6.1f", p.policy(), p.frameBytes(), 100 * p.load(),
+                p.offered(), p.drops(), p.interruptsPerSecond(), p.framesPerInterrupt(), p.steadyInterruptsPerSecond(), p.steadyFramesPerInterrupt(),
+                p.p50Us(), p.p99Us(), 100 * p.cpu());
     }
 
     static String table(List<Point> points) {
-        StringBuilder s = new StringBuilder("| moderation | frame bytes | load | frames | drops | interrupts/s | frames/interrupt | p50 µs | p99 µs | CPU % |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder s = new StringBuilder("| moderation | frame bytes | load | frames | drops | interrupts/s | frames/interrupt "
+                + "| steady interrupts/s | steady frames/interrupt | p50 µs | p99 µs | CPU % |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Point p : points) {
-            s.append(String.format(Locale.ROOT, "| %s | %d | %.0f %% | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f |%n", p.policy(), p.frameBytes(),
-                    100 * p.load(), p.offered(), p.drops(), p.interruptsPerSecond(), p.framesPerInterrupt(), p.p50Us(), p.p99Us(), 100 * p.cpu()));
+            s.append(String.format(Locale.ROOT, "| %s | %d | %.0f %% | %d | %d | %.0f | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f |%n", p.policy(), p.frameBytes(),
+                    100 * p.load(), p.offered(), p.drops(), p.interruptsPerSecond(), p.framesPerInterrupt(), p.steadyInterruptsPerSecond(),
+                    p.steadyFramesPerInterrupt(), p.p50Us(), p.p99Us(), 100 * p.cpu()));
         }
         return s.toString();
     }

@@ -64,11 +64,28 @@ class IrqBenchTest {
     }
 
     @Test
+    void theSteadyStateCountsWholeBatchesInsideItsWindowOnly() {
+        // interrupts at 0, 10, 20, 30 and 40 µs; frames read before each: 0, 1, 2, 130, 258
+        long[] at = {0, 10_000, 20_000, 30_000, 40_000};
+        int[] read = {0, 1, 2, 130, 258};
+        double[] s = IrqBench.steady(at, read, 5, 15_000, 35_000);
+        assertEquals(128, s[1], 1e-9, "from the interrupt at 20 µs to the one at 30 µs: one interval, 128 frames");
+        assertEquals(100_000, s[0], 1e-6, "one interval of 10 µs");
+        s = IrqBench.steady(at, read, 5, 0, 40_000);
+        assertEquals(258 / 4.0, s[1], 1e-9);
+        assertEquals(100_000, s[0], 1e-6);
+        assertTrue(Double.isNaN(IrqBench.steady(at, read, 5, 15_000, 25_000)[1]), "a single interrupt in the window: no interval");
+    }
+
+    @Test
     void aPointOnTheCardCountsEveryFrame() {
         IrqBench.Point p = IrqBench.run(new IrqBench.Fixed("none", Coalescing.off()), 64, 0.05, 60);
         assertEquals(60, p.received() + p.drops());
         assertEquals(0, p.drops());
         assertEquals(1.0, p.framesPerInterrupt(), 0.01, "no moderation at 5 %: an interrupt per frame");
+        assertEquals(1.0, p.steadyFramesPerInterrupt(), 0.01, "and so in the steady state");
+        // 64 + 20 bytes of line time at 5 % of a gigabit: a frame, and so an interrupt, every 13.44 µs
+        assertEquals(1e9 / 13_440, p.steadyInterruptsPerSecond(), 1e9 / 13_440 * 0.02);
         assertTrue(p.p50Us() > 0.6 && p.p50Us() < 20, "the wire alone takes 0.67 µs: " + p.p50Us());
         assertTrue(p.p99Us() >= p.p50Us() && p.cpu() > 0 && p.cpu() < 1);
     }
