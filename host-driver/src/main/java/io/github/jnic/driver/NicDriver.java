@@ -36,9 +36,12 @@ import java.util.Set;
  *
  * <p>Memory. Each ring is an array of 16-byte descriptors in DMA memory, and each descriptor has a
  * buffer of its own beside it (a "slot"). The stack's packets live on the Java heap, where the card
- * cannot reach, so a frame is copied once on its way: on transmit from the stack's buffer (its
- * gathered payload read where it lies) into its slots, on receive from the slots into a pooled
- * buffer the stack reads where it lies. Nothing is allocated per frame.
+ * cannot reach, so their headers are copied into slots. A payload the stack gathers from buffers
+ * allocated in the driver's DMA memory ({@link #dmaBuffers}) is not copied: one descriptor per
+ * piece points at it, and the frame is kept until the card has written DD past it. Any other
+ * frame is copied whole into its slots (its gathered payload read where it lies). On receive, a
+ * frame is copied from the slots into a pooled buffer the stack reads where it lies. Nothing is
+ * allocated per frame.
  *
  * <p>Called from the stack thread only.
  */
@@ -110,6 +113,9 @@ public final class NicDriver implements NetDevice {
     private int txLastEop = -1;          // the last frame's EOP descriptor since the doorbell
     private int txSinceReport;
     private long txContextKey = -1;      // the offload context the card holds
+    private final PacketBuffer[] txHeld; // at a frame's EOP descriptor: a frame sent without a copy, until the card has read it
+    private int txHeldCount;
+    private final DmaBuffers dmaBuffers;
 
     // The interrupt.
     private boolean polling;
@@ -119,7 +125,7 @@ public final class NicDriver implements NetDevice {
     private final long[] cardStats;
     private final Register[] statRegisters;
 
-    private final Counter rxFrames, rxBytes, txFrames, txBytes, rxChecksumGood, rxChecksumBad, rxVlan, txContexts, txTso,
+    private final Counter rxFrames, rxBytes, txFrames, txBytes, txZeroCopy, txZeroCopyBytes, txCopyFallback, txCopiedBytes, rxChecksumGood, rxChecksumBad, rxVlan, txContexts, txTso,
             dropRxErrors, dropRxOversize, dropTxBusy, dropTxOversize, resets, dmaErrors;
 
     public NicDriver(HostBus bus, Config config) {
@@ -139,6 +145,8 @@ public final class NicDriver implements NetDevice {
         rxDesc = rxRing.bytes();
         txDesc = txRing.bytes();
         txReports = new int[txSize];
+        txHeld = new PacketBuffer[txSize];
+        dmaBuffers = new DmaBuffers(bus);
         int frameMax = config.mtu + ETHERNET_HEADER + VLAN_TAG;
         rxPool = new BufferPool(RX_HEADROOM + frameMax, rxSize + config.napiBudget);
 
@@ -155,6 +163,10 @@ public final class NicDriver implements NetDevice {
         rxBytes = counters.stat(l, "rx-bytes", "bytes handed to the stack");
         txFrames = counters.stat(l, "tx-frames", "frames queued on the transmit ring");
         txBytes = counters.stat(l, "tx-bytes", "bytes queued on the transmit ring");
+        txZeroCopy = counters.stat(l, "tx-zero-copy", "frames whose gathered pieces the card read where they lie (the driver's DMA memory)");
+        txZeroCopyBytes = counters.stat(l, "tx-zero-copy-bytes", "bytes the card read from those pieces, not copied");
+        txCopyFallback = counters.stat(l, "tx-copy-fallback", "frames with pieces outside the driver's DMA memory, copied into slots");
+        txCopiedBytes = counters.stat(l, "tx-copied-bytes", "bytes copied into transmit slots (whole frames, or the headers of those sent without a copy)");
         rxChecksumGood = counters.stat(l, "rx-checksum-good", "frames the card vouched for (TCPCS/UDPCS)");
         rxChecksumBad = counters.stat(l, "rx-checksum-bad", "frames the card found a bad TCP/UDP checksum in (TCPE)");
         rxVlan = counters.stat(l, "rx-vlan", "802.1Q tags the card stripped (VP) and the driver put back");
@@ -260,6 +272,7 @@ public final class NicDriver implements NetDevice {
     }
 
     private void initTx() {
+        releaseHeld(txClean, txTail);   // after the reset nothing reads them
         for (int i = 0; i < txSize * SIZE; i += 8) txDesc.putLong(i, 0);
         txTail = txClean = txDoorbell = 0;
         txReportsHead = txReportsCount = 0;
@@ -278,8 +291,11 @@ public final class NicDriver implements NetDevice {
 
     /**
      * Puts a frame on the transmit ring: a context descriptor if its offload differs from the one
-     * the card holds, then one descriptor per slot the frame fills, EOP on the last. The card hears
-     * of it at the doorbell ({@link #flush}).
+     * the card holds, then its data: a frame whose gathered pieces all lie in the driver's DMA
+     * memory ({@link #dmaBuffers}) as one descriptor for its headers (copied into their slot), one
+     * per piece, read by the card where it lies, and one for any bytes after them; any other frame
+     * copied slot by slot, one descriptor each. EOP on the last. The card hears of it at the doorbell
+     * ({@link #flush}). A frame sent without a copy is kept until the card has read it ({@link #cleanTx}).
      */
     @Override public boolean transmit(PacketBuffer frame) {
         int len = frame.length();
@@ -291,10 +307,12 @@ public final class NicDriver implements NetDevice {
             frame.release();
             return true;
         }
-        int slots = (len + config.txBufferSize - 1) / config.txBufferSize;
+        boolean zeroCopy = frame.gathers() && gathersInPlace(frame, tso);
+        int head = zeroCopy ? frame.gatherAt() - frame.start() : 0, tail = zeroCopy ? frame.end() - frame.gatherAt() - frame.gatherLength() : 0;
+        int data = zeroCopy ? 1 + frame.pieces() + (tail > 0 ? 1 : 0) : (len + config.txBufferSize - 1) / config.txBufferSize;
         long key = offload ? contextKey(frame, tso) : -1;
         boolean context = offload && (tso || key != txContextKey);
-        int need = slots + (context ? 1 : 0);
+        int need = data + (context ? 1 : 0);
         if (need > txFree()) {
             cleanTx();
             if (need > txFree()) {
@@ -304,22 +322,66 @@ public final class NicDriver implements NetDevice {
         }
         if (context) writeContext(frame, tso, key);
         int first = txTail;
-        for (int s = 0, off = 0; s < slots; s++, off += config.txBufferSize) {
-            int n = Math.min(config.txBufferSize, len - off);
-            int slot = txTail * config.txBufferSize;
-            frame.copyTo(off, n, txBuffers.bytes(), slot);
-            boolean eop = s == slots - 1;
-            if (offload) writeData(txTail, slot, n, eop, tso, s == 0);
-            else writeLegacy(txTail, slot, n, eop);
-            if (eop) txLastEop = txTail;
-            txTail = next(txTail, txSize);
+        if (zeroCopy) {
+            copyIntoSlot(frame, 0, head, offload, tso, true, false);
+            for (int i = 0; i < frame.pieces(); i++) {
+                long bus = dmaBuffers.busAddress(frame.pieceAddress(i), frame.pieceLength(i));
+                describe(bus, frame.pieceLength(i), offload, tso, false, tail == 0 && i == frame.pieces() - 1);
+            }
+            if (tail > 0) copyIntoSlot(frame, len - tail, tail, offload, tso, false, true);
+            txZeroCopy.increment();
+            txZeroCopyBytes.add(frame.gatherLength());
+        } else {
+            if (frame.gathers()) txCopyFallback.increment();
+            for (int off = 0; off < len; off += config.txBufferSize) {
+                int n = Math.min(config.txBufferSize, len - off);
+                copyIntoSlot(frame, off, n, offload, tso, off == 0, off + n == len);
+            }
         }
         if (tso) prepareTso(frame, first);
+        int eop = txLastEop;
         if (++txSinceReport >= config.coalescing.txReportEvery()) reportStatus();
         txFrames.increment();
         txBytes.add(len);
-        frame.release();
+        if (zeroCopy) {
+            // its pieces are read by the card after the doorbell: released once DD says they were
+            txHeld[eop] = frame;
+            txHeldCount++;
+        } else {
+            frame.release();
+        }
         return true;
+    }
+
+    /**
+     * Whether the card can read a frame's pieces where they lie: each in one region of the driver's
+     * DMA memory, after headers that fit one slot (for TSO the whole header, which the driver
+     * patches there), and at most a slot's worth of bytes after them.
+     */
+    private boolean gathersInPlace(PacketBuffer frame, boolean tso) {
+        int head = frame.gatherAt() - frame.start(), tail = frame.end() - frame.gatherAt() - frame.gatherLength();
+        if (head == 0 || head > config.txBufferSize || tail > config.txBufferSize) return false;
+        if (tso && head < tsoHeaderLength(frame)) return false;
+        for (int i = 0; i < frame.pieces(); i++) {
+            if (dmaBuffers.busAddress(frame.pieceAddress(i), frame.pieceLength(i)) < 0) return false;
+        }
+        return true;
+    }
+
+    /** Copies {@code n} of the frame's bytes from {@code off} into the next descriptor's slot and describes them. */
+    private void copyIntoSlot(PacketBuffer frame, int off, int n, boolean offload, boolean tso, boolean first, boolean eop) {
+        int slot = txTail * config.txBufferSize;
+        frame.copyTo(off, n, txBuffers.bytes(), slot);
+        txCopiedBytes.add(n);
+        describe(txBuffers.busAddress(slot), n, offload, tso, first, eop);
+    }
+
+    /** The next descriptor: {@code n} bytes at bus {@code address}, a data descriptor with offload, else legacy. */
+    private void describe(long address, int n, boolean offload, boolean tso, boolean first, boolean eop) {
+        if (offload) writeData(txTail, address, n, eop, tso, first);
+        else writeLegacy(txTail, address, n, eop);
+        if (eop) txLastEop = txTail;
+        txTail = next(txTail, txSize);
     }
 
     /** Descriptors the driver may still fill (one stays empty, so a full ring is not TDH == TDT). */
@@ -327,17 +389,17 @@ public final class NicDriver implements NetDevice {
         return txSize - 1 - Math.floorMod(txTail - txClean, txSize);
     }
 
-    private void writeLegacy(int index, int slot, int n, boolean eop) {
+    private void writeLegacy(int index, long address, int n, boolean eop) {
         int d = index * SIZE;
-        Descriptors.put(txDesc, d, TxLegacy.ADDRESS, txBuffers.busAddress(slot));
+        Descriptors.put(txDesc, d, TxLegacy.ADDRESS, address);
         txDesc.putLong(d + 8, 0);
         Descriptors.put(txDesc, d, TxLegacy.LENGTH, n);
         Descriptors.put(txDesc, d, TxLegacy.CMD, command(eop));
     }
 
-    private void writeData(int index, int slot, int n, boolean eop, boolean tso, boolean first) {
+    private void writeData(int index, long address, int n, boolean eop, boolean tso, boolean first) {
         int d = index * SIZE;
-        Descriptors.put(txDesc, d, TxData.ADDRESS, txBuffers.busAddress(slot));
+        Descriptors.put(txDesc, d, TxData.ADDRESS, address);
         txDesc.putLong(d + 8, 0);
         Descriptors.put(txDesc, d, TxData.DTALEN, n);
         Descriptors.put(txDesc, d, TxData.DTYP, Descriptors.DTYP_DATA);
@@ -355,6 +417,11 @@ public final class NicDriver implements NetDevice {
     private static long contextKey(PacketBuffer frame, boolean tso) {
         long css = frame.checksumStart() - frame.start();
         return css | (long) frame.checksumOffset() << 16 | (long) ipStart(frame) << 32 | (tso ? 1L << 48 : 0);
+    }
+
+    /** HDRLEN: the bytes up to the end of the TCP header, which the card replays in front of every segment. */
+    private static int tsoHeaderLength(PacketBuffer frame) {
+        return frame.checksumStart() - frame.start() + ((frame.data()[frame.checksumStart() + 12] >> 4) & 0xf) * 4;
     }
 
     /** Where the IPv4 header starts: after the Ethernet header and an 802.1Q tag if there is one. */
@@ -379,7 +446,7 @@ public final class NicDriver implements NetDevice {
         long tucmd = TxContext.DEXT.mask() | TxContext.IP.mask() | (tcp ? TxContext.TCP.mask() : 0);
         if (tso) {
             int ihl = (frame.data()[frame.start() + ip] & 0xf) * 4;
-            int hdrLen = css + ((frame.data()[frame.checksumStart() + 12] >> 4) & 0xf) * 4;
+            int hdrLen = tsoHeaderLength(frame);
             Descriptors.put(txDesc, d, TxContext.IPCSS, ip);
             Descriptors.put(txDesc, d, TxContext.IPCSO, ip + 10);
             Descriptors.put(txDesc, d, TxContext.IPCSE, ip + ihl - 1);
@@ -433,14 +500,32 @@ public final class NicDriver implements NetDevice {
         return 0;
     }
 
-    /** Reclaims the descriptors of every frame up to the newest RS descriptor the card wrote back. */
+    /**
+     * Reclaims the descriptors of every frame up to the newest RS descriptor the card wrote back,
+     * and releases the frames among them sent without a copy: the card writes DD only once it has
+     * read the buffers of that descriptor and of every one before it (TxDma's ring order), so their
+     * pieces are the stack's again.
+     */
     private void cleanTx() {
+        int from = txClean;
         while (txReportsCount > 0) {
             int index = txReports[txReportsHead];
             if (!Descriptors.TX_DD.isSet(Descriptors.get(txDesc, index * SIZE, TxLegacy.STATUS))) break;
             txClean = next(index, txSize);
             txReportsHead = next(txReportsHead, txSize);
             txReportsCount--;
+        }
+        releaseHeld(from, txClean);
+    }
+
+    /** Releases the frames held at descriptors {@code [from, to)}. */
+    private void releaseHeld(int from, int to) {
+        for (int i = from; txHeldCount > 0 && i != to; i = next(i, txSize)) {
+            PacketBuffer f = txHeld[i];
+            if (f == null) continue;
+            txHeld[i] = null;
+            txHeldCount--;
+            f.release();
         }
     }
 
@@ -584,6 +669,15 @@ public final class NicDriver implements NetDevice {
     @Override public int mtu() { return config.mtu; }
     @Override public boolean linkUp() { return linkUp; }
     @Override public Set<Feature> features() { return features; }
+
+    /**
+     * The driver's DMA memory for buffers to send from: a frame whose gathered pieces lie there is
+     * sent without a copy (a connection's send buffer, a zero-copy sender's own buffers).
+     */
+    public DmaBuffers dmaBuffers() { return dmaBuffers; }
+
+    /** Frames sent without a copy whose pieces the card may still read (released at the reclaim after their DD). */
+    public int transmitHeld() { return txHeldCount; }
 
     // ---- settings ------------------------------------------------------------------------------
 

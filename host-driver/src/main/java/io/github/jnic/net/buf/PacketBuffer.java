@@ -62,6 +62,9 @@ public final class PacketBuffer {
     /** Where the first piece goes, or -1; the pieces fill {@code [gatherAt, gatherAt + gatherLength)} in order. */
     private int gatherAt = -1;
     private int gatherLength;
+    /** Told once nothing reads the pieces any more ({@link #lendPieces}), or null. */
+    private PieceLender lender;
+    private long lenderToken;
 
     PacketBuffer(int capacity, BufferPool pool) {
         this.data = new byte[capacity];
@@ -219,6 +222,30 @@ public final class PacketBuffer {
         gatherLength += length;
     }
 
+    /**
+     * Whoever lent a buffer its pieces, told once no one reads them any more: when the buffer is
+     * {@linkplain #release() released}, {@linkplain #linearize() linearized} or reset. A device that
+     * sends the pieces from where they lie keeps the buffer until its DMA has read them (as Linux
+     * frees a zero-copy skb, and so completes its ubuf_info, only at transmit completion).
+     */
+    public interface PieceLender {
+        void returned(long token);
+    }
+
+    /** {@code lender} is told {@code token} once the pieces gathered so far are no longer read (one lender per buffer). */
+    public void lendPieces(PieceLender lender, long token) {
+        if (this.lender != null) throw new IllegalStateException("the pieces already have a lender");
+        this.lender = lender;
+        this.lenderToken = token;
+    }
+
+    private void returnPieces() {
+        PieceLender l = lender;
+        if (l == null) return;
+        lender = null;
+        l.returned(lenderToken);
+    }
+
     /** Whether one more piece may be left to gather. */
     public boolean canGatherMore() { return pieces < MAX_PIECES; }
     /** Whether a piece of the payload is still to be gathered. */
@@ -266,6 +293,7 @@ public final class PacketBuffer {
     }
 
     private void clearGather() {
+        returnPieces();
         java.util.Arrays.fill(pieceSource, 0, pieces, null);
         pieces = 0;
         gatherAt = -1;
@@ -281,6 +309,7 @@ public final class PacketBuffer {
 
     /** Returns the buffer to its pool (no-op for unpooled buffers). The caller must not touch it after. */
     public void release() {
+        returnPieces();
         if (pool != null) pool.give(this);
     }
 

@@ -30,11 +30,15 @@ final class ByteRing {
     /** A ring on the Java heap, with {@link #array()} to fill or drain in place. */
     static ByteRing onHeap(int capacity) { return new ByteRing(ByteBuffer.allocate(capacity)); }
 
-    /** A ring in native memory, whose bytes a gathering device can send from. */
-    static ByteRing direct(int capacity) {
+    /** A ring over {@code memory} (direct, its whole capacity), whose bytes a gathering device can send from. */
+    static ByteRing direct(ByteBuffer memory) {
+        if (!memory.isDirect()) throw new IllegalArgumentException("a send buffer lives in native memory");
         // Little-endian: the software checksum reads a segment's payload here in 64-bit words.
-        return new ByteRing(ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN));
+        return new ByteRing(memory.clear().order(ByteOrder.LITTLE_ENDIAN));
     }
+
+    /** The buffer the ring lives in. */
+    ByteBuffer memory() { return ring; }
 
     int capacity() { return capacity; }
     int length() { return length; }

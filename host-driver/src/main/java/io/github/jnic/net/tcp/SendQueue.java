@@ -14,8 +14,13 @@ import java.util.Iterator;
  * buffers until acknowledged. Segments take their payload from either by reference where they can,
  * so retransmissions read the same bytes again. Zero-copy calls are numbered from 0 and complete in
  * order as the ACKs consume their last byte.
+ *
+ * <p>A segment that takes bytes by reference lends them ({@link PacketBuffer#lendPieces}): a device
+ * may read them after the ACK came (a retransmission still on a card's ring), so acknowledged bytes
+ * stay where they are, their ring space not reused and their zero-copy call not completed, until
+ * every segment naming them is returned.
  */
-final class SendQueue {
+final class SendQueue implements PacketBuffer.PieceLender {
     /** A run of bytes: in the ring ({@code source} null) or in an application buffer from {@code index}. */
     private static final class Extent {
         final ByteBuffer source;
@@ -36,7 +41,19 @@ final class SendQueue {
 
     private final ByteRing ring;
     private final ArrayDeque<Extent> extents = new ArrayDeque<>();
+    /** Bytes from SND.UNA on; the extents hold {@link #acked} more in front of them. */
     private int length;
+    /** Acknowledged bytes still at the front of the extents: a segment lent them is not returned yet. */
+    private int acked;
+    /** SND.UNA as bytes since the queue began. */
+    private long unaAt;
+    /**
+     * The stream positions of the first bytes of the segments lent bytes and not returned, sorted,
+     * in {@code [lentHead, lentEnd)}: segments are mostly lent in order and returned in order.
+     */
+    private long[] lentAt = new long[64];
+    private int lentHead, lentEnd;
+    private boolean cleared;
     private long calls;
     private long completed;
     /** The native addresses of the last few application buffers (see {@link #address}). */
@@ -44,14 +61,25 @@ final class SendQueue {
     private final long[] knownAddress = new long[known.length];
     private int nextKnown;
 
+    private final TcpConfig.SendMemory memory;
+    private boolean freed;
+
     SendQueue(int capacity) {
-        ring = ByteRing.direct(capacity);
+        this(capacity, TcpConfig.SendMemory.DIRECT);
+    }
+
+    /** A send buffer of {@code capacity} bytes in {@code memory}, given back once the queue is cleared and nothing reads it. */
+    SendQueue(int capacity, TcpConfig.SendMemory memory) {
+        this.memory = memory;
+        ByteBuffer b = memory.allocate(capacity);
+        if (b.capacity() != capacity) throw new IllegalArgumentException(b.capacity() + " bytes of send memory for " + capacity);
+        ring = ByteRing.direct(b);
     }
 
     int length() { return length; }
 
-    /** Room left under the send buffer's size: copied and zero-copy bytes count alike. */
-    int free() { return Math.max(0, ring.capacity() - length); }
+    /** Room left under the send buffer's size: copied and zero-copy bytes count alike, and acknowledged ones still lent. */
+    int free() { return Math.max(0, ring.capacity() - length - acked); }
 
     /** Zero-copy calls that took bytes so far; the next one gets this number. */
     long zeroCopyCalls() { return calls; }
@@ -61,6 +89,7 @@ final class SendQueue {
 
     /** Copies as much of {@code src[off, off+len)} into the ring as fits; returns how much. */
     int write(byte[] src, int off, int len) {
+        if (cleared) return 0;   // the ring may be another connection's by now
         int n = ring.write(src, off, Math.min(len, free()));
         if (n == 0) return 0;
         Extent last = extents.peekLast();
@@ -76,7 +105,7 @@ final class SendQueue {
      */
     int writeZeroCopy(ByteBuffer src) {
         if (!src.isDirect()) throw new IllegalArgumentException("zero-copy sends take direct buffers: a device gathers from them");
-        int n = Math.min(src.remaining(), free());
+        int n = cleared ? 0 : Math.min(src.remaining(), free());
         if (n == 0) return 0;
         // reads are absolute (the application's position and limit may move on) and the software
         // checksum reads in whatever order the buffer has then
@@ -94,10 +123,68 @@ final class SendQueue {
         return knownAddress[i] = Posix.address(b);
     }
 
-    /** Drops {@code n} acknowledged bytes from the front, completing the zero-copy calls they end. */
+    /**
+     * Drops {@code n} acknowledged bytes from the front, completing the zero-copy calls they end
+     * (once no segment lent them is out: {@link #returned}).
+     */
     void consume(int n) {
         if (n < 0 || n > length) throw new IndexOutOfBoundsException("consume " + n + " of " + length);
         length -= n;
+        acked += n;
+        unaAt += n;
+        reclaim();
+    }
+
+    /** Frees the acknowledged bytes in front of the lowest one still lent. */
+    private void reclaim() {
+        long limit = lentHead == lentEnd ? unaAt : Math.min(unaAt, lentAt[lentHead]);
+        int n = (int) Math.min(acked, limit - (unaAt - acked));
+        if (n > 0) {
+            acked -= n;
+            drop(n);
+        }
+        if (cleared && acked == 0) {
+            completed = calls;
+            if (!freed && lentHead == lentEnd) {
+                freed = true;
+                memory.free(ring.memory());
+            }
+        }
+    }
+
+    /** A segment lent bytes from stream position {@code token} on is no longer read. */
+    @Override public void returned(long token) {
+        int i = Arrays.binarySearch(lentAt, lentHead, lentEnd, token);
+        if (i < 0) throw new IllegalStateException("returned twice: " + token);
+        if (i == lentHead) {
+            lentHead++;
+        } else {
+            System.arraycopy(lentAt, i + 1, lentAt, i, lentEnd - i - 1);
+            lentEnd--;
+        }
+        if (lentHead == lentEnd) lentHead = lentEnd = 0;
+        reclaim();
+    }
+
+    private void lend(long position) {
+        if (lentEnd == lentAt.length) {
+            if (lentHead > 0) {
+                System.arraycopy(lentAt, lentHead, lentAt, 0, lentEnd - lentHead);
+                lentEnd -= lentHead;
+                lentHead = 0;
+            } else {
+                lentAt = Arrays.copyOf(lentAt, lentAt.length * 2);
+            }
+        }
+        int i = lentEnd;
+        while (i > lentHead && lentAt[i - 1] > position) i--;   // a retransmission: lower than the last lent
+        System.arraycopy(lentAt, i, lentAt, i + 1, lentEnd - i);
+        lentAt[i] = position;
+        lentEnd++;
+    }
+
+    /** Takes {@code n} bytes off the front of the extents, completing the zero-copy calls they end. */
+    private void drop(int n) {
         while (n > 0) {
             Extent e = extents.peekFirst();
             int k = Math.min(n, e.length);
@@ -112,10 +199,13 @@ final class SendQueue {
         }
     }
 
-    /** Drops everything (the connection is gone): the application's buffers are its own again. */
+    /**
+     * Drops everything (the connection is gone): the application's buffers are its own again, once
+     * every segment lent them is returned.
+     */
     void clear() {
+        cleared = true;
         consume(length);
-        completed = calls;
         Arrays.fill(known, null);
     }
 
@@ -126,6 +216,9 @@ final class SendQueue {
      */
     void copyTo(int from, PacketBuffer packet, int at, int len) {
         if (from < 0 || len < 0 || from + len > length) throw new IndexOutOfBoundsException(from + "+" + len + " of " + length);
+        int piecesBefore = packet.pieces();
+        long position = unaAt + from;
+        from += acked;
         Iterator<Extent> it = extents.iterator();
         int ringFrom = 0;   // where the run starts in the ring, for a run there
         for (int done = 0; done < len; ) {
@@ -148,5 +241,12 @@ final class SendQueue {
             from = 0;
             done += m;
         }
+        if (packet.pieces() > piecesBefore) {
+            lend(position);
+            packet.lendPieces(this, position);
+        }
     }
+
+    /** Segments lent bytes and not returned yet. */
+    int lent() { return lentEnd - lentHead; }
 }

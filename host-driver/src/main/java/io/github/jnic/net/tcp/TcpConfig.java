@@ -1,5 +1,8 @@
 package io.github.jnic.net.tcp;
 
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -12,6 +15,12 @@ public final class TcpConfig {
 
     /** Send buffer per connection. */
     public int sendBufferSize = 256 * 1024;
+    /**
+     * Where the send buffers live: native memory of their own by default; a card's DMA memory
+     * (for NicDriver: {@code SendMemory.of(d.dmaBuffers()::allocate, d.dmaBuffers()::free)}) so the
+     * card reads segments from them where they lie, with no copy.
+     */
+    public SendMemory sendMemory = SendMemory.DIRECT;
     /** Receive buffer per connection: the largest receive window. */
     public int receiveBufferSize = 256 * 1024;
     /** Out-of-order ranges a receiver keeps per connection (bounded reassembly bookkeeping). */
@@ -69,4 +78,23 @@ public final class TcpConfig {
     /** First ephemeral port tried (RFC 6335 dynamic range by default) and the range's end, inclusive. */
     public int ephemeralLow = 49152;
     public int ephemeralHigh = 65535;
+
+    /** Native memory for send buffers: handed out per connection, given back once nothing reads it. */
+    public interface SendMemory {
+        /** Direct buffers of their own, left to the garbage collector. */
+        SendMemory DIRECT = of(ByteBuffer::allocateDirect, b -> {});
+
+        /** A direct buffer of {@code bytes}. */
+        ByteBuffer allocate(int bytes);
+
+        /** {@code buffer} is no longer read: its connection is gone and no segment naming it is left. */
+        void free(ByteBuffer buffer);
+
+        static SendMemory of(IntFunction<ByteBuffer> allocate, Consumer<ByteBuffer> free) {
+            return new SendMemory() {
+                @Override public ByteBuffer allocate(int bytes) { return allocate.apply(bytes); }
+                @Override public void free(ByteBuffer buffer) { free.accept(buffer); }
+            };
+        }
+    }
 }

@@ -160,7 +160,7 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
-        this.sendBuffer = new SendQueue(cfg.sendBufferSize);
+        this.sendBuffer = new SendQueue(cfg.sendBufferSize, cfg.sendMemory);
         this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, cfg.maxOutOfOrderRanges);
         this.scoreboard = new SackScoreboard(cfg.maxSackRanges);
         this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);
