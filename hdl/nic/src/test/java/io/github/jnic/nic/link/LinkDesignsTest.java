@@ -23,4 +23,10 @@ class LinkDesignsTest {
         assertTrue(ecp5.blockRams() >= 1, ecp5.cells()::toString);
         DesignChecks.synth(DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000)), Yosys.Target.ICE40);
     }
+
+    @Test
+    void linkBridge() {
+        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(() -> new LinkBridge(125_000)), Yosys.Target.ECP5);
+        assertTrue(ecp5.blockRams() >= 1, ecp5.cells()::toString);
+    }
 }
