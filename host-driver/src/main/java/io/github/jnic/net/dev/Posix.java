@@ -50,6 +50,17 @@ public final class Posix {
     /** {@code fds}: an array of struct pollfd; {@code timeout}: a struct timespec, or null for forever. */
     public static native int ppoll(Pointer fds, long nfds, Pointer timeout, Pointer sigmask);
     public static native String strerror(int errnum);
+    public static native int socket(int domain, int type, int protocol) throws LastErrorException;
+    /** {@code addr}: a struct sockaddr (here sockaddr_ll) of {@code len} bytes. */
+    public static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
+    public static native int if_nametoindex(String name);
+    /** Non-blocking with {@code MSG_DONTWAIT}: returns bytes, or -1 (EAGAIN when nothing is there). */
+    public static native long recv(int fd, long buf, long len, int flags);
+    public static native long send(int fd, long buf, long len, int flags);
+
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    public static final int MSG_DONTWAIT = 0x40;
 
     /** The native address of a direct buffer's first byte. */
     public static long address(ByteBuffer direct) {
