@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.spec.HostLink;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,24 +60,14 @@ class PacketSocketTest {
         }
 
         byte[] frame(LinkMessage m) {
-            byte[] e = m.encode();
-            byte[] f = new byte[Math.max(60, 14 + e.length)];
-            System.arraycopy(peerMac, 0, f, 0, 6);
-            System.arraycopy(socket.macAddress(), 0, f, 6, 6);
-            f[12] = (byte) (HostLink.ETHERTYPE >> 8);
-            f[13] = (byte) HostLink.ETHERTYPE;
-            System.arraycopy(e, 0, f, 14, e.length);
-            return f;
+            return EthernetTransport.frame(peerMac, socket.macAddress(), m);
         }
 
         void pump(long now) {
             for (byte[] f; (f = socket.receive()) != null; ) {
-                if (((f[12] & 0xFF) << 8 | (f[13] & 0xFF)) != HostLink.ETHERTYPE) {
-                    foreign++;
-                    continue;
-                }
-                LinkMessage m = LinkMessage.decode(f, 14, f.length - 14);
-                if (m != null) endpoint.receive(m, now);
+                LinkMessage m = EthernetTransport.message(f);
+                if (m == null) foreign++;
+                else endpoint.receive(m, now);
             }
             endpoint.poll(now);
         }
@@ -121,6 +112,38 @@ class PacketSocketTest {
             assertTrue(a.endpoint.retransmissions() + b.endpoint.retransmissions() > 0, "losses recovered by resending");
             assertEquals(0, a.foreign + b.foreign, "only the link's EtherType reaches the sockets");
             assertTrue(sa.received() > 0 && sb.received() > 0);
+        }
+    }
+
+    @Test
+    void theDriversBusReachesABoardThroughTheSocket() throws Exception {
+        Random random = new Random(21);
+        try (PacketSocket host = PacketSocket.open(A, HostLink.ETHERTYPE); PacketSocket boardSocket = PacketSocket.open(B, HostLink.ETHERTYPE)) {
+            // the board: registers in a map, its frames a tenth lost
+            java.util.Map<Integer, Integer> registers = new java.util.HashMap<>();
+            EthernetTransport boardSide = new EthernetTransport(boardSocket, host.macAddress());
+            LinkEndpoint[] board = new LinkEndpoint[1];
+            board[0] = new LinkEndpoint(m -> { if (random.nextDouble() >= 0.1) boardSide.send(m); }, m -> {
+                if (m.type() == HostLink.Type.REG_WRITE) registers.put((int) m.address(), m.value());
+                if (m.type() == HostLink.Type.REG_READ)
+                    board[0].send(LinkMessage.regData(m.tag(), registers.getOrDefault((int) m.address(), -1)), System.nanoTime());
+            }, 2_000_000);
+            EthernetTransport hostSide = new EthernetTransport(host, boardSocket.macAddress());
+            LinkBus.Transport cable = new LinkBus.Transport() {
+                @Override public void send(LinkMessage m) { hostSide.send(m); }
+
+                @Override public LinkMessage receive() {
+                    long now = System.nanoTime();   // the board runs while the host waits
+                    for (LinkMessage m; (m = boardSide.receive()) != null; ) board[0].receive(m, now);
+                    board[0].poll(now);
+                    return hostSide.receive();
+                }
+            };
+            LinkBus bus = new LinkBus(cable, ByteBuffer.allocateDirect(4096), 1L << 32, System::nanoTime, 2_000_000, 5_000_000_000L);
+            for (int i = 0; i < 100; i++) bus.write(4 * i, i * 977);
+            for (int i = 0; i < 100; i++) assertEquals(i * 977, bus.read(4 * i), "register " + 4 * i);
+            assertTrue(board[0].retransmissions() > 0, "the board resent what was lost");
+            assertEquals(0, hostSide.dropped(), "nothing but the board's frames reached the host");
         }
     }
 

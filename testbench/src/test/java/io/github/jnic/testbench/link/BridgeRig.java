@@ -3,6 +3,7 @@ package io.github.jnic.testbench.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.driver.link.EthernetTransport;
 import io.github.jnic.driver.link.LinkMessage;
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
@@ -71,14 +72,7 @@ final class BridgeRig implements AutoCloseable {
     }
 
     static byte[] frame(byte[] to, LinkMessage m) {
-        byte[] e = m.encode();
-        byte[] f = new byte[Math.max(60, 14 + e.length)];
-        System.arraycopy(to, 0, f, 0, 6);
-        System.arraycopy(HOST, 0, f, 6, 6);
-        f[12] = (byte) (HostLink.ETHERTYPE >> 8);
-        f[13] = (byte) HostLink.ETHERTYPE;
-        System.arraycopy(e, 0, f, 14, e.length);
-        return f;
+        return EthernetTransport.frame(to, HOST, m);
     }
 
     /** A message from the host onto the cable (it may be lost). */
@@ -143,7 +137,7 @@ final class BridgeRig implements AutoCloseable {
         for (StreamSink.Frame f : fromBoard.receive()) toHost.add(f.data());
         if (!toHost.isEmpty() && random.nextInt(3) != 0) {
             byte[] f = toHost.remove(toHost.size() > 1 && random.nextInt(10) == 0 ? 1 : 0);
-            LinkMessage m = LinkMessage.decode(f, 14, f.length - 14);
+            LinkMessage m = EthernetTransport.message(f);
             assertTrue(m != null && (!m.type().fromHost || m.type() == HostLink.Type.ACK), "a message the board sends: " + m);
             if (random.nextDouble() >= loss) arrived.add(m);
         }
