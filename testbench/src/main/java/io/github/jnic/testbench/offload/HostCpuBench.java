@@ -1,5 +1,7 @@
 package io.github.jnic.testbench.offload;
 
+import io.github.jnic.driver.DmaBuffers;
+import io.github.jnic.driver.NicDriver;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.NetDevice;
 import io.github.jnic.net.stack.NetStack;
@@ -8,6 +10,7 @@ import io.github.jnic.net.tcp.TcpConfig;
 import io.github.jnic.net.tcp.TcpConnection;
 import io.github.jnic.net.tcp.TcpListener;
 import io.github.jnic.net.wire.MacAddress;
+import io.github.jnic.testbench.card.CardModel;
 import io.github.jnic.testbench.offload.OffloadReference.Command;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,6 +21,8 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * The host's side of the offload figure: CPU time the sending stack spends per byte of a bulk TCP
@@ -31,6 +36,17 @@ import java.util.Set;
  * costs the sender nothing: the frame itself goes to the receiver, no copy; there, a TSO frame is
  * cut into its MSS segments by {@link OffloadReference} (the card's work, not timed), so the
  * receiver, and the ACKs it sends back, see the same wire either way.
+ *
+ * <p>With the driver ({@link Sender#DRIVER}, {@link Sender#DRIVER_COPY}): the sender's device is {@link NicDriver} over
+ * {@link CardModel}, so its transmit (descriptors, the copy into slots or the gather from DMA
+ * memory, the hold until DD), its interrupt and NAPI poll, its receive of the ACKs (copied from
+ * the slots) are timed with the stack. The card's own work is not: the model's clock stands still
+ * (reads as the distant past, so no event falls due) while the sender runs, and the model catches
+ * up between the timed parts; its wire runs at 100 Gb/s in virtual time so a step carries as much
+ * as the ideal card's. The receiver is a second driver on the model, untimed. The send buffer and
+ * the zero-copy sender's buffers are in the sending driver's DMA memory ({@link DmaBuffers}), so
+ * the driver gathers every payload where it lies; or ({@link Sender#DRIVER_COPY}) in memory of
+ * their own, so the driver copies every frame into its slots, as it did before it gathered.
  */
 final class HostCpuBench {
     private HostCpuBench() {}
@@ -123,29 +139,82 @@ final class HostCpuBench {
     }
 
     /** {@code zeroCopy}: the application hands its bytes over with TcpConnection.writeZeroCopy instead of write. */
+    /** The sender's device. */
+    enum Sender {
+        /** The ideal card: the stack alone is timed. */
+        IDEAL,
+        /** NicDriver over the card model, the send buffer and the application's buffers in the driver's DMA memory: the driver gathers. */
+        DRIVER,
+        /** The same with them in memory of their own: the driver copies every frame into its slots. */
+        DRIVER_COPY
+    }
+
     static Result run(boolean offload, boolean zeroCopy, long bytes) throws Exception {
-        End ea = new End(41, offload), eb = new End(42, false);
-        ea.peer = eb;
-        eb.peer = ea;
+        return run(offload, zeroCopy, bytes, Sender.IDEAL);
+    }
+
+    static Result run(boolean offload, boolean zeroCopy, long bytes, Sender sender) throws Exception {
+        boolean driver = sender != Sender.IDEAL;
+        long[] now = {1_000_000_000L};
+        boolean[] frozen = {false};
+        End ea = null;
+        NicDriver da = null, db = null;
+        CardModel ca = null;
         NetStack a = new NetStack(), b = new NetStack();
-        a.addAddress(a.addInterface(ea), 0x0a000001, 24);
-        b.addAddress(b.addInterface(eb), 0x0a000002, 24);
-        Tcp ta = new Tcp(a.ipv4()), tb = new Tcp(b.ipv4());
+        TcpConfig config = new TcpConfig();
+        IntFunction<ByteBuffer> memory = n -> ByteBuffer.allocateDirect(n).order(ByteOrder.LITTLE_ENDIAN);
+        if (driver) {
+            LongSupplier cardClock = () -> frozen[0] ? Long.MIN_VALUE : now[0];
+            ca = new CardModel(cardClock, 32 << 20, 100_000_000_000L);
+            CardModel cb = new CardModel(cardClock, 32 << 20, 100_000_000_000L);
+            CardModel.connect(ca, cb);
+            NicDriver.Config cfa = new NicDriver.Config(), cfb = new NicDriver.Config();
+            cfa.mac = MacAddress.local(41);
+            cfa.txOffload = offload;
+            cfb.mac = MacAddress.local(42);
+            cfb.rxRingSize = 1024;   // a step's worth of frames at the model's wire speed
+            cfb.rxChecksum = true;
+            da = new NicDriver(ca, cfa);
+            db = new NicDriver(cb, cfb);
+            a.addAddress(a.addInterface(da), 0x0a000001, 24);
+            b.addAddress(b.addInterface(db), 0x0a000002, 24);
+            if (sender == Sender.DRIVER) {
+                DmaBuffers dma = da.dmaBuffers();
+                config.sendMemory = TcpConfig.SendMemory.of(dma::allocate, dma::free);
+                memory = dma::allocate;
+            }
+        } else {
+            ea = new End(41, offload);
+            End eb = new End(42, false);
+            ea.peer = eb;
+            eb.peer = ea;
+            a.addAddress(a.addInterface(ea), 0x0a000001, 24);
+            b.addAddress(b.addInterface(eb), 0x0a000002, 24);
+        }
+        Tcp ta = new Tcp(a.ipv4(), config), tb = new Tcp(b.ipv4());
         a.register(ta);
         b.register(tb);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         // spent: nanoseconds in [0] writes, [1] polls; clock pairs read in [2] writes, [3] polls
-        long[] now = {1_000_000_000L}, spent = {0, 0, 0, 0};
+        long[] spent = {0, 0, 0, 0};
+        CardModel cardA = ca;
+        NicDriver receiver = db;
         Runnable step = () -> {
             now[0] += 10_000;
+            if (cardA != null) cardA.interruptAsserted();   // the cards catch up, untimed
+            frozen[0] = true;
             long t = cpu.getCurrentThreadCpuTime();
             a.poll(now[0]);
             spent[1] += cpu.getCurrentThreadCpuTime() - t;
+            frozen[0] = false;
             spent[3]++;
             b.poll(now[0]);
+            for (int i = 0; receiver != null && receiver.polling() && i < 100; i++) b.poll(now[0]);
         };
         a.poll(now[0]);
         b.poll(now[0]);
+        for (int i = 0; da != null && i < 1000 && !(da.linkUp() && db.linkUp()); i++) step.run();
+        if (da != null && !(da.linkUp() && db.linkUp())) throw new IllegalStateException("the links did not come up");
         TcpListener listener = tb.listen(0, 5001, 1);
         TcpConnection client = ta.connect(0x0a000002, 5001), server = null;
         for (int i = 0; i < 100 && server == null; i++) {
@@ -155,26 +224,38 @@ final class HostCpuBench {
         if (server == null) throw new IllegalStateException("no connection");
         byte[] chunk = new byte[1 << 20], into = new byte[1 << 20];
         new Random(bytes).nextBytes(chunk);
-        ZeroCopySender zc = zeroCopy ? new ZeroCopySender(chunk) : null;
+        ZeroCopySender zc = zeroCopy ? new ZeroCopySender(chunk, memory) : null;
         Arrays.fill(spent, 0);
-        long framesBefore = ea.frames, bytesBefore = ea.bytes;
+        long framesBefore = frames(ea, da), bytesBefore = bytes(ea, da);
         long written = 0, read = 0;
         for (int guard = 0; read < bytes && guard < 50_000_000; guard++) {
             if (written < bytes) {
+                frozen[0] = true;
                 long t = cpu.getCurrentThreadCpuTime();
                 written += zc != null ? zc.write(client, bytes - written) : client.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
                 spent[0] += cpu.getCurrentThreadCpuTime() - t;
+                frozen[0] = false;
                 spent[2]++;
             }
             step.run();
             for (int n; (n = server.read(into, 0, into.length)) > 0; ) read += n;
         }
         if (read != bytes) throw new IllegalStateException(read + " bytes arrived of " + bytes);
+        if (sender == Sender.DRIVER && (da.statistics().get("nic.tx-copy-fallback") != 0 || da.statistics().get("nic.tx-zero-copy") == 0)) {
+            throw new IllegalStateException("the driver did not gather every payload from its DMA memory: " + da.statistics());
+        }
+        if (sender == Sender.DRIVER_COPY && da.statistics().get("nic.tx-zero-copy") != 0) {
+            throw new IllegalStateException("the driver gathered without DMA memory: " + da.statistics());
+        }
         double clock = clockCost(cpu);
         double write = spent[0] - clock * spent[2], poll = spent[1] - clock * spent[3];
         return new Result((write + poll) / bytes, write / bytes, poll / bytes,
-                (double) (ea.bytes - bytesBefore) / (ea.frames - framesBefore), copyAlone(cpu, chunk, bytes, clock), clock);
+                (double) (bytes(ea, da) - bytesBefore) / (frames(ea, da) - framesBefore), copyAlone(cpu, chunk, bytes, clock), clock);
     }
+
+    private static long frames(End e, NicDriver d) { return e != null ? e.frames : d.statistics().get("nic.tx-frames"); }
+
+    private static long bytes(End e, NicDriver d) { return e != null ? e.bytes : d.statistics().get("nic.tx-bytes"); }
 
     /** CPU nanoseconds per byte of copying {@code bytes} from {@code chunk} into a direct buffer as the send buffer is. */
     static double copyAlone(ThreadMXBean cpu, byte[] chunk, long bytes, double clock) {
@@ -205,9 +286,9 @@ final class HostCpuBench {
         final int[] index = new int[buffers.length], before = new int[buffers.length];
         int current;
 
-        ZeroCopySender(byte[] bytes) {
+        ZeroCopySender(byte[] bytes, IntFunction<ByteBuffer> memory) {
             for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+                buffers[i] = memory.apply(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
                 buffers[i].put(0, bytes, i * 65536 % bytes.length, 65536);
                 lastCall[i] = -1;
                 arrays[i + 1] = new ByteBuffer[i + 1];

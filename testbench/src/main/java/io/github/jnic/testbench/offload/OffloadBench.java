@@ -31,8 +31,16 @@ public final class OffloadBench {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("host")) {   // the host CPU figure alone: no simulator, no yosys
-            System.out.println("## Host CPU per byte sent: the stack with TSO and checksum offload against software\n");
-            hostCpu();
+            HostCpuBench.Sender sender = args.length < 2 ? HostCpuBench.Sender.IDEAL
+                    : args[1].equals("driver") ? HostCpuBench.Sender.DRIVER
+                    : args[1].equals("driver-copy") ? HostCpuBench.Sender.DRIVER_COPY : null;
+            if (sender == null) throw new IllegalArgumentException("host [driver|driver-copy [rounds]]: " + args[1]);
+            System.out.println(switch (sender) {
+                case IDEAL -> "## Host CPU per byte sent: the stack with TSO and checksum offload against software\n";
+                case DRIVER -> "## Host CPU per byte sent: the stack and NicDriver gathering from its DMA memory (over the card model, untimed), TSO and checksum offload against software\n";
+                case DRIVER_COPY -> "## Host CPU per byte sent: the stack and NicDriver copying every frame into its slots (over the card model, untimed), TSO and checksum offload against software\n";
+            });
+            hostCpu(sender, args.length > 2 ? Integer.parseInt(args[2]) : 9);
             System.out.printf("%nmachine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(), cpuModel());
             return;
         }
@@ -49,7 +57,7 @@ public final class OffloadBench {
         System.out.println("|---:|---:|---:|---:|---:|");
         for (int size : new int[] {60, 590, 1514}) checksum(size);
         System.out.println("\n## Host CPU per byte sent: the stack with TSO and checksum offload against software\n");
-        hostCpu();
+        hostCpu(HostCpuBench.Sender.IDEAL, 9);
         System.out.println("\n## Size (yosys synth_ecp5)\n");
         System.out.println("| engine | LUT4 | FF | block RAM (DP16KD) |");
         System.out.println("|---|---:|---:|---:|");
@@ -200,19 +208,20 @@ public final class OffloadBench {
      * {@link HostCpuBench}: after two warm-up rounds each way (the JIT), rounds alternating the four
      * ways (offload or not, the application's bytes copied in or handed over without a copy); the
      * median of each, and the spread, since a shared machine's noise moves single rounds.
+     * {@code sender}: the ideal card, or NicDriver over the card model gathering or copying
+     * ({@link HostCpuBench.Sender}; {@code ./nic bench offload host [driver|driver-copy [rounds]]}).
      */
-    static void hostCpu() {
+    static void hostCpu(HostCpuBench.Sender sender, int rounds) {
         long bytes = 256L << 20;
-        int rounds = 9;
         String[] names = {"offload, write (copy)", "software, write (copy)", "offload, writeZeroCopy", "software, writeZeroCopy"};
         HostCpuBench.Result[][] r = new HostCpuBench.Result[4][rounds];
         double[] copyRatio = new double[rounds], zeroCopyRatio = new double[rounds];
         try {
-            for (int w = 0; w < 2; w++) for (int way = 0; way < 4; way++) HostCpuBench.run(way % 2 == 0, way >= 2, 64L << 20);
+            for (int w = 0; w < 2; w++) for (int way = 0; way < 4; way++) HostCpuBench.run(way % 2 == 0, way >= 2, 64L << 20, sender);
             System.out.println("| round | " + String.join(" | ", names) + " | less with offload: copy, zero-copy |");
             System.out.println("|---:|---:|---:|---:|---:|---:|");
             for (int round = 0; round < rounds; round++) {
-                for (int way = 0; way < 4; way++) r[way][round] = HostCpuBench.run(way % 2 == 0, way >= 2, bytes);
+                for (int way = 0; way < 4; way++) r[way][round] = HostCpuBench.run(way % 2 == 0, way >= 2, bytes, sender);
                 copyRatio[round] = r[1][round].stackNanosPerByte() / r[0][round].stackNanosPerByte();
                 zeroCopyRatio[round] = r[3][round].stackNanosPerByte() / r[2][round].stackNanosPerByte();
                 System.out.printf("| %d | %.4f | %.4f | %.4f | %.4f | %.1f×, %.1f× |%n", round + 1, r[0][round].stackNanosPerByte(),
