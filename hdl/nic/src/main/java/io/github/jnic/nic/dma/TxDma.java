@@ -436,22 +436,33 @@ public class TxDma extends Module {
         Bool bufIde = reg(bool(), false).named("bufIde");
         UInt firstLane = bufAddr.slice(2, 0).named("firstLane");
         UInt burstAddr = cat(bufAddr.slice(63, 3), U(3, 0)).asUInt().named("burstAddr");
-        UInt span = firstLane.resize(21).plus(bufLeft.resize(21)).named("span");
-        UInt spanBeats = span.slice(20, 3).plus(span.slice(2, 0).orR().asUInt().resize(18)).named("spanBeats");
-        UInt toPage = U(18, 512).minus(bufAddr.slice(11, 3).resize(18)).named("toPage");
-        UInt planBeatsNow = min(atMost(spanBeats, MAX_BURST_BEATS), atMost(toPage, MAX_BURST_BEATS)).resize(18).named("planBeatsNow");
-        UInt planBytesNow = min(bufLeft, planBeatsNow.resize(20).shiftLeft(3).minus(firstLane.resize(20))).named("planBytesNow");
-        // the next burst's plan, registered (it was the system clock's longest path, ECP5 at 62.5 MHz): a
-        // clock old, so a burst is issued only when the buffer's address and length held still since
-        UInt planBeats = reg(uint(18), 0).named("planBeats");
-        UInt planBytes = reg(uint(20), 0).named("planBytes");
+        // the next burst's plan in the few bits a burst needs (the wide version was the system clock's
+        // longest path, ECP5 at 62.5 MHz): a buffer of 128 bytes or more spans at least MAX_BURST_BEATS
+        // beats, the page's end matters only in its last MAX_BURST_BEATS words, and a burst's bytes (at
+        // most 128) are compared with the buffer's length in 8 bits
+        int k = Integer.numberOfTrailingZeros(MAX_BURST_BEATS);
+        Bool leftLong = bufLeft.slice(19, 7).orR().named("leftLong");
+        UInt spanShort = firstLane.resize(8).plus(bufLeft.slice(6, 0).resize(8)).named("spanShort");
+        UInt spanBeats = spanShort.slice(7, 3).resize(6).plus(spanShort.slice(2, 0).orR().asUInt().resize(6)).named("spanBeats");
+        UInt bySpan = mux(leftLong, U(k + 1, MAX_BURST_BEATS), atMost(spanBeats, MAX_BURST_BEATS)).named("bySpan");
+        UInt pageWord = bufAddr.slice(11, 3).named("pageWord");
+        UInt byPage = mux(pageWord.slice(8, k).andR(), U(k + 1, MAX_BURST_BEATS).minus(pageWord.slice(k - 1, 0).resize(k + 1)),
+                U(k + 1, MAX_BURST_BEATS)).named("byPage");
+        UInt planBeatsNow = min(bySpan, byPage).named("planBeatsNow");
+        UInt burstBytes = planBeatsNow.resize(8).shiftLeft(3).minus(firstLane.resize(8)).named("burstBytes");
+        Bool fitsBurst = bufLeft.slice(19, 8).orR().not().and(bufLeft.slice(7, 0).le(burstBytes)).named("fitsBurst");
+        UInt planBytesNow = mux(fitsBurst, bufLeft.slice(7, 0), burstBytes).named("planBytesNow");
+        // the plan, registered: a clock old, so a burst is issued only when the buffer's address and
+        // length held still since
+        UInt planBeats = reg(uint(k + 1), 0).named("planBeats");
+        UInt planBytes = reg(uint(8), 0).named("planBytes");
         Bool lastOfBuffer = reg(bool(), false).named("lastOfBuffer");
         UInt lastLane = reg(uint(3), 0).named("lastLane");
         UInt planAddrWas = reg(uint(12), 0).named("planAddrWas");
         UInt planLeftWas = reg(uint(20), 0).named("planLeftWas");
         planBeats.next(planBeatsNow);
         planBytes.next(planBytesNow);
-        lastOfBuffer.next(planBytesNow.eq(bufLeft));
+        lastOfBuffer.next(fitsBurst);
         lastLane.next(bufAddr.slice(2, 0).plus(bufLeft.slice(2, 0)).minus(1));
         planAddrWas.next(bufAddr.slice(11, 0));
         planLeftWas.next(bufLeft);
@@ -541,7 +552,7 @@ public class TxDma extends Module {
                 arAddr.next(burstAddr);
                 arLen.next(planBeats.resize(8).minus(1));
                 bufAddr.next(bufAddr.plus(planBytes.resize(64)));
-                bufLeft.next(bufLeft.minus(planBytes));
+                bufLeft.next(bufLeft.minus(planBytes.resize(20)));
                 when(lastOfBuffer, () -> {
                     when(bufEop, () -> {
                         inFrame.next(false);
