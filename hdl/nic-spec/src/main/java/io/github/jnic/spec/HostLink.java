@@ -22,6 +22,8 @@ public final class HostLink {
     public static final int HEADER_BYTES = 20;
     /** The most data one message carries: a 1500-byte Ethernet payload less the header, rounded down to a power of two. */
     public static final int MAX_DATA = 1024;
+    /** Where a message starts in its Ethernet frame: after the destination, the source and the EtherType. */
+    public static final int FRAME_OFFSET = 14;
 
     /** A header field: its first byte and its length in bytes. */
     public record Part(String name, int offset, int bytes) {

@@ -39,18 +39,18 @@ public final class EthernetTransport implements LinkBus.Transport {
     /** The frame carrying {@code m} from {@code from} to {@code to}. */
     public static byte[] frame(byte[] to, byte[] from, LinkMessage m) {
         byte[] e = m.encode();
-        byte[] f = new byte[Math.max(60, 14 + e.length)];
+        byte[] f = new byte[Math.max(60, HostLink.FRAME_OFFSET + e.length)];
         System.arraycopy(to, 0, f, 0, 6);
         System.arraycopy(from, 0, f, 6, 6);
         f[12] = (byte) (HostLink.ETHERTYPE >> 8);
         f[13] = (byte) HostLink.ETHERTYPE;
-        System.arraycopy(e, 0, f, 14, e.length);
+        System.arraycopy(e, 0, f, HostLink.FRAME_OFFSET, e.length);
         return f;
     }
 
     /** The message a frame carries, or null if it is of another EtherType or does not decode. */
     public static LinkMessage message(byte[] f) {
-        if (f.length < 14 || ((f[12] & 0xFF) << 8 | (f[13] & 0xFF)) != HostLink.ETHERTYPE) return null;
-        return LinkMessage.decode(f, 14, f.length - 14);
+        if (f.length < HostLink.FRAME_OFFSET || ((f[12] & 0xFF) << 8 | (f[13] & 0xFF)) != HostLink.ETHERTYPE) return null;
+        return LinkMessage.decode(f, HostLink.FRAME_OFFSET, f.length - HostLink.FRAME_OFFSET);
     }
 }

@@ -103,7 +103,6 @@ public class LinkBridge extends Module {
         queue.in.payload.tag.assign(h.tag);
         queue.in.payload.address.assign(h.address.resize(RegisterFile.ADDRESS_BITS));
         queue.in.payload.value.assign(h.value);
-        Bool regIsRead = reg(bool(), false).named("regIsRead");
         UInt regTag = reg(uint(8), 0).named("regTag");
         UInt regAddress = reg(uint(RegisterFile.ADDRESS_BITS), 0).named("regAddress");
         UInt regValue = reg(uint(32), 0).named("regValue");
@@ -156,7 +155,6 @@ public class LinkBridge extends Module {
         queue.out.ready.assign(access.is(Reg.IDLE));
         access.on(Reg.IDLE, () -> when(queue.out.valid, () -> {
             RegisterAccess next = queue.out.payload;
-            regIsRead.next(next.read);
             regTag.next(next.tag);
             regAddress.next(next.address);
             regValue.next(next.value);

@@ -1,5 +1,7 @@
 package io.github.jnic.nic.link;
 
+import static io.github.jnic.nic.stream.Beat.lane;
+
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.Signal;
@@ -37,8 +39,7 @@ public class LinkReceiver extends Module {
     public final Bool foreign = output(reg(bool(), false));
     public final Bool malformed = output(reg(bool(), false));
 
-    /** The Ethernet header's 14 bytes come first: the message's byte 0 is the frame's byte 14. */
-    static final int MESSAGE_AT = 14;
+    static final int MESSAGE_AT = HostLink.FRAME_OFFSET;
     /** The beat holding the header's last bytes (frame bytes 32-33) and the data's first six. */
     static final int LAST_HEADER_BEAT = (MESSAGE_AT + HostLink.HEADER_BYTES - 1) / Beat.BYTES;
     /** Where the data starts in that beat. */
@@ -163,9 +164,5 @@ public class LinkReceiver extends Module {
             in.ready.assign(true);
             when(in.fire().and(in.last), () -> state.goTo(State.HEAD));
         });
-    }
-
-    private static UInt lane(UInt word, int i) {
-        return word.slice(8 * i + 7, 8 * i);
     }
 }

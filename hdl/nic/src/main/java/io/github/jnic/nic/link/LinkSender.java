@@ -44,12 +44,11 @@ public class LinkSender extends Module {
     public final Bool resent = output(reg(bool(), false));
     public final Bool refused = output(reg(bool(), false));
 
-    /** The Ethernet header comes first: the message's byte 0 is the frame's byte 14. */
-    static final int MESSAGE_AT = 14;
+    static final int MESSAGE_AT = HostLink.FRAME_OFFSET;
     static final int HEADER_END = MESSAGE_AT + HostLink.HEADER_BYTES;
     /** Beats before the one the length field ends in: written from the header alone. */
     static final int HEADER_BEATS = (HEADER_END - 2) / Beat.BYTES;
-    /** Frame bytes 12-13 and 14..: the ack field, patched as a frame leaves (beat 2, lanes 2-3). */
+    /** Where the ack field lies in the frame: patched as a frame leaves (beat 2, lanes 2-3). */
     static final int ACK_AT = MESSAGE_AT + HostLink.ACK.offset();
     static final int FIFO_DEPTH = 4;
 

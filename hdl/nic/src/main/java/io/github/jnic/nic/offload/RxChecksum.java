@@ -3,7 +3,7 @@ package io.github.jnic.nic.offload;
 import static io.github.jnic.nic.offload.Sums.BEAT_BITS;
 import static io.github.jnic.nic.offload.Sums.POSITION_BITS;
 import static io.github.jnic.nic.offload.Sums.fold;
-import static io.github.jnic.nic.offload.Sums.lane;
+import static io.github.jnic.nic.stream.Beat.lane;
 import static io.github.jnic.nic.offload.Sums.laneRange;
 import static io.github.jnic.nic.offload.Sums.swap;
 import static io.github.jnic.nic.offload.Sums.word;

@@ -5,6 +5,7 @@ import static io.github.jnic.jhdl.Hdl.cat;
 import static io.github.jnic.jhdl.Hdl.mux;
 import static io.github.jnic.jhdl.Hdl.uint;
 import static io.github.jnic.jhdl.Hdl.wire;
+import static io.github.jnic.nic.stream.Beat.lane;
 
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Signal;
@@ -28,11 +29,6 @@ final class Sums {
     static final int BEAT_BITS = POSITION_BITS - 3;
     /** Bits of a beat's word sum: four 16-bit words. */
     static final int WORD_SUM_BITS = 18;
-
-    /** Byte lane {@code i} of a beat. */
-    static UInt lane(UInt data, int i) {
-        return data.slice(8 * i + 7, 8 * i);
-    }
 
     /** The big-endian 16-bit word {@code j} (lanes 2j and 2j + 1) of a beat. */
     static UInt word(UInt data, int j) {

@@ -1,7 +1,7 @@
 package io.github.jnic.nic.offload;
 
 import static io.github.jnic.nic.offload.Sums.count;
-import static io.github.jnic.nic.offload.Sums.lane;
+import static io.github.jnic.nic.stream.Beat.lane;
 import static io.github.jnic.nic.stream.Beat.firstLanes;
 
 import io.github.jnic.jhdl.Bool;

@@ -21,6 +21,11 @@ public class Beat extends Bundle {
     public final UInt data = uint(WIDTH);
     public final UInt keep = uint(BYTES);
 
+    /** Byte lane {@code i} of a beat. */
+    public static UInt lane(UInt data, int i) {
+        return data.slice(8 * i + 7, 8 * i);
+    }
+
     /** The keep mask of the first {@code n} lanes ({@code n} from 0 to 8). */
     public static UInt firstLanes(UInt n) {
         Signal[] bits = new Signal[BYTES];

@@ -3,6 +3,7 @@ package io.github.jnic.nic.link;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jnic.jhdl.flow.Yosys;
+import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.nic.DesignChecks;
 import org.junit.jupiter.api.Test;
 
@@ -11,17 +12,19 @@ class LinkDesignsTest {
 
     @Test
     void linkReceiver() {
-        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(LinkReceiver::new), Yosys.Target.ECP5);
+        VerilogDesign design = DesignChecks.lintClean(LinkReceiver::new);
+        Yosys.Result ecp5 = DesignChecks.synth(design, Yosys.Target.ECP5);
         assertTrue(ecp5.luts() > 50, ecp5.cells()::toString);
-        DesignChecks.synth(DesignChecks.lintClean(LinkReceiver::new), Yosys.Target.ICE40);
+        DesignChecks.synth(design, Yosys.Target.ICE40);
     }
 
     @Test
     void linkSender() {
         // the board's window: 8 messages of up to 478 data bytes, in block RAM
-        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000)), Yosys.Target.ECP5);
+        VerilogDesign design = DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000));
+        Yosys.Result ecp5 = DesignChecks.synth(design, Yosys.Target.ECP5);
         assertTrue(ecp5.blockRams() >= 1, ecp5.cells()::toString);
-        DesignChecks.synth(DesignChecks.lintClean(() -> new LinkSender(8, 64, 3_000)), Yosys.Target.ICE40);
+        DesignChecks.synth(design, Yosys.Target.ICE40);
     }
 
     @Test
