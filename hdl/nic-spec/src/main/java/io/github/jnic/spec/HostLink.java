@@ -25,6 +25,14 @@ public final class HostLink {
     /** Where a message starts in its Ethernet frame: after the destination, the source and the EtherType. */
     public static final int FRAME_OFFSET = 14;
 
+    /** Beats of a DMA_WRITE burst followed by one word of their strobes. */
+    public static final int STROBE_GROUP = 8;
+
+    /** The data bytes of a DMA_WRITE message carrying a burst of {@code beats} 8-byte beats. */
+    public static int dmaWriteLength(int beats) {
+        return 8 * beats + 8 * ((beats + STROBE_GROUP - 1) / STROBE_GROUP);
+    }
+
     /** A header field: its first byte and its length in bytes. */
     public record Part(String name, int offset, int bytes) {
         public int bits() { return 8 * bytes; }
@@ -50,7 +58,12 @@ public final class HostLink {
         DMA_READ(0x10, false),
         /** host to board: the bytes for DMA_READ {@code tag} (all of them, one message). */
         DMA_DATA(0x11, true),
-        /** board to host: the card writes {@code data} at {@code address}. */
+        /**
+         * board to host: the card writes a burst of 8-byte beats from {@code address} (8-byte aligned),
+         * the bytes whose strobes are set: {@code data} is the beats in groups of up to
+         * {@link #STROBE_GROUP}, each group followed by one 8-byte word of its strobes (its byte
+         * {@code i} the strobes of the group's beat {@code i}, bit {@code j} byte {@code j} of that beat).
+         */
         DMA_WRITE(0x12, false),
         /** board to host: the interrupt line is now {@code value} (0 or 1). */
         IRQ(0x20, false),

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * read waits for its answer, moving the link meanwhile, and fails with a clear error if none comes
  * within {@code answerTimeoutNanos} of the clock. A card DMA outside host memory is answered with
  * SLVERR (the card then stops that ring with a DMA error, as with any bus error) or, for a write,
- * dropped; both are counted. Not thread-safe: the stack thread calls it.
+ * dropped (as is a write not laid out as {@link HostLink.Type#DMA_WRITE} says); both are counted. Not thread-safe: the stack thread calls it.
  */
 public final class LinkBus implements HostBus {
     /** What carries messages to and from the board: an Ethernet port, a UART. Never blocks. */
@@ -136,7 +136,8 @@ public final class LinkBus implements HostBus {
             }
             case DMA_WRITE -> {
                 dmaWrites++;
-                if (inMemory(m.address(), m.data().length)) memory.put((int) (m.address() - memoryBase), m.data());
+                int beats = m.writeBeats();
+                if (beats > 0 && (m.address() & 7) == 0 && inMemory(m.address(), 8 * beats)) m.writeBurst(memory, memoryBase);
                 else dmaErrors++;
             }
             default -> { }   // the board sends nothing else; a stray type is the endpoint's to ignore

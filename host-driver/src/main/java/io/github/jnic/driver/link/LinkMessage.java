@@ -65,6 +65,52 @@ public record LinkMessage(HostLink.Type type, int tag, int seq, int ack, long ad
     public static LinkMessage dmaRead(int tag, long address, int bytes) { return new LinkMessage(Type.DMA_READ, tag, 0, 0, address, bytes, null); }
     public static LinkMessage dmaData(int tag, byte[] data) { return new LinkMessage(Type.DMA_DATA, tag, 0, 0, 0, 0, data); }
     public static LinkMessage dmaWrite(long address, byte[] data) { return new LinkMessage(Type.DMA_WRITE, 0, 0, 0, address, 0, data); }
+    /**
+     * A DMA_WRITE of a burst: {@code beats} (8 bytes a beat) from {@code address}, 8-byte aligned,
+     * with {@code strobes[i]} the byte strobes of beat {@code i}, laid out as {@link Type#DMA_WRITE} says.
+     */
+    public static LinkMessage dmaWriteBurst(long address, byte[] beats, byte[] strobes) {
+        int n = strobes.length;
+        if (beats.length != 8 * n || n == 0 || (address & 7) != 0) throw new IllegalArgumentException(n + " beats at 0x" + Long.toHexString(address));
+        byte[] data = new byte[HostLink.dmaWriteLength(n)];
+        for (int first = 0, at = 0; first < n; first += HostLink.STROBE_GROUP) {
+            int group = Math.min(HostLink.STROBE_GROUP, n - first);
+            System.arraycopy(beats, 8 * first, data, at, 8 * group);
+            System.arraycopy(strobes, first, data, at + 8 * group, group);
+            at += 8 * group + 8;
+        }
+        return new LinkMessage(Type.DMA_WRITE, 0, 0, 0, address, 0, data);
+    }
+
+    /** The beats of a DMA_WRITE message's burst, or -1 if its data is not laid out as one. */
+    public int writeBeats() {
+        int n = 0, at = 0;
+        while (at < data.length) {
+            int group = Math.min(HostLink.STROBE_GROUP, (data.length - at) / 8 - 1);
+            if (group < 1) return -1;
+            n += group;
+            at += 8 * group + 8;
+        }
+        return at == data.length && n > 0 ? n : -1;
+    }
+
+    /**
+     * Writes a DMA_WRITE burst's strobed bytes into {@code memory}, its byte 0 at bus address
+     * {@code base}; the burst must lie in it ({@link #writeBeats()} beats from {@code address}).
+     */
+    public void writeBurst(ByteBuffer memory, long base) {
+        int beat = 0;
+        for (int at = 0; at < data.length; ) {
+            int group = Math.min(HostLink.STROBE_GROUP, (data.length - at) / 8 - 1);
+            for (int i = 0; i < group; i++, beat++) {
+                int strobes = data[at + 8 * group + i] & 0xff;
+                for (int j = 0; j < 8; j++)
+                    if ((strobes >> j & 1) != 0) memory.put((int) (address - base) + 8 * beat + j, data[at + 8 * i + j]);
+            }
+            at += 8 * group + 8;
+        }
+    }
+
     public static LinkMessage irq(boolean level) { return new LinkMessage(Type.IRQ, 0, 0, 0, 0, level ? 1 : 0, null); }
     public static LinkMessage ackOnly() { return new LinkMessage(Type.ACK, 0, 0, 0, 0, 0, null); }
 

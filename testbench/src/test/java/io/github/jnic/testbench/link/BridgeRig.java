@@ -29,7 +29,7 @@ import java.util.Random;
  */
 final class BridgeRig implements AutoCloseable {
     static final int TIMEOUT = 4_000;
-    static final VerilogDesign DESIGN = Verilog.emit(new LinkBridge(TIMEOUT));
+    static final VerilogDesign DESIGN = Verilog.emit(new LinkBridge(TIMEOUT, 2));
     static final byte[] STATION = {0x02, 0x4a, 0x4e, 0x42, 0x00, 0x01};
     static final byte[] HOST = {0x02, 0x4a, 0x4e, 0x48, 0x00, 0x01};
 
@@ -39,6 +39,8 @@ final class BridgeRig implements AutoCloseable {
     final Simulator sim = Simulator.load(DESIGN);
     final Map<Long, Long> bank = new HashMap<>();
     final List<Access> seen = new ArrayList<>();
+    /** The card's side of the DMA port, once a test puts one there. */
+    DmaMaster dma;
     boolean irq;
     long cycle;
     int foreignSent, foreignSeen;
@@ -121,6 +123,7 @@ final class BridgeRig implements AutoCloseable {
                 foreignSent++;
             }
         }
+        if (dma != null) dma.beforeEdge();
         sim.step("clk", 1);
         cycle++;
         foreignSeen += (int) sim.port("foreign").get();

@@ -29,7 +29,7 @@ class LinkDesignsTest {
 
     @Test
     void linkBridge() {
-        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(() -> new LinkBridge(125_000)), Yosys.Target.ECP5);
+        Yosys.Result ecp5 = DesignChecks.synth(DesignChecks.lintClean(() -> new LinkBridge(125_000, 2)), Yosys.Target.ECP5);
         assertTrue(ecp5.blockRams() >= 1, ecp5.cells()::toString);
     }
 }
