@@ -43,6 +43,9 @@ final class BridgeRig implements AutoCloseable {
     DmaMaster dma;
     boolean irq;
     long cycle;
+    /** Frames the board sent to the host's own address (not broadcast): it learned it. */
+    int toHostAddressed;
+    static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
     int foreignSent, foreignSeen;
 
     private final Random random;
@@ -60,7 +63,6 @@ final class BridgeRig implements AutoCloseable {
         this.loss = loss;
         sim.resetHigh("reset", "clk", 2);
         sim.port("station").set(address(STATION));
-        sim.port("peer").set(address(HOST));
         toBoard = new StreamSource(sim, "clk", new StreamSource.Pins(sim.port("rx_valid"), sim.port("rx_ready"),
                 sim.port("rx_payload_data"), sim.port("rx_last"), sim.port("rx_payload_keep"), sim.port("rx_user")), seed, 0.1);
         fromBoard = new StreamSink(sim, "clk", new StreamSource.Pins(sim.port("tx_valid"), sim.port("tx_ready"),
@@ -141,6 +143,9 @@ final class BridgeRig implements AutoCloseable {
         if (!toHost.isEmpty() && random.nextInt(3) != 0) {
             byte[] f = toHost.remove(toHost.size() > 1 && random.nextInt(10) == 0 ? 1 : 0);
             LinkMessage m = EthernetTransport.message(f);
+            byte[] to = java.util.Arrays.copyOf(f, 6);
+            assertTrue(java.util.Arrays.equals(to, HOST) || java.util.Arrays.equals(to, BROADCAST), "a frame to the host, or broadcast before the board has heard from it");
+            toHostAddressed += java.util.Arrays.equals(to, HOST) ? 1 : 0;
             assertTrue(m != null && (!m.type().fromHost || m.type() == HostLink.Type.ACK), "a message the board sends: " + m);
             if (random.nextDouble() >= loss) arrived.add(m);
         }

@@ -61,6 +61,7 @@ class LinkBusTest {
             while (bus.interruptAsserted() && rig.cycle < until) bus.pump();
             assertFalse(bus.interruptAsserted(), "and so does its end");
             assertTrue(bus.retransmissions() > 0, "the bus resent what the cable lost");
+            assertTrue(rig.toHostAddressed > 0, "the board learned the host's address from its messages");
         }
     }
 }

@@ -68,7 +68,7 @@ class LinkReceiverTest {
         byte[] f = new byte[Math.max(60, 14 + payload.length)];
         random.nextBytes(f);
         System.arraycopy(to, 0, f, 0, 6);
-        System.arraycopy(HOST, 0, f, 6, 6);
+        if (random.nextBoolean()) System.arraycopy(HOST, 0, f, 6, 6);   // else a random source the receiver reports as it is
         f[12] = (byte) (etherType >> 8);
         f[13] = (byte) etherType;
         System.arraycopy(payload, 0, f, 14, payload.length);
@@ -132,13 +132,19 @@ class LinkReceiverTest {
     void messagesComeOutAsTheHostsDecoderReadsThemAndEveryOtherFrameIsCountedOnce() {
         List<byte[]> frames = new ArrayList<>();
         List<LinkMessage> expected = new ArrayList<>();
+        List<Long> sources = new ArrayList<>();
         int[] expectedDrops = new int[Verdict.values().length];
         for (int i = 0; i < 600; i++) {
             byte[] f = anyFrame();
             frames.add(f);
             Verdict v = verdict(f);
             expectedDrops[v.ordinal()]++;
-            if (v == Verdict.MESSAGE) expected.add(LinkMessage.decode(f, 14, f.length - 14));
+            if (v == Verdict.MESSAGE) {
+                expected.add(LinkMessage.decode(f, 14, f.length - 14));
+                long a = 0;
+                for (int j = 11; j >= 6; j--) a = a << 8 | (f[j] & 0xFF);
+                sources.add(a);
+            }
         }
         for (Verdict v : Verdict.values()) assertTrue(expectedDrops[v.ordinal()] > 50, "the test sends enough of " + v);
         List<StreamSource.Frame> in = new ArrayList<>();
@@ -152,8 +158,9 @@ class LinkReceiverTest {
             boolean ready = random.nextInt(3) != 0;
             sim.port("header_ready").set(ready ? 1 : 0);
             if (ready && sim.port("header_valid").get() != 0) {
-                long[] h = new long[HostLink.HEADER.size()];
-                for (int k = 0; k < h.length; k++) h[k] = sim.port("header_payload_" + HostLink.HEADER.get(k).name()).get();
+                long[] h = new long[HostLink.HEADER.size() + 1];
+                for (int k = 0; k < HostLink.HEADER.size(); k++) h[k] = sim.port("header_payload_" + HostLink.HEADER.get(k).name()).get();
+                h[HostLink.HEADER.size()] = sim.port("source").get();
                 headers.add(h);
             }
             sim.step("clk", 1);
@@ -178,6 +185,7 @@ class LinkReceiverTest {
             assertEquals(m.address(), h[4], at + ": address");
             assertEquals(m.value() & 0xFFFF_FFFFL, h[5], at + ": value");
             assertEquals(m.data().length, h[6], at + ": length");
+            assertEquals(sources.get(i), h[7], at + ": its frame's source");
             if (m.data().length > 0) {
                 assertTrue(withData < datas.size(), at + ": its data came out");
                 assertArrayEquals(m.data(), datas.get(withData++), at + ": data");

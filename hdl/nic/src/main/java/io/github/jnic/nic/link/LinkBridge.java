@@ -49,8 +49,11 @@ import io.github.jnic.spec.HostLink;
  * reports it. What the board sends is chosen among register answers, interrupt reports, writes
  * and reads (those two in turn), and held until the sender has taken it.
  *
+ * <p>The host's MAC address is the source of the last message taken in sequence (the broadcast
+ * address until one is): the host may be any port, and nothing on the board names it.
+ *
  * <p>Ports: {@code rx} (good frames from the link port's frame buffer), {@code tx} (frames to
- * send), {@code station} and {@code peer} (the board's and the host's MAC addresses), {@code regs},
+ * send), {@code station} (the board's MAC address, first byte in bits 7:0), {@code regs},
  * {@code dma}, {@code irq}, and pulses {@code foreign}, {@code malformed} (from the receiver),
  * {@code outOfOrder} (a sequenced message not the next one: dropped, acknowledged again),
  * {@code unexpected}, {@code busy} and {@code resent} (from the sender).
@@ -59,7 +62,6 @@ public class LinkBridge extends Module {
     public final Stream<Beat> rx = input(Stream.packets(new Beat(), RxFrame.META_WIDTH));
     public final Stream<Beat> tx = output(Stream.packets(new Beat()));
     public final UInt station = input(uint(48));
-    public final UInt peer = input(uint(48));
     public final Axi4Lite regs = output(new Axi4Lite(RegisterFile.ADDRESS_BITS));
     public final Axi4 dma;
     public final Bool irq = input(bool());
@@ -152,6 +154,8 @@ public class LinkBridge extends Module {
         sender.out.connectTo(tx);
         receiver.station.assign(station);
         sender.station.assign(station);
+        // the host's address: learned from its messages, broadcast until the first arrives
+        UInt peer = reg(uint(48), 0xFFFF_FFFF_FFFFL).named("peer");
         sender.peer.assign(peer);
         foreign.assign(receiver.foreign);
         malformed.assign(receiver.malformed);
@@ -171,6 +175,7 @@ public class LinkBridge extends Module {
         Bool isRegister = h.type.eq(HostLink.Type.REG_READ.code).or(h.type.eq(HostLink.Type.REG_WRITE.code));
         Bool isDmaData = h.type.eq(HostLink.Type.DMA_DATA.code);
         sender.ackDue.assign(receiver.header.fire().and(isAck.not()));
+        when(receiver.header.fire().and(inSequence).and(isAck.not()), () -> peer.next(receiver.source));
 
         // the register accesses taken, in order, waiting for the executor
         StreamFifo<RegisterAccess> queue = new StreamFifo<>(Stream.of(new RegisterAccess()), QUEUE).named("queue");

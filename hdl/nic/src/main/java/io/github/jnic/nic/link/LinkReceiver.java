@@ -27,7 +27,7 @@ import io.github.jnic.spec.HostLink;
  *
  * <p>Ports: {@code in} (good frames, {@code Stream.packets(new Beat(), RxFrame.META_WIDTH)}),
  * {@code station} (the board's MAC address, first byte in bits 7:0), {@code header} (one
- * {@link LinkHeader} a message), {@code data} (after its header, a message's data as a packet of
+ * {@link LinkHeader} a message), {@code source} (its frame's source address), {@code data} (after its header, a message's data as a packet of
  * packed beats, its first byte in lane 0 of the first beat; none when the length is 0), and the
  * pulses {@code foreign} and {@code malformed}.
  */
@@ -36,6 +36,8 @@ public class LinkReceiver extends Module {
     public final UInt station = input(uint(48));
     public final Stream<LinkHeader> header = output(Stream.of(new LinkHeader()));
     public final Stream<Beat> data = output(Stream.packets(new Beat()));
+    /** The source address of the frame whose message is on {@code header}, first byte in bits 7:0. */
+    public final UInt source = output(uint(48));
     public final Bool foreign = output(reg(bool(), false));
     public final Bool malformed = output(reg(bool(), false));
 
@@ -56,6 +58,7 @@ public class LinkReceiver extends Module {
         UInt[] kept = new UInt[LAST_HEADER_BEAT];
         for (int b = 1; b < LAST_HEADER_BEAT; b++) kept[b] = reg(uint(Beat.WIDTH), 0).named("beat" + b);
         Bool toStation = reg(bool(), false).named("toStation");
+        UInt sourceLow = reg(uint(16), 0).named("sourceLow");   // frame bytes 6-7, on beat 0
         Bool linkType = reg(bool(), false).named("linkType");
         // the data's bytes from the beat before, waiting for the next beat's first lanes
         int heldBytes = Beat.BYTES - DATA_LANE;
@@ -71,6 +74,7 @@ public class LinkReceiver extends Module {
         Bool mine = toStation.and(linkType).named("mine");
 
         // the header's fields, big-endian, from the kept beats and the beat now on the input
+        source.assign(cat(kept[1].slice(31, 0), sourceLow).asUInt());   // bytes 8-11 on beat 1
         LinkHeader h = header.payload;
         for (HostLink.Part part : HostLink.HEADER) {
             Signal[] bytes = new Signal[part.bytes()];
@@ -105,7 +109,10 @@ public class LinkReceiver extends Module {
                 in.ready.assign(true);
                 when(in.valid, () -> {
                     beat.next(beat.plus(1));
-                    when(beat.eq(0), () -> toStation.next(toStationNow));
+                    when(beat.eq(0), () -> {
+                        toStation.next(toStationNow);
+                        sourceLow.next(word.slice(63, 48));
+                    });
                     when(beat.eq(1), () -> linkType.next(etherTypeNow));
                     for (int b = 1; b < LAST_HEADER_BEAT; b++) {
                         int k = b;
