@@ -21,7 +21,8 @@ import java.math.BigInteger;
  *       traffic is sparse (AIM on), or when it brings the frames since the last RXT0 to the
  *       threshold (RXFC; AIM's FRAMES); else it restarts the packet timer with RDTR (AIM off) and
  *       starts the absolute timer if it is not running, with RADV (if not 0; AIM off) or the
- *       adaptive delay (AIM on).
+ *       adaptive delay (AIM on); the absolute timer counts from cycle t + 1 (a timer started
+ *       there with V), and RXT0 in cycle t + 1 stops it as it would a running one.
  *   <li>RXT0 is also raised when a receive timer expires, or by FPD while frames are pending.
  *       Raising RXT0 stops both timers and forgets the pending frames; the frame of that cycle is
  *       part of the interrupt.
@@ -93,6 +94,7 @@ public final class ModerationModel {
     public boolean rxPacketArmed, rxAbsoluteArmed, rxPacketExpired, rxAbsoluteExpired, rxCountReached, rxInterrupt;
     public boolean txPacketArmed, txAbsoluteArmed, txPacketExpired, txAbsoluteExpired, txInterrupt, throttled;
     public int aimRate;
+    /** The adaptive delay worked out for the last frame written back. */
     public long aimDelay;
     public boolean aimBusy;
 
@@ -186,13 +188,13 @@ public final class ModerationModel {
                 }
                 long absolute = adaptive ? delay : radv;
                 if (!rxAbsoluteRunning && absolute != 0) {
-                    rxAbsoluteDeadline = vthTickAfter(c, absolute);
+                    rxAbsoluteDeadline = vthTickAfter(c + 1, absolute);
                     rxAbsoluteArmed = true;
                 }
             }
         }
         aimRate = lastWindowFrames;
-        aimDelay = delay;
+        if (in.rxFrameDone) aimDelay = delay;
         aimBusy = busy;
 
         // ---- transmit -------------------------------------------------------------------------

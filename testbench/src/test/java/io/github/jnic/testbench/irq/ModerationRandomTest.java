@@ -24,7 +24,7 @@ class ModerationRandomTest {
     void rtlMatchesTheModelCycleByCycle(long clockHz) {
         try (ModerationBench bench = new ModerationBench(clockHz)) {
             RandomTraffic traffic = new RandomTraffic(new Random(clockHz ^ 0x5EED));
-            bench.run(600_000, traffic);
+            bench.run(800_000, traffic);
             // the run exercised what it claims to
             assertTrue(bench.rises.size() > 300, "interrupts: " + bench.rises.size());
             assertTrue(traffic.rxTimerExpiries > 20 && traffic.txTimerExpiries > 20 && traffic.counts > 20 && traffic.throttles > 20

@@ -34,12 +34,13 @@ import io.github.jnic.spec.Registers.Cause;
  *       {@code ims} (the mask, what an IMS read returns), {@code irq} (the interrupt line, a level);
  *   <li>observability, registered so they line up with {@code icr}: pulses
  *       {@code rxPacketArmed}/{@code rxAbsoluteArmed}/{@code txPacketArmed}/{@code txAbsoluteArmed}
- *       (a timer started, or the packet timer restarted), {@code rxPacketExpired} ...
+ *       (a timer started, or the packet timer restarted; the receive absolute timer counts from the
+ *       cycle after), {@code rxPacketExpired} ...
  *       {@code txAbsoluteExpired}, {@code rxCountReached} (RXFC or the adaptive frame count),
  *       {@code rxInterrupt}/{@code txInterrupt} (RXT0/TXDW raised by the moderation),
  *       {@code throttled} (the first cycle ITR holds a wanted interrupt back); levels
  *       {@code aimRate} (frames in the last adaptive window) and {@code aimDelay} (the delay the
- *       adaptive mode would choose now, 1.024 µs units), {@code aimBusy} (it finds the wire busy).
+ *       adaptive mode chose for the last frame, 1.024 µs units), {@code aimBusy} (it finds the wire busy).
  * </ul>
  * Every output is a register (or two registers ORed): no combinational path from an input.
  * Events and register accesses of one cycle show in {@code icr}, {@code irq} and the pulses the
@@ -120,6 +121,9 @@ public class InterruptModeration extends Module {
     final UInt windowFrames = reg(uint(8), 0);
     final UInt windowBytes = reg(uint(16), 0), lastWindowBytes = reg(uint(16), 0);
     final Bool holding = reg(bool(), false);
+    /** The absolute timer starts this cycle, with {@code absoluteLoad} (set by the frame of the cycle before). */
+    final Bool absolutePending = reg(bool(), false);
+    final UInt absoluteLoad = reg(uint(16), 0);
 
     /** @param sysClockHz the system clock's frequency (125 MHz in simulation, 62.5 MHz on the board target) */
     public InterruptModeration(long sysClockHz) {
@@ -136,15 +140,19 @@ public class InterruptModeration extends Module {
         Bool adaptive = field(aim, Aim.EN).asBool();
         UInt rdtrDelay = field(rdtr, Registers.RDTR.field("DELAY"));
         UInt radvDelay = field(radv, Registers.RADV.field("DELAY"));
-        UInt frame16 = rxFrameDone.asUInt().resize(16);
-        UInt pendingNext = mux(rxPending.andR(), rxPending, rxPending.plus(frame16)).named("pendingNext");
+        // Each count as it stands if a frame ends this cycle ("with"): the arithmetic works from
+        // registers alone, and rxFrameDone only chooses between a count and its successor.
+        UInt pendingWith = mux(rxPending.andR(), rxPending, rxPending.plus(1)).named("pendingWith");
+        UInt pendingNext = mux(rxFrameDone, pendingWith, rxPending).named("pendingNext");
 
         // the adaptive window: frames counted over WINDOW_UNITS ticks
-        UInt framesNow = mux(windowFrames.andR(), windowFrames, windowFrames.plus(rxFrameDone.asUInt().resize(8))).named("framesNow");
+        UInt framesWith = mux(windowFrames.andR(), windowFrames, windowFrames.plus(1)).named("framesWith");
+        UInt framesNow = mux(rxFrameDone, framesWith, windowFrames).named("framesNow");
         Bool windowEnd = tick.and(windowTicks.andR()).named("windowEnd");
         when(tick, () -> windowTicks.next(windowTicks.plus(1)));
-        UInt bytesSum = windowBytes.resize(17).plus(mux(rxFrameDone, rxFrameLength, U(16, 0)).resize(17)).named("bytesSum");
-        UInt bytesNow = mux(bytesSum.bit(16), U(16, 0xFFFF), bytesSum.slice(15, 0)).named("bytesNow");
+        UInt bytesSum = windowBytes.resize(17).plus(rxFrameLength.resize(17)).named("bytesSum");
+        UInt bytesWith = mux(bytesSum.bit(16), U(16, 0xFFFF), bytesSum.slice(15, 0)).named("bytesWith");
+        UInt bytesNow = mux(rxFrameDone, bytesWith, windowBytes).named("bytesNow");
         when(windowEnd, () -> {
             windowFrames.next(0);
             aimRate.next(framesNow);
@@ -155,34 +163,46 @@ public class InterruptModeration extends Module {
             windowBytes.next(bytesNow);
         });
         UInt busyBytes = U(16, Aim.BUSY_BYTES);
-        Bool busy = lastWindowBytes.ge(busyBytes).or(bytesNow.ge(busyBytes)).named("busy");
-        UInt rate = mux(aimRate.gt(framesNow), aimRate, framesNow).named("rate");
-        Bool sparse = rate.le(field(aim, Aim.SPARSE).resize(8)).named("sparse");
+        Bool lastBusy = lastWindowBytes.ge(busyBytes);
+        Bool busy = lastBusy.or(bytesNow.ge(busyBytes)).named("busy");
+        Bool busyWith = lastBusy.or(bytesWith.ge(busyBytes)).named("busyWith");
+        // sparse: max(aimRate, framesWith) <= SPARSE; SPARSE is at most 15, so framesWith's
+        // saturation at 255 never matters and framesWith <= SPARSE is windowFrames < SPARSE
+        UInt sparseLimit = field(aim, Aim.SPARSE).resize(8);
+        Bool sparseWith = aimRate.le(sparseLimit).and(windowFrames.lt(sparseLimit)).named("sparseWith");
         UInt target = field(aim, Aim.FRAMES);
         UInt frames = mux(target.eq(0), U(8, 1), target).named("frames");
         // the time `frames` frames take at `rate` frames per window, rounded up to a power of two:
-        // frames << (log2(window) - floor(log2(rate)))
+        // frames << (log2(window) - floor(log2(rate))), rate = max(aimRate, framesWith), whose
+        // highest one is the highest one of aimRate | framesWith (bit 0 alone: rate 1, shift 7 as for 0)
+        UInt rateBits = aimRate.slice(7, 1).or(framesWith.slice(7, 1)).named("rateBits");
         UInt shift = U(3, 7);
-        for (int b = 1; b < 8; b++) shift = mux(rate.bit(b), U(3, 7 - b), shift);
+        for (int b = 1; b < 8; b++) shift = mux(rateBits.bit(b - 1), U(3, 7 - b), shift);
         UInt rateDelay = frames.resize(16).shiftLeft(shift.named("rateShift")).named("rateDelay");
         UInt cap = field(aim, Aim.MAXDELAY);
-        UInt adaptiveDelay = mux(cap.ne(0).and(cap.lt(rateDelay)).and(busy.not()), cap, rateDelay).named("adaptiveDelay");
-        aimDelay.next(adaptiveDelay);
+        UInt adaptiveDelay = mux(cap.ne(0).and(cap.lt(rateDelay)).and(busyWith.not()), cap, rateDelay).named("adaptiveDelay");
+        when(rxFrameDone, () -> aimDelay.next(adaptiveDelay));
         aimBusy.next(busy);
 
         UInt threshold = mux(adaptive, frames.resize(16), field(rxfc, Registers.RXFC.field("FRAMES"))).named("threshold");
-        Bool countReached = rxFrameDone.and(threshold.ne(0)).and(pendingNext.ge(threshold)).named("countReached");
-        Bool rxAtOnce = rxFrameDone.and(mux(adaptive, sparse, rdtrDelay.eq(0))).named("rxAtOnce");
-        Bool rxFlushed = rxFlush.and(pendingNext.ne(0));
+        Bool countReached = rxFrameDone.and(threshold.ne(0)).and(pendingWith.ge(threshold)).named("countReached");
+        Bool rxAtOnce = rxFrameDone.and(mux(adaptive, sparseWith, rdtrDelay.eq(0))).named("rxAtOnce");
+        Bool rxFlushed = rxFlush.and(rxPending.ne(0).or(rxFrameDone));
         Bool rxFire = rxPacket.expired.or(rxAbsolute.expired).or(countReached).or(rxAtOnce).or(rxFlushed).named("rxFire");
         Bool rxDelayed = rxFrameDone.and(rxFire.not()).named("rxDelayed");
 
         rxPacket.stop.assign(rxFire.or(cardReset));
         rxPacket.arm.assign(rxDelayed.and(adaptive.not()));
         rxPacket.load.assign(rdtrDelay);
+        // the absolute timer starts the cycle after the frame, with the delay worked out in the
+        // frame's cycle (a register between the arithmetic and the timer); RXT0 in that cycle stops it
+        Bool absoluteStart = rxDelayed.and(rxAbsolute.running.or(absolutePending).not())
+                .and(adaptive.or(radvDelay.ne(0))).named("absoluteStart");
+        absolutePending.next(absoluteStart.and(cardReset.not()));
+        absoluteLoad.next(mux(adaptive, adaptiveDelay, radvDelay));
         rxAbsolute.stop.assign(rxFire.or(cardReset));
-        rxAbsolute.arm.assign(rxDelayed.and(rxAbsolute.running.not()).and(adaptive.or(radvDelay.ne(0))));
-        rxAbsolute.load.assign(mux(adaptive, adaptiveDelay, radvDelay));
+        rxAbsolute.arm.assign(absolutePending);
+        rxAbsolute.load.assign(absoluteLoad);
         rxPending.next(mux(rxFire.or(cardReset), U(16, 0), pendingNext));
 
         // ---- transmit: TIDV/TADV for IDE descriptors -------------------------------------------
@@ -232,7 +252,7 @@ public class InterruptModeration extends Module {
 
         // ---- observability ------------------------------------------------------------------------
         rxPacketArmed.next(rxPacket.arm);
-        rxAbsoluteArmed.next(rxAbsolute.arm);
+        rxAbsoluteArmed.next(absoluteStart);
         rxPacketExpired.next(rxPacket.expired);
         rxAbsoluteExpired.next(rxAbsolute.expired);
         rxCountReached.next(countReached);
@@ -245,7 +265,7 @@ public class InterruptModeration extends Module {
         throttled.next(held.and(holding.not()));
         // the adaptive window's counts age with time too: idle once two windows passed without a frame
         Bool windowEmpty = adaptive.not().or(windowFrames.eq(0).and(aimRate.eq(0)));
-        timersIdle.assign(rxPacket.running.or(rxAbsolute.running).or(txPacket.running).or(txAbsolute.running).or(throttle.running).not()
+        timersIdle.assign(rxPacket.running.or(rxAbsolute.running).or(absolutePending).or(txPacket.running).or(txAbsolute.running).or(throttle.running).not()
                 .and(windowEmpty));
     }
 
