@@ -43,14 +43,11 @@ public final class Boards {
             List.of("-b", "colorlight", "-c", "ft232"), () -> new RgmiiBringUp(COLORLIGHT_PHY));
 
     /**
-     * The card itself on the 5A-75B v8.0 ({@link CardBringUp}), its host side on a scan chain through
-     * three pins of connector J1 until the host link exists: for its size and timing.
+     * The card itself on the 5A-75B v8.0 ({@link CardBringUp}): port 0 the network, port 1 the host link.
      */
     public static final Board COLORLIGHT_5A_75B_V8_CARD = new Board("colorlight-5a-75b-v8-card", "Colorlight 5A-75B v8.0, the card",
             Board.Vendor.ECP5, LFE5U_25F_BG256, "LFE5U-25F-6BG256C", LVCMOS33,
-            java.util.stream.Stream.concat(COLORLIGHT_5A_75B_V8.pins().stream(),
-                    java.util.stream.Stream.of(in("scanIn", "C4"), in("scanLoad", "D4"), out("scanOut", "E4"))).toList(),
-            COLORLIGHT_5A_75B_V8.pinSources() + "; J1 from the same amaranth-boards file", COLORLIGHT_5A_75B_V8.loader(),
+            COLORLIGHT_5A_75B_V8.pins(), COLORLIGHT_5A_75B_V8.pinSources(), COLORLIGHT_5A_75B_V8.loader(),
             () -> new CardBringUp(COLORLIGHT_PHY));
 
     /** The same without the card's offload engines (the configuration that fits the LFE5U-25F). */

@@ -1,26 +1,31 @@
 package io.github.jnic.boards;
 
-import io.github.jnic.jhdl.Bits;
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.ClockDomain;
 import io.github.jnic.jhdl.Module;
-import io.github.jnic.jhdl.Signal;
 import io.github.jnic.jhdl.UInt;
+import io.github.jnic.jhdl.lib.AsyncFifo;
+import io.github.jnic.jhdl.lib.Flow;
 import io.github.jnic.jhdl.lib.Stream;
 import io.github.jnic.nic.card.Nic;
+import io.github.jnic.nic.link.LinkBridge;
+import io.github.jnic.nic.mac.RgmiiMac;
+import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.nic.phy.DdrVendor;
-import java.util.ArrayList;
-import java.util.List;
+import io.github.jnic.nic.rx.RxFrame;
+import io.github.jnic.nic.rx.RxFrameBuffer;
+import io.github.jnic.nic.stream.Beat;
+import io.github.jnic.nic.stream.Downsizer;
+import io.github.jnic.nic.stream.Upsizer;
 
 /**
- * The card on a Colorlight board, for its size and timing: {@link Nic} on port 0's RGMII PHY, its
- * system domain on the PLL's 62.5 MHz and its transmit side on 125 MHz. It has no host link yet:
- * the card's host side (the AXI4-Lite register port, the AXI4 DMA master, the interrupt) is reached
- * through a scan chain on three pins instead ({@code scanIn}, {@code scanLoad}, {@code scanOut}: every
- * input of the card's host side held in a register loaded from a shift register, every output
- * captured into one and shifted out), which keeps all of the card in the netlist with registered
- * boundaries. It is a measuring harness, not a way to drive the card; port 1 is where the host
- * link will go.
+ * The card on a Colorlight board, driven over its host link: {@link Nic} on port 0's RGMII PHY (the
+ * network port), and on port 1 (the host link, 1000 Mb/s) a second RGMII MAC whose frames go
+ * through a frame buffer to the {@link LinkBridge}, which carries the card's host side (its
+ * AXI4-Lite registers, its AXI4 DMA master, its interrupt line) to and from the host as messages
+ * of EtherType 0x88B5. The system domain (card and bridge) runs on the PLL's 62.5 MHz, both ports'
+ * transmit sides on 125 MHz, each receive side on its PHY's RXC. The LED shows the card's
+ * interrupt line.
  */
 public class CardBringUp extends Module {
     public final Bool clk25 = input(bool());
@@ -36,13 +41,22 @@ public class CardBringUp extends Module {
     public final Bool eth0Rxc = input(bool());
     public final Bool eth0RxCtl = input(bool());
     public final UInt eth0Rxd = input(uint(4));
-    public final Bool scanIn = input(bool());
-    public final Bool scanLoad = input(bool());
-    public final Bool scanOut = output(bool());
+    public final Bool eth1Txc = output(bool());
+    public final Bool eth1TxCtl = output(bool());
+    public final UInt eth1Txd = output(uint(4));
+    public final Bool eth1Rxc = input(bool());
+    public final Bool eth1RxCtl = input(bool());
+    public final UInt eth1Rxd = input(uint(4));
+
+    /** The link port's MAC address: locally administered, 02:4a:4e:42:00:01. */
+    public static final byte[] LINK_ADDRESS = {0x02, 0x4a, 0x4e, 0x42, 0x00, 0x01};
+    /** The bridge resends what the host has not acknowledged after 2 ms at 62.5 MHz. */
+    public static final int LINK_TIMEOUT_CYCLES = 125_000;
+    /** The link port's receive buffer: 4 KiB, 16 frames (a message is at most 1 058 bytes). */
+    static final int LINK_BUFFER_BEATS = 512, LINK_BUFFER_FRAMES = 16;
 
     final Nic card;
-    /** Bits the scan chain drives into the card and captures from it. */
-    public final int scanInBits, scanOutBits;
+    final LinkBridge bridge;
 
     public CardBringUp(int phyAddress) {
         this(phyAddress, true);
@@ -58,6 +72,7 @@ public class CardBringUp extends Module {
         ClockDomain tx = BringUp.domain("tx", pll.primary, pll.locked);
         ClockDomain system = BringUp.domain("system", pll.secondary, pll.locked);
         ClockDomain rx = BringUp.domain("rx0", eth0Rxc, pll.locked);
+        ClockDomain rx1 = BringUp.domain("rx1", eth1Rxc, pll.locked);
 
         Nic.Config c = new Nic.Config().phy(Nic.Phy.RGMII);
         c.vendor = DdrVendor.ECP5;
@@ -65,8 +80,13 @@ public class CardBringUp extends Module {
         c.phyAddress = phyAddress;
         c.offload = offload;
         Nic[] n = new Nic[1];
-        withDomain(system, () -> n[0] = new Nic(c).named("card"));
+        LinkBridge[] b = new LinkBridge[1];
+        withDomain(system, () -> {
+            n[0] = new Nic(c).named("card");
+            b[0] = new LinkBridge(LINK_TIMEOUT_CYCLES, n[0].dma.idWidth).named("bridge");
+        });
         card = n[0];
+        bridge = b[0];
         card.phyPin("txClk").assignFrom(pll.primary);
         card.phyPin("txReset").assignFrom(tx.resetSignal());
         card.phyPin("rgmiiRxc").assignFrom(eth0Rxc);
@@ -82,44 +102,66 @@ public class CardBringUp extends Module {
         card.mdioIn.assign(mdioIn);
         phyReset.assign(false);
 
-        // the host side: what the card takes in and what it gives out
-        List<Signal> into = new ArrayList<>(), outOf = new ArrayList<>();
-        for (Stream<?> s : List.<Stream<?>>of(card.host.aw, card.host.w, card.host.ar)) split(s, into, outOf);
-        for (Stream<?> s : List.<Stream<?>>of(card.host.b, card.host.r)) split(s, outOf, into);
-        for (Stream<?> s : List.<Stream<?>>of(card.dma.aw, card.dma.w, card.dma.ar)) split(s, outOf, into);
-        for (Stream<?> s : List.<Stream<?>>of(card.dma.b, card.dma.r)) split(s, into, outOf);
-        outOf.add(card.irq); // (quiet, for simulators, is read across the card's domains: left out)
-        scanInBits = into.stream().mapToInt(Signal::width).sum();
-        scanOutBits = outOf.stream().mapToInt(Signal::width).sum();
+        // ---- the host link on port 1 --------------------------------------------------------------
+        RgmiiMac linkMac = new RgmiiMac(DdrVendor.ECP5, true).named("linkMac");
+        linkMac.txClk.assign(pll.primary);
+        linkMac.txReset.assign(tx.resetSignal());
+        linkMac.rgmiiRxc.assign(eth1Rxc);
+        linkMac.rxReset.assign(rx1.resetSignal());
+        linkMac.rgmiiRxCtl.assign(eth1RxCtl);
+        linkMac.rgmiiRxd.assign(eth1Rxd);
+        eth1Txc.assign(linkMac.rgmiiTxc);
+        eth1TxCtl.assign(linkMac.rgmiiTxCtl);
+        eth1Txd.assign(linkMac.rgmiiTxd);
+        linkMac.speed.assign(PhyMonitor.SPEED_1000);   // port 1's PHY is not polled: a cable to the host at 1000
+        linkMac.ifg.assign(12);
+        linkMac.jumbo.assign(false);
+        linkMac.txStats.clear.assign(false);
+        linkMac.txStats.select.assign(0);
+        linkMac.rxStats.clear.assign(false);
+        linkMac.rxStats.select.assign(0);
 
-        Bool[] ledOn = new Bool[1];
-        withDomain(system, () -> {
-            UInt shiftIn = reg(uint(scanInBits), 0).named("scanShiftIn");
-            UInt held = reg(uint(scanInBits), 0).named("scanHeld");
-            UInt captured = reg(uint(scanOutBits), 0).named("scanCaptured");
-            shiftIn.next(cat(shiftIn.slice(scanInBits - 2, 0), scanIn).asUInt());
-            Bits outputs = cat(outOf.toArray(new Signal[0]));
-            when(scanLoad, () -> {
-                held.next(shiftIn);
-                captured.next(outputs.asUInt());
-            }).otherwise(() -> captured.next(captured.shiftRight(1)));
-            int at = 0;
-            for (Signal s : into) {
-                s.assignFrom(s instanceof Bool ? held.bit(at) : held.slice(at + s.width() - 1, at));
-                at += s.width();
-            }
-            scanOut.assign(captured.bit(0));
-            // the LED: the card's interrupt line, held by the scan chain's capture
-            ledOn[0] = card.irq;
+        // received: bytes to beats on RXC, across to the system clock, whole and good frames only
+        Upsizer[] up = new Upsizer[1];
+        withDomain(rx1, () -> {
+            up[0] = new Upsizer(1).named("linkUpsizer");
+            // registered once, so no path runs from the MAC's checks into the upsizer
+            Flow<UInt> staged = linkMac.rx.stage();
+            up[0].in.valid.assign(staged.valid);
+            up[0].in.payload.assign(staged.payload);
+            up[0].in.last.assign(staged.last);
+            up[0].in.user.assign(staged.user);
         });
-        led.assign(ledOn[0]);
-    }
-
-    /** A stream's leaves: ready goes one way ({@code readyTo}), everything else the other ({@code rest}). */
-    private static void split(Stream<?> s, List<Signal> rest, List<Signal> readyTo) {
-        for (Signal leaf : s.leaves()) {
-            if (leaf == s.ready) readyTo.add(leaf);
-            else rest.add(leaf);
-        }
+        AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), 32, rx1, system).named("linkRxCrossing");
+        up[0].out.connectTo(rxCrossing.in);
+        AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), 32, system, tx).named("linkTxCrossing");
+        withDomain(system, () -> {
+            RxFrameBuffer frames = new RxFrameBuffer(LINK_BUFFER_BEATS, LINK_BUFFER_FRAMES).named("linkFrames");
+            frames.flush.assign(false);
+            frames.in.valid.assign(rxCrossing.out.valid);
+            frames.in.payload.connectFrom(rxCrossing.out.payload);
+            frames.in.last.assign(rxCrossing.out.last);
+            // the MAC's verdict (FCS, length, alignment) on the last beat: a bad frame never reaches the bridge
+            frames.in.user.assign(mux(rxCrossing.out.last, rxCrossing.out.user.asUInt().resize(RxFrame.VERDICT_WIDTH), U(RxFrame.VERDICT_WIDTH, 0)).asBits());
+            rxCrossing.out.ready.assign(frames.in.ready);
+            frames.out.connectTo(bridge.rx);
+            bridge.tx.connectTo(txCrossing.in);
+            long station = 0;
+            for (int i = 5; i >= 0; i--) station = station << 8 | (LINK_ADDRESS[i] & 0xFF);
+            bridge.station.assign(station);
+            card.host.connectFrom(bridge.regs);
+            bridge.dma.connectFrom(card.dma);
+            bridge.irq.assign(card.irq);
+        });
+        withDomain(tx, () -> {
+            Downsizer down = new Downsizer(0).named("linkDownsizer");
+            txCrossing.out.connectTo(down.in);
+            linkMac.tx.valid.assign(down.out.valid);
+            linkMac.tx.payload.assign(down.out.payload);
+            linkMac.tx.last.assign(down.out.last);
+            linkMac.tx.user.assign(0);
+            down.out.ready.assign(linkMac.tx.ready);
+        });
+        led.assign(card.irq);
     }
 }
