@@ -38,8 +38,9 @@ import java.util.Set;
  * buffer of its own beside it (a "slot"). The stack's packets live on the Java heap, where the card
  * cannot reach, so their headers are copied into slots. A payload the stack gathers from buffers
  * allocated in the driver's DMA memory ({@link #dmaBuffers}) is not copied: one descriptor per
- * piece points at it, and the frame is kept until the card has written DD past it. Any other
- * frame is copied whole into its slots (its gathered payload read where it lies). On receive, a
+ * piece points at it, and the frame is kept until the card has written DD past it; unless the
+ * frame is no longer than the copybreak ({@link Config#txCopyBreak}), which costs less copied.
+ * Any other frame is copied whole into its slots (its gathered payload read where it lies). On receive, a
  * frame is copied from the slots into a pooled buffer the stack reads where it lies. Nothing is
  * allocated per frame.
  *
@@ -60,6 +61,13 @@ public final class NicDriver implements NetDevice {
         public int rxBufferSize = 2048;
         /** Transmit slot per descriptor; a larger frame spans several descriptors. */
         public int txBufferSize = 2048;
+        /**
+         * Copybreak: a frame of at most this many bytes is copied into its slots even when its
+         * pieces lie in the driver's DMA memory (one descriptor, nothing held until DD), a longer
+         * one is sent where it lies; 0 sends every such frame where it lies. A 1514-byte frame
+         * costs less copied than as three descriptors held until their DD.
+         */
+        public int txCopyBreak = 2048;
         /** NAPI budget: frames handled per poll before the interrupt stays masked and polling goes on. */
         public int napiBudget = 64;
         /**
@@ -125,7 +133,7 @@ public final class NicDriver implements NetDevice {
     private final long[] cardStats;
     private final Register[] statRegisters;
 
-    private final Counter rxFrames, rxBytes, txFrames, txBytes, txZeroCopy, txZeroCopyBytes, txCopyFallback, txCopiedBytes, rxChecksumGood, rxChecksumBad, rxVlan, txContexts, txTso,
+    private final Counter rxFrames, rxBytes, txFrames, txBytes, txZeroCopy, txZeroCopyBytes, txCopyFallback, txCopyBreak, txCopiedBytes, rxChecksumGood, rxChecksumBad, rxVlan, txContexts, txTso,
             dropRxErrors, dropRxOversize, dropTxBusy, dropTxOversize, resets, dmaErrors;
 
     public NicDriver(HostBus bus, Config config) {
@@ -166,6 +174,7 @@ public final class NicDriver implements NetDevice {
         txZeroCopy = counters.stat(l, "tx-zero-copy", "frames whose gathered pieces the card read where they lie (the driver's DMA memory)");
         txZeroCopyBytes = counters.stat(l, "tx-zero-copy-bytes", "bytes the card read from those pieces, not copied");
         txCopyFallback = counters.stat(l, "tx-copy-fallback", "frames with pieces outside the driver's DMA memory, copied into slots");
+        txCopyBreak = counters.stat(l, "tx-copybreak", "frames with gathered pieces but no longer than the copybreak (Config.txCopyBreak), copied into slots");
         txCopiedBytes = counters.stat(l, "tx-copied-bytes", "bytes copied into transmit slots (whole frames, or the headers of those sent without a copy)");
         rxChecksumGood = counters.stat(l, "rx-checksum-good", "frames the card vouched for (TCPCS/UDPCS)");
         rxChecksumBad = counters.stat(l, "rx-checksum-bad", "frames the card found a bad TCP/UDP checksum in (TCPE)");
@@ -307,7 +316,7 @@ public final class NicDriver implements NetDevice {
             frame.release();
             return true;
         }
-        boolean zeroCopy = frame.gathers() && gathersInPlace(frame, tso);
+        boolean zeroCopy = frame.gathers() && len > config.txCopyBreak && gathersInPlace(frame, tso);
         int head = zeroCopy ? frame.gatherAt() - frame.start() : 0, tail = zeroCopy ? frame.end() - frame.gatherAt() - frame.gatherLength() : 0;
         int data = zeroCopy ? 1 + frame.pieces() + (tail > 0 ? 1 : 0) : (len + config.txBufferSize - 1) / config.txBufferSize;
         long key = offload ? contextKey(frame, tso) : -1;
@@ -332,7 +341,7 @@ public final class NicDriver implements NetDevice {
             txZeroCopy.increment();
             txZeroCopyBytes.add(frame.gatherLength());
         } else {
-            if (frame.gathers()) txCopyFallback.increment();
+            if (frame.gathers()) (len > config.txCopyBreak ? txCopyFallback : txCopyBreak).increment();
             for (int off = 0; off < len; off += config.txBufferSize) {
                 int n = Math.min(config.txBufferSize, len - off);
                 copyIntoSlot(frame, off, n, offload, tso, off == 0, off + n == len);
@@ -390,22 +399,14 @@ public final class NicDriver implements NetDevice {
     }
 
     private void writeLegacy(int index, long address, int n, boolean eop) {
-        int d = index * SIZE;
-        Descriptors.put(txDesc, d, TxLegacy.ADDRESS, address);
-        txDesc.putLong(d + 8, 0);
-        Descriptors.put(txDesc, d, TxLegacy.LENGTH, n);
-        Descriptors.put(txDesc, d, TxLegacy.CMD, command(eop));
+        Descriptors.putHalves(txDesc, index * SIZE, address, Descriptors.inHalf(TxLegacy.LENGTH, n) | Descriptors.inHalf(TxLegacy.CMD, command(eop)));
     }
 
     private void writeData(int index, long address, int n, boolean eop, boolean tso, boolean first) {
-        int d = index * SIZE;
-        Descriptors.put(txDesc, d, TxData.ADDRESS, address);
-        txDesc.putLong(d + 8, 0);
-        Descriptors.put(txDesc, d, TxData.DTALEN, n);
-        Descriptors.put(txDesc, d, TxData.DTYP, Descriptors.DTYP_DATA);
         long cmd = command(eop) | TxCmd.DEXT.mask() | (tso ? TxCmd.TSE.mask() : 0);
-        Descriptors.put(txDesc, d, TxData.DCMD, cmd);
-        if (first) Descriptors.put(txDesc, d, TxData.POPTS, TxData.TXSM.mask() | (tso ? TxData.IXSM.mask() : 0));
+        long high = Descriptors.inHalf(TxData.DTALEN, n) | Descriptors.inHalf(TxData.DTYP, Descriptors.DTYP_DATA) | Descriptors.inHalf(TxData.DCMD, cmd);
+        if (first) high |= Descriptors.inHalf(TxData.POPTS, TxData.TXSM.mask() | (tso ? TxData.IXSM.mask() : 0));
+        Descriptors.putHalves(txDesc, index * SIZE, address, high);
     }
 
     /** A data or legacy descriptor's command: FCS, EOP on the frame's last, IDE when tx-usecs is set. */
@@ -435,29 +436,22 @@ public final class NicDriver implements NetDevice {
      * at TUCSO) and for TSO (the IPv4 header checksum too, and HDRLEN, MSS, PAYLEN).
      */
     private void writeContext(PacketBuffer frame, boolean tso, long key) {
-        int d = txTail * SIZE;
         int css = frame.checksumStart() - frame.start();
         int ip = ipStart(frame);
         boolean tcp = frame.checksumOffset() == 16;
-        txDesc.putLong(d, 0);
-        txDesc.putLong(d + 8, 0);
-        Descriptors.put(txDesc, d, TxContext.TUCSS, css);
-        Descriptors.put(txDesc, d, TxContext.TUCSO, css + frame.checksumOffset());
+        long low = Descriptors.inHalf(TxContext.TUCSS, css) | Descriptors.inHalf(TxContext.TUCSO, css + frame.checksumOffset());
         long tucmd = TxContext.DEXT.mask() | TxContext.IP.mask() | (tcp ? TxContext.TCP.mask() : 0);
+        long high = Descriptors.inHalf(TxContext.DTYP, Descriptors.DTYP_CONTEXT);
         if (tso) {
             int ihl = (frame.data()[frame.start() + ip] & 0xf) * 4;
             int hdrLen = tsoHeaderLength(frame);
-            Descriptors.put(txDesc, d, TxContext.IPCSS, ip);
-            Descriptors.put(txDesc, d, TxContext.IPCSO, ip + 10);
-            Descriptors.put(txDesc, d, TxContext.IPCSE, ip + ihl - 1);
-            Descriptors.put(txDesc, d, TxContext.HDRLEN, hdrLen);
-            Descriptors.put(txDesc, d, TxContext.MSS, frame.segmentSize());
-            Descriptors.put(txDesc, d, TxContext.PAYLEN, frame.length() - hdrLen);
+            low |= Descriptors.inHalf(TxContext.IPCSS, ip) | Descriptors.inHalf(TxContext.IPCSO, ip + 10) | Descriptors.inHalf(TxContext.IPCSE, ip + ihl - 1);
+            high |= Descriptors.inHalf(TxContext.HDRLEN, hdrLen) | Descriptors.inHalf(TxContext.MSS, frame.segmentSize())
+                    | Descriptors.inHalf(TxContext.PAYLEN, frame.length() - hdrLen);
             tucmd |= TxContext.TSE.mask();
             txTso.increment();
         }
-        Descriptors.put(txDesc, d, TxContext.DTYP, Descriptors.DTYP_CONTEXT);
-        Descriptors.put(txDesc, d, TxContext.TUCMD, tucmd);
+        Descriptors.putHalves(txDesc, txTail * SIZE, low, high | Descriptors.inHalf(TxContext.TUCMD, tucmd));
         txContextKey = tso ? -1 : key;
         txContexts.increment();
         txTail = next(txTail, txSize);

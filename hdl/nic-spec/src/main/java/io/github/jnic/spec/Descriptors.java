@@ -145,6 +145,22 @@ public final class Descriptors {
         ring.putLong(at, ring.order() == ByteOrder.LITTLE_ENDIAN ? word : Long.reverseBytes(word));
     }
 
+    /**
+     * {@code value} where {@code field} lies in its 64-bit half: a driver ORs a half's fields together
+     * and writes the descriptor with {@link #putHalves}, two stores instead of a read and a write per field.
+     */
+    public static long inHalf(Field field, long value) {
+        if (field.width() < 64 && (value & ~valueMask(field)) != 0) throw new IllegalArgumentException(field.name() + " = " + value + " does not fit in " + field.width() + " bits");
+        return value << shiftInHalf(field);
+    }
+
+    /** Writes the whole descriptor at {@code base}: its low half (bytes 0-7) and high half (8-15), as {@link #inHalf} builds them. */
+    public static void putHalves(ByteBuffer ring, int base, long low, long high) {
+        boolean little = ring.order() == ByteOrder.LITTLE_ENDIAN;
+        ring.putLong(base, little ? low : Long.reverseBytes(low));
+        ring.putLong(base + 8, little ? high : Long.reverseBytes(high));
+    }
+
     /** The 64-bit little-endian half of the descriptor that holds {@code field}. */
     private static long half(ByteBuffer ring, int base, Field field) {
         long word = ring.getLong(base + 8 * (field.lsb() / 64));

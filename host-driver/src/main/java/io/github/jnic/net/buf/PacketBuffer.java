@@ -294,6 +294,7 @@ public final class PacketBuffer {
 
     private void clearGather() {
         returnPieces();
+        if (pieces == 0) return;   // a buffer that gathered nothing (most): nothing to clear
         java.util.Arrays.fill(pieceSource, 0, pieces, null);
         pieces = 0;
         gatherAt = -1;

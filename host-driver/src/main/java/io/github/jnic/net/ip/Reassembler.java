@@ -38,6 +38,8 @@ final class Reassembler {
     }
 
     private final Slot[] slots;
+    /** Slots in use: a poll with none (nearly every poll) has nothing to expire. */
+    private int inUse;
     private final Ipv4Header header = new Ipv4Header();
     private final BufferPool pool;
     private final long timeoutNanos;
@@ -108,6 +110,7 @@ final class Reassembler {
         PacketBuffer whole = s.buf;
         s.buf = null;
         s.used = false;
+        inUse--;
         int start = PAYLOAD_AT - s.headerLength;
         whole.window(start, PAYLOAD_AT + s.payloadLength);
         Ipv4Header h = header.wrap(d, start);
@@ -134,6 +137,7 @@ final class Reassembler {
             discard(s);
         }
         s.used = true;
+        inUse++;
         s.src = ip.source();
         s.dst = ip.destination();
         s.protocol = ip.protocol();
@@ -156,6 +160,7 @@ final class Reassembler {
     }
 
     private void discard(Slot s) {
+        if (s.used) inUse--;
         s.used = false;
         if (s.buf != null) s.buf.release();
         s.buf = null;
@@ -164,6 +169,7 @@ final class Reassembler {
     /** Expires old datagrams; returns the next deadline. */
     long poll(long now) {
         long next = Long.MAX_VALUE;
+        if (inUse == 0) return next;
         for (Slot s : slots) {
             if (!s.used) continue;
             if (s.deadline <= now) {

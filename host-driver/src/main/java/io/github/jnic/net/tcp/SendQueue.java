@@ -59,7 +59,7 @@ final class SendQueue implements PacketBuffer.PieceLender {
     /** The native addresses of the last few application buffers (see {@link #address}). */
     private final ByteBuffer[] known = new ByteBuffer[16];
     private final long[] knownAddress = new long[known.length];
-    private int nextKnown;
+    private int nextKnown, lastKnown;
 
     private final TcpConfig.SendMemory memory;
     private boolean freed;
@@ -117,8 +117,15 @@ final class SendQueue implements PacketBuffer.PieceLender {
 
     /** The native address of a direct buffer: applications hand the same few over again and again. */
     private long address(ByteBuffer b) {
-        for (int i = 0; i < known.length; i++) if (known[i] == b) return knownAddress[i];
-        int i = nextKnown++ & (known.length - 1);
+        // from the last one found on: the same buffer again, or the one handed over after it
+        for (int k = 0; k < known.length; k++) {
+            int i = (lastKnown + k) & (known.length - 1);
+            if (known[i] == b) {
+                lastKnown = i;
+                return knownAddress[i];
+            }
+        }
+        int i = lastKnown = nextKnown++ & (known.length - 1);
         known[i] = b;
         return knownAddress[i] = Posix.address(b);
     }

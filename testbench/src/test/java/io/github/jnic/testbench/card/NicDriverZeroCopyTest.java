@@ -93,7 +93,7 @@ class NicDriverZeroCopyTest {
     @ParameterizedTest
     @EnumSource(CardKind.class)
     void piecesInDmaMemoryAreSentWhereTheyLieAndHeldUntilTheCardWroteDd(CardKind kind) {
-        RawCards net = new RawCards(kind, c -> {}, c -> {});
+        RawCards net = new RawCards(kind, c -> c.txCopyBreak = 0, c -> {});
         ByteBuffer one = random(net.a.dmaBuffers().allocate(4096), 1), two = random(net.a.dmaBuffers().allocate(8192), 2);
         // odd starts and lengths, one piece across a 4 KiB page of the bus, four pieces (the most a packet names)
         List<Piece> pieces = List.of(new Piece(one, 5, 701), new Piece(two, 4093, 9), new Piece(two, 3001, 400), new Piece(one, 2000, 333));
@@ -134,7 +134,7 @@ class NicDriverZeroCopyTest {
     @ParameterizedTest
     @EnumSource(CardKind.class)
     void piecesOutsideDmaMemoryAreCopiedAndReturnedAtOnce(CardKind kind) {
-        RawCards net = new RawCards(kind, c -> {}, c -> {});
+        RawCards net = new RawCards(kind, c -> c.txCopyBreak = 0, c -> {});
         ByteBuffer dma = random(net.a.dmaBuffers().allocate(4096), 3);
         ByteBuffer plain = random(ByteBuffer.allocateDirect(4096), 4);   // direct, but not the driver's
         List<Piece> pieces = List.of(new Piece(dma, 10, 500), new Piece(plain, 33, 600));
@@ -162,9 +162,42 @@ class NicDriverZeroCopyTest {
 
     @ParameterizedTest
     @EnumSource(CardKind.class)
+    void aFrameNoLongerThanTheCopybreakIsCopiedThoughItsPiecesLieInDmaMemory(CardKind kind) {
+        RawCards net = new RawCards(kind, c -> c.txCopyBreak = 1024, c -> {});
+        ByteBuffer dma = random(net.a.dmaBuffers().allocate(8192), 7);
+        List<Piece> small = List.of(new Piece(dma, 0, 1024 - HEADER)), large = List.of(new Piece(dma, 2000, 1024 - HEADER + 1));
+        byte[] wantSmall = expected(1, net, small), wantLarge = expected(2, net, large);
+        Lender lender = new Lender();
+        long copiedBefore = stat(net, "tx-copied-bytes");
+        List<byte[]> wire = new ArrayList<>();
+
+        assertTrue(net.a.transmit(gathered(net, 1, small, lender)));
+        assertEquals(List.of(1L), lender.returned, "at the copybreak: copied into its slot, the pieces free at once");
+        assertEquals(0, net.a.transmitHeld());
+        assertTrue(net.a.transmit(gathered(net, 2, large, lender)));
+        assertEquals(1, net.a.transmitHeld(), "a byte over it: sent where it lies, held until DD");
+        net.a.flush();
+        for (int i = 0; i < 10; i++) {
+            net.run(100 * US);
+            net.a.receive(x -> x.release(), 64);
+            net.b.receive(x -> { wire.add(x.toByteArray()); x.release(); }, 64);
+        }
+        assertEquals(List.of(1L, 2L), lender.returned);
+        assertEquals(0, net.a.transmitHeld());
+        assertEquals(2, wire.size());
+        assertArrayEquals(wantSmall, wire.get(0));
+        assertArrayEquals(wantLarge, wire.get(1));
+        assertEquals(1, stat(net, "tx-copybreak"));
+        assertEquals(1, stat(net, "tx-zero-copy"));
+        assertEquals(0, stat(net, "tx-copy-fallback"));
+        assertEquals(1024 + HEADER, stat(net, "tx-copied-bytes") - copiedBefore, "the small frame whole, the large one's header");
+    }
+
+    @ParameterizedTest
+    @EnumSource(CardKind.class)
     void aFullRingOfGatheredFramesIsReleasedInOrderAsTheCardCompletesThem(CardKind kind) {
         // 32 descriptors: three per frame (header, two pieces), so the ring fills and reclaims mid-way
-        RawCards net = new RawCards(kind, c -> c.txRingSize = 32, c -> {});
+        RawCards net = new RawCards(kind, c -> { c.txRingSize = 32; c.txCopyBreak = 0; }, c -> {});
         ByteBuffer dma = random(net.a.dmaBuffers().allocate(64 * 1024), 5);
         Lender lender = new Lender();
         Map<Integer, byte[]> want = new java.util.HashMap<>();
@@ -208,7 +241,7 @@ class NicDriverZeroCopyTest {
     @ParameterizedTest
     @EnumSource(CardKind.class)
     void aChecksumOffloadedFrameIsGatheredAndTheCardSumsThePieces(CardKind kind) {
-        RawCards net = new RawCards(kind, c -> c.txOffload = true, c -> c.rxChecksum = true);
+        RawCards net = new RawCards(kind, c -> { c.txOffload = true; c.txCopyBreak = 0; }, c -> c.rxChecksum = true);
         ByteBuffer dma = random(net.a.dmaBuffers().allocate(4096), 6);
         int payload = 1001;   // odd
         List<Piece> pieces = List.of(new Piece(dma, 3, 400), new Piece(dma, 1500, payload - 400));
@@ -269,7 +302,8 @@ class NicDriverZeroCopyTest {
     @ParameterizedTest
     @EnumSource(CardKind.class)
     void tcpSendsFromItsSendBufferAndTheApplicationsBuffersInDmaMemoryWithoutACopy(CardKind kind) throws Exception {
-        TwoCards net = new TwoCards(kind, c -> { c.txOffload = true; c.rxChecksum = true; });
+        // no copybreak: every payload, the small segments' too, is read where it lies
+        TwoCards net = new TwoCards(kind, c -> { c.txOffload = true; c.rxChecksum = true; c.txCopyBreak = 0; });
         DmaBuffers dma = net.a.dmaBuffers();
         TcpConfig ca = new TcpConfig();
         ca.sendMemory = TcpConfig.SendMemory.of(dma::allocate, dma::free);
