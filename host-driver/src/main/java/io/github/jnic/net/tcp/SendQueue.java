@@ -63,6 +63,8 @@ final class SendQueue implements PacketBuffer.PieceLender {
 
     private final TcpConfig.SendMemory memory;
     private boolean freed;
+    /** Told when a returned segment frees room (an ACK that frees room is its connection's to tell). */
+    private Runnable roomFreed = () -> {};
 
     SendQueue(int capacity) {
         this(capacity, TcpConfig.SendMemory.DIRECT);
@@ -159,7 +161,14 @@ final class SendQueue implements PacketBuffer.PieceLender {
         }
     }
 
-    /** A segment lent bytes from stream position {@code token} on is no longer read. */
+    /** {@code r} runs whenever a segment's return frees room: the writer waiting for it must hear. */
+    void onRoomFreed(Runnable r) { roomFreed = r; }
+
+    /**
+     * A segment lent bytes from stream position {@code token} on is no longer read. A device may
+     * return it after the ACK came (a card's DD after a retransmission was acknowledged): the
+     * acknowledged bytes it held free room only now, and no ACK will say so.
+     */
     @Override public void returned(long token) {
         int i = Arrays.binarySearch(lentAt, lentHead, lentEnd, token);
         if (i < 0) throw new IllegalStateException("returned twice: " + token);
@@ -170,7 +179,9 @@ final class SendQueue implements PacketBuffer.PieceLender {
             lentEnd--;
         }
         if (lentHead == lentEnd) lentHead = lentEnd = 0;
+        int room = free();
         reclaim();
+        if (free() > room) roomFreed.run();
     }
 
     private void lend(long position) {

@@ -161,6 +161,7 @@ public final class TcpConnection {
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
         this.sendBuffer = new SendQueue(cfg.sendBufferSize, cfg.sendMemory);
+        sendBuffer.onRoomFreed(() -> { if (canWrite()) notify(Events.WRITABLE); });
         this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, cfg.maxOutOfOrderRanges);
         this.scoreboard = new SackScoreboard(cfg.maxSackRanges);
         this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.FaultInjector;
 import io.github.jnic.net.dev.MemoryLink;
 import io.github.jnic.net.dev.NetDevice;
@@ -172,6 +173,81 @@ class TcpZeroCopyTest {
         assertEquals(0, client.zeroCopyCompleted(), "nothing got through: nothing is done with");
         client.abort();
         assertEquals(2, client.zeroCopyCompleted(), "the connection is gone: the buffers are the application's again");
+    }
+
+    /**
+     * A device that sends a copy of each gathered frame at once but returns the frame (its lent
+     * pieces) only when told: a card whose DD comes after the peer's ACK (a retransmission still on
+     * its ring, a frame it dropped and completes late).
+     */
+    static final class LateCompletions implements NetDevice {
+        final NetDevice inner;
+        final List<PacketBuffer> held = new ArrayList<>();
+
+        LateCompletions(NetDevice inner) { this.inner = inner; }
+
+        @Override public String name() { return inner.name(); }
+        @Override public byte[] macAddress() { return inner.macAddress(); }
+        @Override public int mtu() { return inner.mtu(); }
+        @Override public boolean linkUp() { return inner.linkUp(); }
+        @Override public java.util.Set<Feature> features() { return EnumSet.of(Feature.SCATTER_GATHER); }
+        @Override public int receive(FrameSink sink, int budget) { return inner.receive(sink, budget); }
+        @Override public long nextDeadline() { return inner.nextDeadline(); }
+        @Override public void setReceiveWakeup(Runnable wakeup) { inner.setReceiveWakeup(wakeup); }
+
+        @Override public boolean transmit(PacketBuffer frame) {
+            if (!frame.gathers()) return inner.transmit(frame);
+            PacketBuffer copy = PacketBuffer.allocate(PacketBuffer.DEFAULT_HEADROOM + frame.length(), PacketBuffer.DEFAULT_HEADROOM);
+            frame.copyTo(0, frame.length(), ByteBuffer.wrap(copy.data()), copy.append(frame.length()));
+            held.add(frame);
+            return inner.transmit(copy);
+        }
+
+        void complete() {
+            for (PacketBuffer f : held) f.release();
+            held.clear();
+        }
+    }
+
+    @Test
+    void roomTheDeviceGivesBackAfterTheAckWakesTheWriter() throws Exception {
+        MemoryLink link = new MemoryLink(sim.clock());
+        LateCompletions late = new LateCompletions(link.a());
+        NetStack a = sim.add(new NetStack()), b = sim.add(new NetStack());
+        a.addAddress(a.addInterface(late), "10.0.0.1/24");
+        b.addAddress(b.addInterface(link.b()), "10.0.0.2/24");
+        ta = new Tcp(a.ipv4());
+        Tcp tb = new Tcp(b.ipv4());
+        a.register(ta);
+        b.register(tb);
+        sim.runFor(0);
+        TcpListener l = tb.listen(0, 5001, 1);
+        client = ta.connect(B, 5001);
+        assertTrue(sim.runUntil(() -> (server = server != null ? server : l.accept()) != null && client.isConnected(), 10 * S));
+        int[] woken = {0};
+        client.setEvents((c, what) -> { if ((what & TcpConnection.Events.WRITABLE) != 0) woken[0]++; });
+        // an application that writes when told it may (as one waiting in epoll): the send buffer filled
+        byte[] data = new byte[1 << 20];
+        new SplittableRandom(5).nextBytes(data);
+        int written = 0;
+        while (client.writable() > 0) written += client.write(data, written, client.writable());
+        int size = written;
+        byte[] in = new byte[1 << 20];
+        long[] read = {0};
+        assertTrue(sim.runUntil(() -> {
+            try {
+                for (int n; (n = server.read(in, 0, in.length)) > 0; ) read[0] += n;
+            } catch (TcpException e) {
+                throw new AssertionError(e);
+            }
+            return read[0] == size && client.unacknowledged() == 0;
+        }, 60 * S), "every byte acknowledged");
+        assertTrue(late.held.size() > 0, "segments gathered from the send buffer");
+        assertEquals(0, client.writable(), "the acknowledged bytes are still the device's: no room yet");
+        woken[0] = 0;
+        late.complete();
+        assertEquals(size, client.writable(), "the device gave them back: all the room is free");
+        assertTrue(woken[0] > 0, "and the writer is told, or it would wait for an ACK that never comes");
     }
 
     static ByteBuffer direct(byte[] b, int off, int len, SplittableRandom r) {
