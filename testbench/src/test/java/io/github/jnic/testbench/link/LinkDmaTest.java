@@ -92,7 +92,7 @@ class LinkDmaTest {
     }
 
     /** A random burst not overlapping one in flight, or null if the one drawn does. */
-    private static Burst burst(Random random, byte[] reference, List<long[]> busy) {
+    static Burst burst(Random random, byte[] reference, List<long[]> busy) {
         boolean write = random.nextBoolean();
         int kind = random.nextInt(40);
         int beats = kind == 0 ? (write ? 33 + random.nextInt(16) : 129 + random.nextInt(60)) : 1 + random.nextInt(32);
@@ -112,7 +112,7 @@ class LinkDmaTest {
         return new Burst(false, id, address, beats, data, null, resp);
     }
 
-    private static byte[] strobes(Random random, int beats) {
+    static byte[] strobes(Random random, int beats) {
         byte[] s = new byte[beats];
         switch (random.nextInt(5)) {
             case 0 -> java.util.Arrays.fill(s, (byte) 0xFF);
@@ -127,11 +127,11 @@ class LinkDmaTest {
         return s;
     }
 
-    private static boolean inMemory(Burst b) {
+    static boolean inMemory(Burst b) {
         return b.address >= BASE && b.address + 8L * b.beats <= BASE + MEMORY;
     }
 
-    private static void apply(byte[] reference, Burst b) {
+    static void apply(byte[] reference, Burst b) {
         for (int i = 0; i < 8 * b.beats; i++)
             if ((b.strobes[i / 8] >> (i % 8) & 1) != 0) reference[(int) (b.address - BASE) + i] = b.data[i];
     }
