@@ -18,7 +18,8 @@ import io.github.jnic.jhdl.UInt;
  *
  * <p>Full and empty are exact but late, never wrong: the writer sees the memory full when it has
  * written {@code depth} words more than it knows were read (the read pointer reaches it through the
- * synchronizer and one more register); the reader sees it empty when it has
+ * synchronizer and one more clock; full is a register, so {@code in.ready} comes straight from a
+ * flip-flop); the reader sees it empty when it has
  * read all it knows were written. A word written appears on {@code out} about three read clocks
  * later. The memory holds {@code depth} words and the output register one more.
  */
@@ -43,18 +44,21 @@ public class AsyncFifo<T extends Data> extends Module {
         withDomain(writeDomain, () -> {
             UInt writeBinary = reg(uint(pointerWidth), 0).named("writeBinary");
             writeGray[0] = reg(uint(pointerWidth), 0).named("writeGray");
-            // registered once more: the Gray-to-binary chain stays off the path to the write enable
-            // (the writer sees reads a clock later, which only makes full later to clear)
-            UInt readSeen = reg(uint(pointerWidth), 0).named("readSeen");
-            readSeen.next(binary(readPointer.out));
-            // depth more written than read: the same position in the memory, the other lap (an equality, no carry chain)
-            Bool full = writeBinary.slice(addressWidth - 1, 0).eq(readSeen.slice(addressWidth - 1, 0))
-                    .and(writeBinary.bit(addressWidth).ne(readSeen.bit(addressWidth))).named("full");
-            in.ready.assign(full.not());
             UInt writeNext = mux(in.fire(), writeBinary.plus(1), writeBinary).named("writeNext");
+            // full is a register, worked out from the pointers' next values: the writer's ready leaves a
+            // flip-flop (no comparison between it and what the writer does with it). The read pointer
+            // counts as seen a clock after it leaves the synchronizer, which only makes full later to clear.
+            // Depth more written than read: the same position in the memory, the other lap (an equality, no carry chain).
+            UInt readSeen = binary(readPointer.out).named("readSeen");
+            Bool full = reg(bool(), false).named("full");
+            full.next(writeNext.slice(addressWidth - 1, 0).eq(readSeen.slice(addressWidth - 1, 0))
+                    .and(writeNext.bit(addressWidth).ne(readSeen.bit(addressWidth))));
+            in.ready.assign(full.not());
             when(in.fire(), () -> words.write(writeBinary.slice(addressWidth - 1, 0), in.packBeat()));
             writeBinary.next(writeNext);
-            writeGray[0].next(gray(writeNext));
+            // the next Gray pointer chosen between two worked out from registers (writeGray is always
+            // gray(writeBinary)): the handshake only selects, in one LUT level before the register
+            writeGray[0].next(mux(in.fire(), gray(writeBinary.plus(1)), writeGray[0]));
         });
 
         // read side
@@ -71,7 +75,7 @@ public class AsyncFifo<T extends Data> extends Module {
             when(fetch, () -> head[0] = words.readSync(readBinary.slice(addressWidth - 1, 0)));
             UInt readNext = mux(fetch, readBinary.plus(1), readBinary).named("readNext");
             readBinary.next(readNext);
-            readGray[0].next(gray(readNext));
+            readGray[0].next(mux(fetch, gray(readBinary.plus(1)), readGray[0]));
             when(fetch, () -> outValid.next(true)).elseWhen(out.ready, () -> outValid.next(false));
             out.valid.assign(outValid);
             out.unpackBeat(head[0].named("head"));

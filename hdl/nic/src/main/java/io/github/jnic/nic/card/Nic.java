@@ -259,11 +259,21 @@ public class Nic extends Module {
         AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, system).named("rxCrossing");
         withDomain(rxDomain, () -> {
             // the MAC cannot wait: the Upsizer takes a byte every clock (it holds a finished beat only
-            // while the crossing is full, which a system clock above an eighth of the PHY's never lets happen)
-            upsizer.in.valid.assign(mac.rx.valid);
-            upsizer.in.payload.assign(mac.rx.payload);
-            upsizer.in.last.assign(mac.rx.last);
-            upsizer.in.user.assign(mac.rx.user);
+            // while the crossing is full, which a system clock above an eighth of the PHY's never lets happen).
+            // Its bytes are registered once on the way: the path from the pins through the MAC's frame
+            // end to the enables of the Upsizer's whole beat was the receive clock's longest.
+            Bool byteValid = reg(bool(), false).named("rxByteValid");
+            UInt byteData = reg(uint(8), 0).named("rxByte");
+            Bool byteLast = reg(bool(), false).named("rxByteLast");
+            var byteUser = reg(bits(1), 0).named("rxByteUser");
+            byteValid.next(mac.rx.valid);
+            byteData.next(mac.rx.payload);
+            byteLast.next(mac.rx.last);
+            byteUser.next(mac.rx.user);
+            upsizer.in.valid.assign(byteValid);
+            upsizer.in.payload.assign(byteData);
+            upsizer.in.last.assign(byteLast);
+            upsizer.in.user.assign(byteUser);
         });
         upsizer.out.connectTo(rxCrossing.in);
         RxFilter filter = new RxFilter().named("rxFilter");

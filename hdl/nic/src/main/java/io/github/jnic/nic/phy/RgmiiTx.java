@@ -100,11 +100,12 @@ public class RgmiiTx extends Module {
         pinsSecond.next(cat(mux(txcSecond, en, enEr), txcSecond).asUInt());
         UInt nibbleOut = reg(uint(4), 0).named("nibbleOut");
         nibbleOut.next(nibble);
-        // the MAC's byte is taken at the tick of a high nibble: known a clock ahead, so registered
-        // (the MAC's enable fans out to its whole transmitter and the FIFO behind it)
-        Bool takeByte = reg(bool(), false).named("takeByte");
-        takeByte.next(phase.eq(last).and(highNibble));
-        ce.assign(mux(mode, takeByte, bool(true)));
+        // the MAC's byte is taken at the tick of a high nibble: known a clock ahead, so the enable is a
+        // register, the mode's choice made in front of it (it fans out to the MAC's whole transmitter
+        // and the FIFO behind it); the next cycle's mode is nibbleMode, what `mode` takes in
+        Bool takeByte = reg(bool(), true).named("takeByte");
+        takeByte.next(mux(nibbleMode, phase.eq(last).and(highNibble), bool(true)));
+        ce.assign(takeByte);
         data.d0.assign(mux(mode, nibbleOut, txd.slice(3, 0)));
         data.d1.assign(mux(mode, nibbleOut, txd.slice(7, 4)));
         control.d0.assign(mux(mode, pinsFirst, cat(txEn, bool(true)).asUInt()));
