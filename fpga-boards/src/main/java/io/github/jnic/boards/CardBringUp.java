@@ -24,8 +24,9 @@ import io.github.jnic.nic.stream.Upsizer;
  * through a frame buffer to the {@link LinkBridge}, which carries the card's host side (its
  * AXI4-Lite registers, its AXI4 DMA master, its interrupt line) to and from the host as messages
  * of EtherType 0x88B5. The system domain (card and bridge) runs on the PLL's 62.5 MHz, both ports'
- * transmit sides on 125 MHz, each receive side on its PHY's RXC. The LED shows the card's
- * interrupt line.
+ * transmit sides on 125 MHz, each receive side on its PHY's RXC. The LED shows the network port's
+ * link and activity ({@link StatusLed}: blinking without a link, steady with it, dark a moment for
+ * each frame the card receives or sends).
  */
 public class CardBringUp extends Module {
     public final Bool clk25 = input(bool());
@@ -162,6 +163,11 @@ public class CardBringUp extends Module {
             linkMac.tx.user.assign(0);
             down.out.ready.assign(linkMac.tx.ready);
         });
-        led.assign(card.irq);
+        withDomain(system, () -> {
+            StatusLed status = new StatusLed(c.systemHz).named("status");
+            status.linkUp.assign(card.linkUp);
+            status.activity.assign(card.rxFrameStored.or(card.txFrameQueued));
+            led.assign(status.on);
+        });
     }
 }

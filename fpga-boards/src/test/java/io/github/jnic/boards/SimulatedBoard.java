@@ -19,6 +19,7 @@ import io.github.jnic.testbench.sim.Simulator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -54,10 +55,15 @@ final class SimulatedBoard implements AutoCloseable {
     private final BufferPool pool = new BufferPool(16_384, 64);
 
     /**
-     * @param network the network port's TAP (its far end in Linux)
+     * @param network the network port's TAP (its far end in Linux), or null for frames handed to and
+     *        taken from the port here ({@link #toNetworkPort}, {@code fromNetworkPort})
      * @param linkName the name of the host link's TAP, created here and brought up
      */
     SimulatedBoard(TapDevice network, String linkName) throws IOException, InterruptedException {
+        this(network, linkName, f -> {});
+    }
+
+    SimulatedBoard(TapDevice network, String linkName, Consumer<byte[]> fromNetworkPort) throws IOException, InterruptedException {
         if (design == null) design = Verilog.emit(new CardBringUp(Boards.COLORLIGHT_PHY, false));
         this.network = network;
         sim = Simulator.load(design);
@@ -71,7 +77,10 @@ final class SimulatedBoard implements AutoCloseable {
             phy.set(PhyMonitor.ANLPAR, 0x01E1);
             phy.set(PhyMonitor.GBCR, 0x0200);   // 1000 full advertised, and the partner's
             phy.set(PhyMonitor.GBSR, 0x0800);
-            networkPort = new RgmiiPort(sim, "clk25", "eth0Rxc", "eth0", f -> toKernel(this.network, f));
+            networkPort = new RgmiiPort(sim, "clk25", "eth0Rxc", "eth0", f -> {
+                if (network != null) toKernel(network, f);
+                else fromNetworkPort.accept(f);
+            });
             link = TapDevice.open(linkName, MacAddress.local(linkName.hashCode()), 1500);
             linkPort = new RgmiiPort(sim, "clk25", "eth1Rxc", "eth1", f -> toKernel(link, f));
             // only the link's frames on the link: no IPv6 of the kernel's own
@@ -103,8 +112,13 @@ final class SimulatedBoard implements AutoCloseable {
         sim.step("clk25", cycles);
         networkPort.drain();
         linkPort.drain();
-        network.receive(f -> networkPort.send(bytes(f)), 64);
+        if (network != null) network.receive(f -> networkPort.send(bytes(f)), 64);
         link.receive(f -> linkPort.send(bytes(f)), 64);
+    }
+
+    /** Queues a frame (without FCS) on the network port's receive pins; returns the board time (ns) its last byte is on them. */
+    long toNetworkPort(byte[] frame) {
+        return now() + networkPort.send(frame) * (CLOCK_PS + 1) / 2000;
     }
 
     /** The driver's bus: the link, waiting for which moves the board. */

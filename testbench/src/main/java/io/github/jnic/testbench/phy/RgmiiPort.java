@@ -27,7 +27,7 @@ public final class RgmiiPort {
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream(2048);
     private long[] firstHalf;
     private boolean inFrame, frameError;
-    private long framesIn, framesOut, badFrames;
+    private long framesIn, framesOut, badFrames, bytesIn, bytesOut;
 
     /**
      * Moves the simulation to just after a rising edge of {@code rxClock}, where the receive pins'
@@ -42,10 +42,17 @@ public final class RgmiiPort {
         feed(64);
     }
 
-    /** Queues a frame (without FCS; padded to 60 bytes) for the receive pins. */
-    public void send(byte[] frame) {
-        rx.play(wire.encode(List.of(Burst.of(Ethernet.onWire(Ethernet.padAndFcs(frame), Ethernet.PREAMBLE_LENGTH), 12))));
+    /**
+     * Queues a frame (without FCS; padded to 60 bytes) for the receive pins. Returns the edges of the
+     * receive clock from now until its last byte (FCS) is on the pins.
+     */
+    public long send(byte[] frame) {
+        long ahead = rx.queued();
+        byte[] onWire = Ethernet.onWire(Ethernet.padAndFcs(frame), Ethernet.PREAMBLE_LENGTH);
+        rx.play(wire.encode(List.of(Burst.of(onWire, 12))));
         framesIn++;
+        bytesIn += onWire.length + 12;
+        return ahead + 2L * (12 + onWire.length);
     }
 
     /** Keeps at least {@code edges} vectors queued on the receive pins (idle if nothing else), so they never run dry. */
@@ -91,6 +98,7 @@ public final class RgmiiPort {
             return;
         }
         framesOut++;
+        bytesOut += wire.length + 12;
         sink.accept(Arrays.copyOf(withFcs, withFcs.length - Ethernet.FCS_LENGTH));
     }
 
@@ -102,6 +110,12 @@ public final class RgmiiPort {
 
     /** Frames the design sent with a bad FCS, TX_ER, a short length or no SFD (never expected). */
     public long badFrames() { return badFrames; }
+
+    /** Bytes the frames queued for the receive pins take on the wire: preamble, SFD, frame, FCS and the 12-byte gap. */
+    public long wireBytesIn() { return bytesIn; }
+
+    /** The same for the good frames the design sent. */
+    public long wireBytesOut() { return bytesOut; }
 
     /** Edges on which the receive pins had nothing queued (never expected: {@link #feed} keeps them fed). */
     public long underruns() { return rx.underruns(); }

@@ -124,6 +124,10 @@ public class Nic extends Module {
     public final Bool rxFrameWritten = output(bool());
     /** A transmit descriptor with RS was written back (DD). */
     public final Bool txDescriptorWritten = output(bool());
+    /** A frame's last beat entered the transmit buffer, on its way to the MAC. */
+    public final Bool txFrameQueued = output(bool());
+    /** The PHY's link as the PHY monitor last read it, a level (a board's LED shows it). */
+    public final Bool linkUp = output(bool());
     /** A receive timer started (RDTR, RADV, the adaptive mode's) or the packet timer restarted. */
     public final Bool rxTimerArmed = output(bool());
     /** A receive timer expired and raised RXT0. */
@@ -331,6 +335,7 @@ public class Nic extends Module {
 
         TxFrameBuffer txBuffer = new TxFrameBuffer(config.txBufferBeats, config.txBufferFrames).named("txBuffer");
         txBuffer.flush.assign(cardReset);
+        txFrameQueued.assign(txBuffer.in.fire().and(txBuffer.in.last));
         Bool tsoContext = FALSE, tsoFailed = FALSE, txOffloading;   // txOffloading: a frame or patch inside the engine
         if (config.offload) {
             TxOffload offload = new TxOffload().named("txOffload");
@@ -427,6 +432,7 @@ public class Nic extends Module {
         rxFrameFiltered.assign(rxBuffer.dropFiltered);
         rxFrameWritten.assign(rxDma.frameDone);
         txDescriptorWritten.assign(txDma.descriptorDone);
+        linkUp.assign(phyMonitor.linkUp);
         rxTimerArmed.assign(moderation.rxPacketArmed.or(moderation.rxAbsoluteArmed));
         rxTimerExpired.assign(moderation.rxPacketExpired.or(moderation.rxAbsoluteExpired));
         rxCountReached.assign(moderation.rxCountReached);
