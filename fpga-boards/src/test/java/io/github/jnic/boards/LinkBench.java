@@ -99,10 +99,7 @@ public final class LinkBench {
 
     private void receive(SimulatedBoard board, NicDriver driver, int size, long window) {
         byte[] f = new byte[size - Ethernet.FCS_LENGTH];
-        System.arraycopy(STATION, 0, f, 0, 6);
-        System.arraycopy(PEER, 0, f, 6, 6);
-        f[12] = (byte) (TYPE >> 8);
-        f[13] = (byte) TYPE;
+        header(f, 0, STATION, PEER);
         long from = board.now() + 100 * US, to = from + window, queuedUntil = board.now();
         long got = 0, got0 = 0, mpc0 = 0;
         Link link0 = null;
@@ -125,10 +122,7 @@ public final class LinkBench {
     private void latency(SimulatedBoard board, NicDriver driver) {
         driver.setCoalescing(Coalescing.off());
         byte[] f = new byte[60];
-        System.arraycopy(STATION, 0, f, 0, 6);
-        System.arraycopy(PEER, 0, f, 6, 6);
-        f[12] = (byte) (TYPE >> 8);
-        f[13] = (byte) TYPE;
+        header(f, 0, STATION, PEER);
         int n = 20;
         long[] latency = new long[n];
         Link link0 = Link.of(board);
@@ -172,12 +166,16 @@ public final class LinkBench {
     private static PacketBuffer frame(BufferPool pool, int size) {
         PacketBuffer f = pool.take();
         int at = f.append(size - Ethernet.FCS_LENGTH);
-        byte[] d = f.data();
-        System.arraycopy(PEER, 0, d, at, 6);
-        System.arraycopy(STATION, 0, d, at + 6, 6);
+        header(f.data(), at, PEER, STATION);
+        return f;
+    }
+
+    /** The Ethernet header of the bench's frames, at {@code at}. */
+    private static void header(byte[] d, int at, byte[] to, byte[] from) {
+        System.arraycopy(to, 0, d, at, 6);
+        System.arraycopy(from, 0, d, at + 6, 6);
         d[at + 12] = (byte) (TYPE >> 8);
         d[at + 13] = (byte) TYPE;
-        return f;
     }
 
     /** The link port's wire bytes so far, each way. */

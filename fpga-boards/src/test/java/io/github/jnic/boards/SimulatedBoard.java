@@ -165,14 +165,10 @@ final class SimulatedBoard implements AutoCloseable {
     /** Edges on which a port's receive pins had nothing queued (never expected). */
     long underruns() { return networkPort.underruns() + linkPort.underruns(); }
 
-    RgmiiPort networkPort() { return networkPort; }
-
     RgmiiPort linkPort() { return linkPort; }
 
     /** Link frames the host's socket dropped: from another station, or not a message. */
     long foreignLinkFrames() { return transport.dropped(); }
-
-    long cycles() { return sim.cycles("clk25"); }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -27,7 +27,7 @@ public final class RgmiiPort {
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream(2048);
     private long[] firstHalf;
     private boolean inFrame, frameError;
-    private long framesIn, framesOut, badFrames, bytesIn, bytesOut;
+    private long badFrames, bytesIn, bytesOut;
 
     /**
      * Moves the simulation to just after a rising edge of {@code rxClock}, where the receive pins'
@@ -50,7 +50,6 @@ public final class RgmiiPort {
         long ahead = rx.queued();
         byte[] onWire = Ethernet.onWire(Ethernet.padAndFcs(frame), Ethernet.PREAMBLE_LENGTH);
         rx.play(wire.encode(List.of(Burst.of(onWire, 12))));
-        framesIn++;
         bytesIn += onWire.length + 12;
         return ahead + 2L * (12 + onWire.length);
     }
@@ -97,16 +96,9 @@ public final class RgmiiPort {
             badFrames++;
             return;
         }
-        framesOut++;
         bytesOut += wire.length + 12;
         sink.accept(Arrays.copyOf(withFcs, withFcs.length - Ethernet.FCS_LENGTH));
     }
-
-    /** Frames queued for the receive pins so far. */
-    public long framesIn() { return framesIn; }
-
-    /** Good frames the design sent. */
-    public long framesOut() { return framesOut; }
 
     /** Frames the design sent with a bad FCS, TX_ER, a short length or no SFD (never expected). */
     public long badFrames() { return badFrames; }
