@@ -22,6 +22,8 @@ public final class Boards {
 
     /** Port 0's PHY address on the Colorlight boards, as the bring-up image polls it (not checked on a board). */
     static final int COLORLIGHT_PHY = 1;
+    /** The LAN8720 module's PHY address on the iCEBreaker (its PHYAD0 strap; not checked on a board). */
+    static final int ICEBREAKER_PHY = 1;
 
     /**
      * Colorlight 5A-75B v8.0: two RTL8211FD. Its 25 MHz clock comes from PHY1's clock output, so the
@@ -109,7 +111,15 @@ public final class Boards {
                     in("rmiiCrsDv", "18"),
                     inout("mdio", "43")),
             "litex-boards litex_boards/platforms/icebreaker.py (clock, LEDs, button, serial, PMOD pin order); RMII wiring: this project's",
-            List.of("-b", "ice40_generic"), () -> new RmiiBringUp(1));
+            List.of("-b", "ice40_generic"), () -> new RmiiBringUp(ICEBREAKER_PHY));
+
+    /**
+     * The card itself on the iCEBreaker ({@link CardUartBringUp}): the card on the LAN8720's RMII, the
+     * host link on the FTDI UART. It does not fit the UP5K (docs/boards.md); it is built and simulated.
+     */
+    public static final Board ICEBREAKER_CARD = new Board("icebreaker-card", "iCEBreaker v1.0 + LAN8720 module, the card over the UART",
+            Board.Vendor.ICE40, ICEBREAKER.device(), ICEBREAKER.part(), LVCMOS33, ICEBREAKER.pins(), ICEBREAKER.pinSources(),
+            ICEBREAKER.loader(), () -> new CardUartBringUp(ICEBREAKER_PHY));
 
     /** Digilent Arty A7-35T: a DP83848 on MII, its 25 MHz reference from the FPGA. */
     public static final Board ARTY_A7_35T = new Board("arty-a7-35t", "Digilent Arty A7-35T", Board.Vendor.XILINX,
@@ -128,7 +138,7 @@ public final class Boards {
             "litex-boards litex_boards/platforms/digilent_arty.py",
             List.of("-b", "arty_a7_35t"), () -> new MiiBringUp(1));
 
-    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V8_CARD, COLORLIGHT_5A_75B_V8_CARD_NO_OFFLOAD, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ARTY_A7_35T);
+    public static final List<Board> ALL = List.of(COLORLIGHT_5A_75B_V8, COLORLIGHT_5A_75B_V8_CARD, COLORLIGHT_5A_75B_V8_CARD_NO_OFFLOAD, COLORLIGHT_5A_75B_V7, COLORLIGHT_I5, ICEBREAKER, ICEBREAKER_CARD, ARTY_A7_35T);
 
     public static Board byId(String id) {
         for (Board b : ALL) if (b.id().equals(id)) return b;

@@ -13,9 +13,10 @@ import io.github.jnic.jhdl.lib.AsyncFifo;
 import io.github.jnic.jhdl.lib.Flow;
 import io.github.jnic.jhdl.lib.Stream;
 import io.github.jnic.jhdl.lib.StreamFifo;
+import io.github.jnic.nic.card.Nic;
 import io.github.jnic.nic.mac.EthernetMac;
 
-/** What the board tops share: clock domains with a power-on reset, and the echo of received frames. */
+/** What the board tops share: clock domains with a power-on reset, the echo of received frames, the card's wiring. */
 final class BringUp {
     private BringUp() {}
 
@@ -79,5 +80,39 @@ final class BringUp {
         mac.rxStats.clear.assign(false);
         mac.rxStats.select.assign(0);
         return frame[0];
+    }
+
+    /** The card's configuration on a board: its PHY, the system clock's MHz, the PHY's MDIO address. */
+    static Nic.Config card(Nic.Phy phy, double systemMhz, int phyAddress) {
+        Nic.Config c = new Nic.Config().phy(phy);
+        c.systemHz = Math.round(systemMhz * 1e6);
+        c.phyAddress = phyAddress;
+        return c;
+    }
+
+    /** The card's MDIO master on the top's pins. */
+    static void mdio(Nic card, Bool mdc, Bool mdioOut, Bool mdioOe, Bool mdioIn) {
+        mdc.assign(card.mdc);
+        mdioOut.assign(card.mdioOut);
+        mdioOe.assign(card.mdioOe);
+        card.mdioIn.assign(mdioIn);
+    }
+
+    /**
+     * The card's status LED ({@link StatusLed}: the network port's link, dark a moment for each frame
+     * the card receives or sends), in the current domain, which runs at {@code hz}; returns it lit.
+     */
+    static Bool status(Nic card, long hz) {
+        StatusLed status = new StatusLed(hz).named("status");
+        status.linkUp.assign(card.linkUp);
+        status.activity.assign(card.rxFrameStored.or(card.txFrameQueued));
+        return status.on;
+    }
+
+    /** A MAC address as the bridge's {@code station} port takes it: the first byte in bits 7:0. */
+    static long address(byte[] mac) {
+        long a = 0;
+        for (int i = 5; i >= 0; i--) a = a << 8 | (mac[i] & 0xFF);
+        return a;
     }
 }

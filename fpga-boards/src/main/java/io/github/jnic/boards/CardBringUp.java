@@ -75,10 +75,8 @@ public class CardBringUp extends Module {
         ClockDomain rx = BringUp.domain("rx0", eth0Rxc, pll.locked);
         ClockDomain rx1 = BringUp.domain("rx1", eth1Rxc, pll.locked);
 
-        Nic.Config c = new Nic.Config().phy(Nic.Phy.RGMII);
+        Nic.Config c = BringUp.card(Nic.Phy.RGMII, RgmiiBringUp.SYSTEM_MHZ, phyAddress);
         c.vendor = DdrVendor.ECP5;
-        c.systemHz = (long) (RgmiiBringUp.SYSTEM_MHZ * 1e6);
-        c.phyAddress = phyAddress;
         c.offload = offload;
         Nic[] n = new Nic[1];
         LinkBridge[] b = new LinkBridge[1];
@@ -97,10 +95,7 @@ public class CardBringUp extends Module {
         eth0Txc.assign((Bool) card.phyPin("rgmiiTxc"));
         eth0TxCtl.assign((Bool) card.phyPin("rgmiiTxCtl"));
         eth0Txd.assign((UInt) card.phyPin("rgmiiTxd"));
-        mdc.assign(card.mdc);
-        mdioOut.assign(card.mdioOut);
-        mdioOe.assign(card.mdioOe);
-        card.mdioIn.assign(mdioIn);
+        BringUp.mdio(card, mdc, mdioOut, mdioOe, mdioIn);
         phyReset.assign(false);
 
         // ---- the host link on port 1 --------------------------------------------------------------
@@ -147,9 +142,7 @@ public class CardBringUp extends Module {
             rxCrossing.out.ready.assign(frames.in.ready);
             frames.out.connectTo(bridge.rx);
             bridge.tx.connectTo(txCrossing.in);
-            long station = 0;
-            for (int i = 5; i >= 0; i--) station = station << 8 | (LINK_ADDRESS[i] & 0xFF);
-            bridge.station.assign(station);
+            bridge.station.assign(BringUp.address(LINK_ADDRESS));
             card.host.connectFrom(bridge.regs);
             bridge.dma.connectFrom(card.dma);
             bridge.irq.assign(card.irq);
@@ -163,11 +156,6 @@ public class CardBringUp extends Module {
             linkMac.tx.user.assign(0);
             down.out.ready.assign(linkMac.tx.ready);
         });
-        withDomain(system, () -> {
-            StatusLed status = new StatusLed(c.systemHz).named("status");
-            status.linkUp.assign(card.linkUp);
-            status.activity.assign(card.rxFrameStored.or(card.txFrameQueued));
-            led.assign(status.on);
-        });
+        withDomain(system, () -> led.assign(BringUp.status(card, c.systemHz)));
     }
 }

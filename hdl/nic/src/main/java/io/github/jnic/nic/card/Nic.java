@@ -143,7 +143,7 @@ public class Nic extends Module {
     /** The delay the adaptive mode would choose now (1.024 µs units), a level. */
     public final UInt aimDelay = output(uint(16));
 
-    /** The PHY-side ports made for the chosen PHY, by name (so far for RGMII), for a board top to wire. */
+    /** The PHY-side ports made for the chosen PHY, by name (RGMII and RMII), for a board top to wire. */
     final Map<String, Signal> phyPins = new LinkedHashMap<>();
 
     final RegisterFile regs;
@@ -199,7 +199,8 @@ public class Nic extends Module {
                 m.miiRxEr.assign(rxEr);
             }
             case RMII -> {
-                ClockDomain ref = ClockDomain.external("refClk").withSyncReset("refReset");
+                Bool refClk = input(bool()).named("refClk"), refReset = input(bool()).named("refReset");
+                ClockDomain ref = ClockDomain.internal("refClk", refClk).withSyncReset("refReset", refReset);
                 RmiiMac m = new RmiiMac(ref);
                 mac = m;
                 txDomain = ref;
@@ -217,6 +218,7 @@ public class Nic extends Module {
                 Synchronizer speed10 = new Synchronizer(ref, 1, 2).named("speed10Sync");
                 speed10.in.assign(phyMonitor.speed.eq(PhyMonitor.SPEED_10).asUInt());
                 m.speed10.assign(speed10.out.ne(0));
+                for (Signal p : List.of(refClk, refReset, txd, txEn, rxd, crsDv, rxEr)) phyPins.put(p.name(), p);
             }
             case RGMII -> {
                 RgmiiMac m = new RgmiiMac(config.vendor, true);
