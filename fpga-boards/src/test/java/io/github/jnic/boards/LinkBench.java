@@ -7,18 +7,20 @@ import io.github.jnic.net.buf.BufferPool;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.wire.MacAddress;
 import io.github.jnic.testbench.phy.Ethernet;
-import io.github.jnic.testbench.phy.RgmiiPort;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
- * {@code ./nic bench link}: the card on the Colorlight top driven over its Ethernet host link, the
- * whole top simulated ({@link SimulatedBoard}; the link's frames through a TAP and the host's
- * {@code AF_PACKET} socket, as in {@link CardLinkLinuxTest}), every figure in the board's time. The
- * host's cost model: none (the board stands still while the host runs), so the figures are the
- * link's and the card's. Printed next to each: the network port's line rate and the link's own
- * ceiling, the link at 1 Gb/s carrying the bytes the run measured on it per frame (preamble, SFD,
- * FCS and gap included) in its busier direction.
+ * {@code ./nic bench link [colorlight|icebreaker] [window]}: the card on a board top driven over its
+ * host link, the whole top simulated ({@link SimulatedTop}: the Colorlight over its Ethernet link,
+ * the link's frames through a TAP and the host's {@code AF_PACKET} socket, as in
+ * {@link CardLinkLinuxTest}; or the iCEBreaker over its UART at 3 Mbaud, as in
+ * {@link CardUartLinuxTest}), every figure in the board's time. The host's cost model: none (the
+ * board stands still while the host runs), so the figures are the link's and the card's. Printed
+ * next to each: the network port's line rate and the link's own ceiling, the link (1 Gb/s, or
+ * baud/10 bytes a second) carrying the bytes the run measured on it per frame (on Ethernet with
+ * preamble, SFD, FCS and gap; on the UART the COBS frames' bytes) in its busier direction.
  *
  * <ul>
  *   <li>transmit: the driver keeps its ring full of frames of one size; frames/s and Mbit/s out of
@@ -29,7 +31,8 @@ import java.util.Arrays;
  *       network pins to the IRQ message at the host, next to the time the link needs for the
  *       messages the card sends before it (the frame's DMA write, its descriptor's, the IRQ).
  * </ul>
- * Run as root (TAP, AF_PACKET). Arguments: the measuring window in µs of board time (default 1000).
+ * Run as root (TAP, AF_PACKET). Arguments: the board (default colorlight), the measuring window in
+ * µs of board time (default 1 000 on the Colorlight, 200 000 on the iCEBreaker).
  */
 public final class LinkBench {
     private static final long US = 1_000;
@@ -40,16 +43,48 @@ public final class LinkBench {
     private long networkFrames;
     private LinkBus bus;
 
+    /** The boards the bench runs: how to make each, its default window, the latency loop's step. */
+    private enum Target {
+        COLORLIGHT("the card on the Colorlight top (without offload) over its Ethernet host link,",
+                "simulated whole in Verilator (system and transmit domains at 125 MHz here)", 1_000, 16),
+        ICEBREAKER("the card on the iCEBreaker top (RMII, without offload) over its UART host link at 3 Mbaud,",
+                "simulated whole in Verilator (system domain at its 24 MHz, RMII at 50 MHz)", 200_000, 1_000);
+
+        final String what, how;
+        final long windowUs, stepNs;
+
+        Target(String what, String how, long windowUs, long stepNs) {
+            this.what = what;
+            this.how = how;
+            this.windowUs = windowUs;
+            this.stepNs = stepNs;
+        }
+
+        SimulatedTop open(Consumer<byte[]> fromNetworkPort) throws Exception {
+            return this == COLORLIGHT ? new SimulatedBoard(null, "jnb" + ProcessHandle.current().pid() % 100_000, fromNetworkPort)
+                    : new SimulatedIcebreaker(null, fromNetworkPort);
+        }
+    }
+
+    private final Target target;
+
+    private LinkBench(Target target) {
+        this.target = target;
+    }
+
     public static void main(String[] args) throws Exception {
-        long window = (args.length > 0 ? Long.parseLong(args[0]) : 1000) * US;
-        System.out.println("jnic host link bench: the card on the Colorlight top (without offload) over its Ethernet host link,");
-        System.out.println("simulated whole in Verilator (system and transmit domains at 125 MHz here); board time; host cost model: none");
+        int at = 0;
+        Target target = Target.COLORLIGHT;
+        if (args.length > 0 && !args[0].matches("\\d+")) target = Target.valueOf(args[at++].toUpperCase(java.util.Locale.ROOT));
+        long window = (args.length > at ? Long.parseLong(args[at]) : target.windowUs) * US;
+        System.out.println("jnic host link bench: " + target.what);
+        System.out.println(target.how + "; board time; host cost model: none");
         System.out.printf("window %,d us of board time after a warm-up%n%n", window / US);
-        new LinkBench().run(window);
+        new LinkBench(target).run(window);
     }
 
     private void run(long window) throws Exception {
-        try (SimulatedBoard board = new SimulatedBoard(null, "jnb" + ProcessHandle.current().pid() % 100_000, f -> networkFrames++)) {
+        try (SimulatedTop board = target.open(f -> networkFrames++)) {
             bus = board.bus(ByteBuffer.allocateDirect(8 << 20), 1L << 32);
             NicDriver.Config config = new NicDriver.Config();
             config.name = "bench0";
@@ -69,10 +104,11 @@ public final class LinkBench {
             for (int size : new int[] {64, 1518}) receive(board, driver, size, window);
             System.out.println();
             latency(board, driver);
+            System.out.printf("%nreal time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    private void transmit(SimulatedBoard board, NicDriver driver, int size, long window) {
+    private void transmit(SimulatedTop board, NicDriver driver, int size, long window) {
         BufferPool pool = new BufferPool(2_048, 512);
         long from = board.now() + 100 * US, to = from + window;
         long frames0 = 0;
@@ -93,11 +129,11 @@ public final class LinkBench {
             do driver.receive(PacketBuffer::release, 64); while (driver.polling());
             board.advance(2 * US);
         }
-        print("transmit", size, networkFrames - frames0, window, Link.of(board).minus(link0), driver);
+        print(board, "transmit", size, networkFrames - frames0, window, Link.of(board).minus(link0), -1);
         drain(board, driver);
     }
 
-    private void receive(SimulatedBoard board, NicDriver driver, int size, long window) {
+    private void receive(SimulatedTop board, NicDriver driver, int size, long window) {
         byte[] f = new byte[size - Ethernet.FCS_LENGTH];
         header(f, 0, STATION, PEER);
         long from = board.now() + 100 * US, to = from + window, queuedUntil = board.now();
@@ -114,12 +150,12 @@ public final class LinkBench {
             board.advance(2 * US);
         }
         long mpc = driver.statistics().get("card.MPC") - mpc0;
-        print("receive", size, got - got0, window, Link.of(board).minus(link0), driver, mpc);
+        print(board, "receive", size, got - got0, window, Link.of(board).minus(link0), mpc);
         drain(board, driver);
     }
 
     /** One 64-byte frame at a time, moderation off: its last byte on the pins to the IRQ message at the host. */
-    private void latency(SimulatedBoard board, NicDriver driver) {
+    private void latency(SimulatedTop board, NicDriver driver) {
         driver.setCoalescing(Coalescing.off());
         byte[] f = new byte[60];
         header(f, 0, STATION, PEER);
@@ -129,37 +165,35 @@ public final class LinkBench {
         for (int i = 0; i < n; i++) {
             drain(board, driver);
             long end = board.toNetworkPort(f);
-            while (!bus.interruptAsserted()) board.advance(16);
+            while (!bus.interruptAsserted()) board.advance(target.stepNs);
             latency[i] = board.now() - end;
             do driver.receive(PacketBuffer::release, 64); while (driver.polling());
         }
         Link per = Link.of(board).minus(link0);
         Arrays.sort(latency);
-        // what the link needs for what the card sends the host per frame: its bytes at 1 Gb/s
+        // what the link needs for what the card sends the host per frame: its bytes at the link's rate
         double toHost = (double) per.toHostBytes / n;
+        double wire = (60 + Ethernet.FCS_LENGTH + Ethernet.OVERHEAD) * 8e9 / board.networkBitsPerSecond();
         System.out.printf("interrupt to driver, 64-byte frames one at a time, moderation off (%d frames): last byte on the network pins ->"
                 + " IRQ message at the host: median %.2f us, min %.2f, max %.2f; the link's own time for the card's messages of a frame"
-                + " (%.0f bytes a frame to the host, at 1 Gb/s): %.2f us; the 64-byte frame's own wire time 0.67 us%n",
-                n, latency[n / 2] / 1e3, latency[0] / 1e3, latency[n - 1] / 1e3, toHost, toHost * 8 / 1e3);
+                + " (%.0f bytes a frame to the host, at %,.0f bytes/s): %.2f us; the 64-byte frame's own wire time %.2f us%n",
+                n, latency[n / 2] / 1e3, latency[0] / 1e3, latency[n - 1] / 1e3, toHost, board.linkBytesPerSecond(),
+                toHost / board.linkBytesPerSecond() * 1e6, wire / 1e3);
     }
 
-    private static void drain(SimulatedBoard board, NicDriver driver) {
+    private static void drain(SimulatedTop board, NicDriver driver) {
         for (int i = 0; i < 50; i++) {
             board.advance(2 * US);
             do driver.receive(PacketBuffer::release, 64); while (driver.polling());
         }
     }
 
-    private static void print(String direction, int size, long frames, long window, Link link, NicDriver driver) {
-        print(direction, size, frames, window, link, driver, -1);
-    }
-
-    private static void print(String direction, int size, long frames, long window, Link link, NicDriver driver, long mpc) {
+    private static void print(SimulatedTop board, String direction, int size, long frames, long window, Link link, long mpc) {
         double seconds = window / 1e9;
-        double line = 1e9 / ((size + Ethernet.OVERHEAD) * 8.0);
+        double line = board.networkBitsPerSecond() / ((size + Ethernet.OVERHEAD) * 8.0);
         double toHost = (double) link.toHostBytes / Math.max(1, frames), toBoard = (double) link.toBoardBytes / Math.max(1, frames);
-        double ceiling = 1e9 / 8 / Math.max(toHost, toBoard);
-        System.out.printf("| %s | %d B | %,.0f | %.1f | %,.0f | %.0f, %.0f | %,.0f | %s |%n", direction, size, frames / seconds,
+        double ceiling = board.linkBytesPerSecond() / Math.max(toHost, toBoard);
+        System.out.printf("| %s | %d B | %,.0f | %.2f | %,.0f | %.0f, %.0f | %,.0f | %s |%n", direction, size, frames / seconds,
                 frames * (double) size * 8 / seconds / 1e6, line, toHost, toBoard, ceiling, mpc < 0 ? "" : Long.toString(mpc));
     }
 
@@ -178,11 +212,10 @@ public final class LinkBench {
         d[at + 13] = (byte) TYPE;
     }
 
-    /** The link port's wire bytes so far, each way. */
+    /** The link's bytes so far, each way. */
     private record Link(long toHostBytes, long toBoardBytes) {
-        static Link of(SimulatedBoard board) {
-            RgmiiPort p = board.linkPort();
-            return new Link(p.wireBytesOut(), p.wireBytesIn());
+        static Link of(SimulatedTop board) {
+            return new Link(board.linkBytesToHost(), board.linkBytesToBoard());
         }
 
         Link minus(Link o) {

@@ -2,14 +2,10 @@ package io.github.jnic.boards;
 
 import io.github.jnic.driver.link.EthernetTransport;
 import io.github.jnic.driver.link.LinkBus;
-import io.github.jnic.driver.link.LinkMessage;
 import io.github.jnic.driver.link.PacketSocket;
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
-import io.github.jnic.net.buf.BufferPool;
-import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.dev.TapDevice;
-import io.github.jnic.net.stack.NetStack;
 import io.github.jnic.net.wire.MacAddress;
 import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.spec.HostLink;
@@ -18,9 +14,7 @@ import io.github.jnic.testbench.phy.RgmiiPort;
 import io.github.jnic.testbench.sim.Simulator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * The whole Colorlight top-level ({@link CardBringUp} without offload, as it is built for the
@@ -31,28 +25,20 @@ import java.util.function.LongSupplier;
  * {@link EthernetTransport}: nothing of the host side knows the board is simulated.
  *
  * <h2>Time</h2>
- * One clock: the board's. The oscillator pin is clocked at 125 MHz (the ECP5 PLL's simulation model
+ * {@link SimulatedTop}'s. The oscillator pin is clocked at 125 MHz (the ECP5 PLL's simulation model
  * passes its input through, so the transmit and system domains both run at 125 MHz here, the system
- * domain twice as fast as on the board), each PHY's receive clock a little apart from it. The host
- * (stack, driver, link) runs on the board's time: whenever it waits for the link, for a timer or for
- * a frame, the board is simulated forward, cycle by cycle; Linux sees a slow network, not a wrong one.
- * Everything runs on one thread.
+ * domain twice as fast as on the board), each PHY's receive clock a little apart from it. The board
+ * moves 0.5 µs at a time while the host waits for the link, at most 2 µs between two looks of the
+ * host loop.
  */
-final class SimulatedBoard implements AutoCloseable {
+final class SimulatedBoard extends SimulatedTop {
     static final long CLOCK_PS = 8_000;
-    /** How far the board moves when the host waits for the link and nothing has come. */
-    static final long WAIT_STEP_NS = 500;
-    /** How far the board moves at most between two looks of the host loop. */
-    static final long LOOP_STEP_NS = 2_000;
-    private static final long EPOCH_NS = 1_000_000_000L;
     private static VerilogDesign design;
 
-    private final Simulator sim;
-    private final TapDevice network, link;
-    private final RgmiiPort networkPort, linkPort;
+    private final TapDevice link;
+    private final RgmiiPort linkPort;
     private final PacketSocket socket;
     private final EthernetTransport transport;
-    private final BufferPool pool = new BufferPool(16_384, 64);
 
     /**
      * @param network the network port's TAP (its far end in Linux), or null for frames handed to and
@@ -64,11 +50,8 @@ final class SimulatedBoard implements AutoCloseable {
     }
 
     SimulatedBoard(TapDevice network, String linkName, Consumer<byte[]> fromNetworkPort) throws IOException, InterruptedException {
-        if (design == null) design = Verilog.emit(new CardBringUp(Boards.COLORLIGHT_PHY, false));
-        this.network = network;
-        sim = Simulator.load(design);
+        super(load(), network, "clk25", CLOCK_PS, 500, 2_000);
         try {
-            sim.clock("clk25", CLOCK_PS);
             sim.clock("eth0Rxc", CLOCK_PS + 1);   // each PHY 125 ppm from the board's oscillator
             sim.clock("eth1Rxc", CLOCK_PS - 1);
             MdioRegisters phy = new MdioRegisters(sim, "clk25", Boards.COLORLIGHT_PHY);
@@ -94,92 +77,67 @@ final class SimulatedBoard implements AutoCloseable {
         }
     }
 
-    /** The board's time in ns, the host's clock. */
-    long now() {
-        return EPOCH_NS + sim.cycles("clk25") * CLOCK_PS / 1000;
+    private static Simulator load() {
+        if (design == null) design = Verilog.emit(new CardBringUp(Boards.COLORLIGHT_PHY, false));
+        return Simulator.load(design);
     }
 
-    LongSupplier clock() {
-        return this::now;
-    }
-
-    /** Simulates the board {@code ns} further (at least a cycle), then carries frames between its pins and the TAPs. */
-    void advance(long ns) {
-        long cycles = Math.max(1, (ns * 1000 + CLOCK_PS - 1) / CLOCK_PS);
+    @Override
+    protected void beforeStep(long cycles) {
         long edges = 2 * cycles + 64;   // the receive clocks run a little faster: some to spare
-        networkPort.feed(edges);
+        ((RgmiiPort) networkPort).feed(edges);
         linkPort.feed(edges);
-        sim.step("clk25", cycles);
-        networkPort.drain();
+    }
+
+    @Override
+    protected void afterStep() {
         linkPort.drain();
-        if (network != null) network.receive(f -> networkPort.send(bytes(f)), 64);
         link.receive(f -> linkPort.send(bytes(f)), 64);
     }
 
-    /** Queues a frame (without FCS) on the network port's receive pins; returns the board time (ns) its last byte is on them. */
+    @Override
+    protected LinkBus.Transport transport() {
+        return transport;
+    }
+
+    @Override
     long toNetworkPort(byte[] frame) {
         return now() + networkPort.send(frame) * (CLOCK_PS + 1) / 2000;
     }
 
-    /** The driver's bus: the link, waiting for which moves the board. */
+    /** The driver's bus: resends after 1 ms, a read given up after 100 ms. */
+    @Override
     LinkBus bus(ByteBuffer memory, long busAddress) {
-        LinkBus.Transport waiting = new LinkBus.Transport() {
-            @Override public void send(LinkMessage m) { transport.send(m); }
-
-            @Override public LinkMessage receive() {
-                LinkMessage m = transport.receive();
-                if (m != null) return m;
-                advance(WAIT_STEP_NS);
-                return transport.receive();
-            }
-        };
-        return new LinkBus(waiting, memory, busAddress, clock(), 1_000_000, 100_000_000);
+        return bus(memory, busAddress, 1_000_000, 100_000_000);
     }
 
-    /** Runs the host on the board's clock until {@code running} turns false: the stack's thread. */
-    void runHost(NetStack stack, java.util.function.BooleanSupplier running) {
-        while (running.getAsBoolean()) {
-            long now = now();
-            stack.poll(now);
-            long due = stack.nextDeadline();
-            if (due > now) advance(Math.min(due - now, LOOP_STEP_NS));
-        }
-    }
+    @Override
+    long badFrames() { return super.badFrames() + linkPort.badFrames(); }
 
-    private void toKernel(TapDevice tap, byte[] frame) {
-        PacketBuffer b = pool.take();
-        b.append(frame, 0, frame.length);
-        if (!tap.transmit(b)) b.release();
-        tap.flush();
-    }
-
-    private static byte[] bytes(PacketBuffer f) {
-        byte[] b = Arrays.copyOfRange(f.data(), f.start(), f.end());
-        f.release();
-        return b;
-    }
-
-    /** Frames with a bad FCS, TX_ER or no SFD either port sent (never expected). */
-    long badFrames() { return networkPort.badFrames() + linkPort.badFrames(); }
-
-    /** Edges on which a port's receive pins had nothing queued (never expected). */
+    @Override
     long underruns() { return networkPort.underruns() + linkPort.underruns(); }
 
-    RgmiiPort linkPort() { return linkPort; }
+    /** Preamble, SFD, frame, FCS and gap of the link port's good frames. */
+    @Override
+    long linkBytesToHost() { return linkPort.wireBytesOut(); }
 
-    /** Link frames the host's socket dropped: from another station, or not a message. */
+    @Override
+    long linkBytesToBoard() { return linkPort.wireBytesIn(); }
+
+    /** 1 Gb/s. */
+    @Override
+    double linkBytesPerSecond() { return 125e6; }
+
+    @Override
+    double networkBitsPerSecond() { return 1e9; }
+
+    @Override
     long foreignLinkFrames() { return transport.dropped(); }
-
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + ": " + out);
-    }
 
     @Override
     public void close() {
         socket.close();
         link.close();
-        sim.close();
+        super.close();
     }
 }

@@ -25,8 +25,7 @@ public final class UartWire implements SerialTransport.Bytes {
     private final ArrayDeque<Byte> incoming = new ArrayDeque<>();
     // sending: the 10 bits of the byte on the line (-1: idle), and the clocks left of this bit
     private int sendBits, sendBit = -1, sendClocks;
-    // receiving: the bit being sampled (-1: waiting for a start bit) and the clocks to its middle
-    private int takeBit = -1, takeClocks, taken;
+    private final UartReceiver receiver;
     private long sent, received, flipped, broken, framingErrors;
 
     /** The cable on the design's pins {@code rxd} (its input) and {@code txd}. */
@@ -37,6 +36,7 @@ public final class UartWire implements SerialTransport.Bytes {
         this.random = new Random(seed);
         this.flip = flip;
         this.breakStop = breakStop;
+        this.receiver = new UartReceiver(clocksPerBit);
         toDesign.set(1);
     }
 
@@ -56,7 +56,7 @@ public final class UartWire implements SerialTransport.Bytes {
     public int backlog() { return outgoing.size(); }
 
     /** The line towards the design carries nothing and nothing waits. */
-    public boolean quiet() { return outgoing.isEmpty() && sendBit < 0 && takeBit < 0; }
+    public boolean quiet() { return outgoing.isEmpty() && sendBit < 0 && receiver.idle(); }
 
     /** Sets the design's receive pin for the coming clock and samples its transmit pin. */
     public void beforeEdge() {
@@ -83,31 +83,15 @@ public final class UartWire implements SerialTransport.Bytes {
             if (++sendBit == ((sendBits >> 9 & 1) != 0 ? 10 : 20)) sendBit = -1;
         }
 
-        boolean line = fromDesign.get() != 0;
-        if (takeBit < 0) {
-            if (!line) {
-                takeBit = 0;
-                takeClocks = clocksPerBit / 2;
+        int b = receiver.sample(fromDesign.get() != 0);
+        if (b == UartReceiver.FRAMING_ERROR) framingErrors++;
+        else if (b >= 0) {
+            if (random.nextDouble() < flip) {
+                b ^= 1 << random.nextInt(8);
+                flipped++;
             }
-        } else if (--takeClocks == 0) {
-            takeClocks = clocksPerBit;
-            if (takeBit == 0 && line) takeBit = -1;   // not a start bit after all
-            else if (takeBit == 9) {
-                takeBit = -1;
-                if (!line) framingErrors++;
-                else {
-                    int b = taken;
-                    if (random.nextDouble() < flip) {
-                        b ^= 1 << random.nextInt(8);
-                        flipped++;
-                    }
-                    incoming.add((byte) b);
-                    received++;
-                }
-            } else {
-                if (takeBit > 0) taken = taken >> 1 | (line ? 0x80 : 0);
-                takeBit++;
-            }
+            incoming.add((byte) b);
+            received++;
         }
     }
 
