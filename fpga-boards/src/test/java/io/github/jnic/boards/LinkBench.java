@@ -3,12 +3,20 @@ package io.github.jnic.boards;
 import io.github.jnic.driver.Coalescing;
 import io.github.jnic.driver.NicDriver;
 import io.github.jnic.driver.link.LinkBus;
+import io.github.jnic.driver.link.LinkMessage;
 import io.github.jnic.net.buf.BufferPool;
 import io.github.jnic.net.buf.PacketBuffer;
 import io.github.jnic.net.wire.MacAddress;
+import io.github.jnic.spec.HostLink;
+import io.github.jnic.spec.Registers;
 import io.github.jnic.testbench.phy.Ethernet;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.function.Consumer;
 
 /**
@@ -25,12 +33,16 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>transmit: the driver keeps its ring full of frames of one size; frames/s and Mbit/s out of
  *       the network port's pins;
- *   <li>receive: frames of one size offered to the network port's pins at line rate; frames/s the
- *       driver handed up, and the card's MPC;
+ *   <li>receive: frames of one size offered to the network port's pins back to back at line rate;
+ *       frames/s the card wrote into host memory (GPRC: the driver's backlog in its ring would blur
+ *       what it hands up), and those it dropped (MPC);
  *   <li>interrupt to driver: one 64-byte frame at a time, moderation off; from its last byte on the
  *       network pins to the IRQ message at the host, next to the time the link needs for the
- *       messages the card sends before it (the frame's DMA write, its descriptor's, the IRQ).
+ *       messages the card sends before it (the frame's DMA write, its descriptor's, the IRQ);
+ *   <li>where the link's bytes go: in the same windows, the messages a frame by type, each way.
  * </ul>
+ * Each window is timed by the board's clock at its two ends; the card's counters are read over the
+ * link, so each end is the instant right after its reads.
  * Run as root (TAP, AF_PACKET). Arguments: the board (default colorlight), the measuring window in
  * µs of board time (default 1 000 on the Colorlight, 200 000 on the iCEBreaker).
  */
@@ -40,24 +52,32 @@ public final class LinkBench {
     private static final byte[] PEER = MacAddress.local(0x6c63);
     private static final int TYPE = 0x88B6;
 
-    private long networkFrames;
+    /** Frames out of the network port: all of them, and those of the size being measured. */
+    private long networkFrames, measuredFrames;
+    private int measuredLength;
+    /** Frames the driver handed up. */
+    private long received;
     private LinkBus bus;
+    private Tally tally;
+    private final List<String> breakdown = new ArrayList<>();
 
     /** The boards the bench runs: how to make each, its default window, the latency loop's step. */
     private enum Target {
         COLORLIGHT("the card on the Colorlight top (without offload) over its Ethernet host link,",
-                "simulated whole in Verilator (system and transmit domains at 125 MHz here)", 1_000, 16),
+                "simulated whole in Verilator (system and transmit domains at 125 MHz here)", 1_000, 16, 50 * US),
         ICEBREAKER("the card on the iCEBreaker top (RMII, without offload) over its UART host link at 3 Mbaud,",
-                "simulated whole in Verilator (system domain at its 24 MHz, RMII at 50 MHz)", 200_000, 1_000);
+                "simulated whole in Verilator (system domain at its 24 MHz, RMII at 50 MHz)", 200_000, 1_000, 5_000 * US);
 
         final String what, how;
-        final long windowUs, stepNs;
+        /** The window, the latency loop's step, and how long nothing must move for the card to be called idle. */
+        final long windowUs, stepNs, quietNs;
 
-        Target(String what, String how, long windowUs, long stepNs) {
+        Target(String what, String how, long windowUs, long stepNs, long quietNs) {
             this.what = what;
             this.how = how;
             this.windowUs = windowUs;
             this.stepNs = stepNs;
+            this.quietNs = quietNs;
         }
 
         SimulatedTop open(Consumer<byte[]> fromNetworkPort) throws Exception {
@@ -84,7 +104,9 @@ public final class LinkBench {
     }
 
     private void run(long window) throws Exception {
-        try (SimulatedTop board = target.open(f -> networkFrames++)) {
+        try (SimulatedTop board = target.open(this::fromNetworkPort)) {
+            tally = new Tally(board::linkWireBytes);
+            board.watchLink(tally::see);
             bus = board.bus(ByteBuffer.allocateDirect(8 << 20), 1L << 32);
             NicDriver.Config config = new NicDriver.Config();
             config.name = "bench0";
@@ -98,25 +120,54 @@ public final class LinkBench {
             }
             System.out.printf("driver up and link up at %.2f ms of board time (%.1f s real)%n%n", (board.now() - 1_000_000_000L) / 1e6,
                     (System.nanoTime() - t0) / 1e9);
-            System.out.println("| direction | frame | frames/s | Mbit/s | line rate frames/s | link bytes/frame (to host, to board) | link ceiling frames/s | card MPC |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| direction | frame | frames/s | Mbit/s | line rate frames/s | link bytes/frame (to host, to board) | link ceiling frames/s | card MPC | messages resent (host, board) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int size : new int[] {64, 1518}) transmit(board, driver, size, window);
             for (int size : new int[] {64, 1518}) receive(board, driver, size, window);
+            System.out.println();
+            System.out.println("Where the link's bytes go, in the same windows: messages a frame by type (link bytes a frame), each way");
+            System.out.println();
+            System.out.println("| direction | frame | to host | to board |");
+            System.out.println("|---|---:|---|---|");
+            breakdown.forEach(System.out::println);
             System.out.println();
             latency(board, driver);
             System.out.printf("%nreal time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         }
     }
 
+    private void fromNetworkPort(byte[] frame) {
+        networkFrames++;
+        if (frame.length == measuredLength) measuredFrames++;
+    }
+
+    private void handUp(PacketBuffer frame) {
+        received++;
+        frame.release();
+    }
+
+    private void measure(int size) {
+        measuredLength = size - Ethernet.FCS_LENGTH;
+        measuredFrames = 0;
+    }
+
+    private void poll(NicDriver driver) {
+        do driver.receive(this::handUp, 64); while (driver.polling());
+    }
+
+    /** The driver keeps its ring full of frames of one size; the window opens a warm-up after the first of them leaves. */
     private void transmit(SimulatedTop board, NicDriver driver, int size, long window) {
         BufferPool pool = new BufferPool(2_048, 512);
-        long from = board.now() + 100 * US, to = from + window;
-        long frames0 = 0;
+        measure(size);
         Link link0 = null;
+        long frames0 = 0, to = Long.MAX_VALUE, firstAt = -1;
         while (board.now() < to) {
-            if (link0 == null && board.now() >= from) {
-                frames0 = networkFrames;
-                link0 = Link.of(board);
+            if (firstAt < 0 && measuredFrames > 0) firstAt = board.now();
+            if (link0 == null && firstAt >= 0 && board.now() >= firstAt + 100 * US) {
+                frames0 = measuredFrames;
+                link0 = Link.of(board, bus);
+                tally.clear();
+                to = board.now() + window;
             }
             for (;;) {
                 PacketBuffer f = frame(pool, size);
@@ -126,31 +177,38 @@ public final class LinkBench {
                 }
             }
             driver.flush();
-            do driver.receive(PacketBuffer::release, 64); while (driver.polling());
+            poll(driver);
             board.advance(2 * US);
         }
-        print(board, "transmit", size, networkFrames - frames0, window, Link.of(board).minus(link0), -1);
+        print(board, "transmit", size, measuredFrames - frames0, -1, Link.of(board, bus).minus(link0), -1);
         drain(board, driver);
     }
 
+    /** Frames of one size offered to the network port's pins back to back; the window opens after a warm-up. */
     private void receive(SimulatedTop board, NicDriver driver, int size, long window) {
         byte[] f = new byte[size - Ethernet.FCS_LENGTH];
         header(f, 0, STATION, PEER);
-        long from = board.now() + 100 * US, to = from + window, queuedUntil = board.now();
-        long got = 0, got0 = 0, mpc0 = 0;
+        measure(size);
+        long from = board.now() + 100 * US, to = from + window;
+        long gprc0 = 0, mpc0 = 0, offered0 = 0;
+        board.offer(f);
         Link link0 = null;
         while (board.now() < to) {
             if (link0 == null && board.now() >= from) {
-                got0 = got;
-                mpc0 = driver.statistics().get("card.MPC");
-                link0 = Link.of(board);
+                gprc0 = driver.cardStatistic(Registers.GPRC);
+                mpc0 = driver.cardStatistic(Registers.MPC);
+                offered0 = board.offeredFrames();
+                tally.clear();
+                link0 = Link.of(board, bus);
             }
-            while (queuedUntil < board.now() + 4 * US) queuedUntil = board.toNetworkPort(f);   // line rate, a little ahead
-            do got += driver.receive(PacketBuffer::release, 64); while (driver.polling());
+            poll(driver);
             board.advance(2 * US);
         }
-        long mpc = driver.statistics().get("card.MPC") - mpc0;
-        print(board, "receive", size, got - got0, window, Link.of(board).minus(link0), mpc);
+        long gprc = driver.cardStatistic(Registers.GPRC) - gprc0, mpc = driver.cardStatistic(Registers.MPC) - mpc0;
+        Link link = Link.of(board, bus).minus(link0);
+        long offered = board.offeredFrames() - offered0;
+        board.offer(null);
+        print(board, "receive", size, gprc, offered, link, mpc);
         drain(board, driver);
     }
 
@@ -161,18 +219,26 @@ public final class LinkBench {
         header(f, 0, STATION, PEER);
         int n = 20;
         long[] latency = new long[n];
-        Link link0 = Link.of(board);
+        long toHostBytes = 0;
         for (int i = 0; i < n; i++) {
             drain(board, driver);
+            while (bus.interruptAsserted()) {   // the line left up by an earlier cause: taken before this frame
+                poll(driver);
+                board.advance(target.stepNs);
+            }
+            Link before = Link.of(board, bus);
             long end = board.toNetworkPort(f);
-            while (!bus.interruptAsserted()) board.advance(target.stepNs);
+            while (!bus.interruptAsserted()) {
+                if (board.now() > end + 100_000 * US) throw new IllegalStateException("no interrupt within 100 ms of frame " + i);
+                board.advance(target.stepNs);
+            }
             latency[i] = board.now() - end;
-            do driver.receive(PacketBuffer::release, 64); while (driver.polling());
+            toHostBytes += Link.of(board, bus).minus(before).toHostBytes;   // up to the IRQ: not the driver's poll after it
+            poll(driver);
         }
-        Link per = Link.of(board).minus(link0);
         Arrays.sort(latency);
         // what the link needs for what the card sends the host per frame: its bytes at the link's rate
-        double toHost = (double) per.toHostBytes / n;
+        double toHost = (double) toHostBytes / n;
         double wire = (60 + Ethernet.FCS_LENGTH + Ethernet.OVERHEAD) * 8e9 / board.networkBitsPerSecond();
         System.out.printf("interrupt to driver, 64-byte frames one at a time, moderation off (%d frames): last byte on the network pins ->"
                 + " IRQ message at the host: median %.2f us, min %.2f, max %.2f; the link's own time for the card's messages of a frame"
@@ -181,20 +247,30 @@ public final class LinkBench {
                 toHost / board.linkBytesPerSecond() * 1e6, wire / 1e3);
     }
 
-    private static void drain(SimulatedTop board, NicDriver driver) {
-        for (int i = 0; i < 50; i++) {
+    /** Runs the board until both ways are quiet: nothing out of the network port or up to the driver for the target's quiet time. */
+    private void drain(SimulatedTop board, NicDriver driver) {
+        long quietSince = board.now(), seen = networkFrames + received;
+        while (board.now() - quietSince < target.quietNs) {
             board.advance(2 * US);
-            do driver.receive(PacketBuffer::release, 64); while (driver.polling());
+            poll(driver);
+            if (networkFrames + received != seen) {
+                seen = networkFrames + received;
+                quietSince = board.now();
+            }
         }
     }
 
-    private static void print(SimulatedTop board, String direction, int size, long frames, long window, Link link, long mpc) {
-        double seconds = window / 1e9;
+    /** One row, and its line in the breakdown; {@code offered} and {@code mpc} are -1 where they do not apply (transmit). */
+    private void print(SimulatedTop board, String direction, int size, long frames, long offered, Link link, long mpc) {
+        breakdown.add(String.format("| %s | %d B | %s | %s |", direction, size, tally.perFrame(true, frames), tally.perFrame(false, frames)));
+        double seconds = link.nanos / 1e9;
         double line = board.networkBitsPerSecond() / ((size + Ethernet.OVERHEAD) * 8.0);
         double toHost = (double) link.toHostBytes / Math.max(1, frames), toBoard = (double) link.toBoardBytes / Math.max(1, frames);
         double ceiling = board.linkBytesPerSecond() / Math.max(toHost, toBoard);
-        System.out.printf("| %s | %d B | %,.0f | %.2f | %,.0f | %.0f, %.0f | %,.0f | %s |%n", direction, size, frames / seconds,
-                frames * (double) size * 8 / seconds / 1e6, line, toHost, toBoard, ceiling, mpc < 0 ? "" : Long.toString(mpc));
+        String offer = offered < 0 ? "" : String.format(" (%,.0f offered)", offered / seconds);
+        System.out.printf("| %s | %d B | %,.0f | %.2f | %,.0f%s | %.0f, %.0f | %,.0f | %s | %d, %d |%n", direction, size, frames / seconds,
+                frames * (double) size * 8 / seconds / 1e6, line, offer, toHost, toBoard, ceiling, mpc < 0 ? "" : Long.toString(mpc),
+                link.hostResent, link.boardResent);
     }
 
     private static PacketBuffer frame(BufferPool pool, int size) {
@@ -212,14 +288,45 @@ public final class LinkBench {
         d[at + 13] = (byte) TYPE;
     }
 
-    /** The link's bytes so far, each way. */
-    private record Link(long toHostBytes, long toBoardBytes) {
-        static Link of(SimulatedTop board) {
-            return new Link(board.linkBytesToHost(), board.linkBytesToBoard());
+    /** The link's bytes each way and both ends' resent messages so far, at board time {@code nanos}; or between two such. */
+    private record Link(long nanos, long toHostBytes, long toBoardBytes, long hostResent, long boardResent) {
+        static Link of(SimulatedTop board, LinkBus bus) {
+            return new Link(board.now(), board.linkBytesToHost(), board.linkBytesToBoard(), bus.retransmissions(), bus.discarded());
         }
 
         Link minus(Link o) {
-            return new Link(toHostBytes - o.toHostBytes, toBoardBytes - o.toBoardBytes);
+            return new Link(nanos - o.nanos, toHostBytes - o.toHostBytes, toBoardBytes - o.toBoardBytes, hostResent - o.hostResent,
+                    boardResent - o.boardResent);
+        }
+    }
+
+    /** The host link's messages by type, each way, and the link bytes they took ({@link SimulatedTop#linkWireBytes}). */
+    private static final class Tally {
+        private final Map<Boolean, Map<HostLink.Type, long[]>> ways = Map.of(true, new EnumMap<>(HostLink.Type.class), false,
+                new EnumMap<>(HostLink.Type.class));
+        private final ToLongFunction<LinkMessage> wireBytes;
+
+        Tally(ToLongFunction<LinkMessage> wireBytes) {
+            this.wireBytes = wireBytes;
+        }
+
+        void see(boolean fromBoard, LinkMessage m) {
+            long[] t = ways.get(fromBoard).computeIfAbsent(m.type(), k -> new long[2]);
+            t[0]++;
+            t[1] += wireBytes.applyAsLong(m);
+        }
+
+        void clear() {
+            ways.values().forEach(Map::clear);
+        }
+
+        /** "DMA_READ 2.00 (168 B), ACK 1.00 (84 B)": messages a frame by type, the most bytes first. */
+        String perFrame(boolean fromBoard, long frames) {
+            double n = Math.max(1, frames);
+            List<String> parts = new ArrayList<>();
+            ways.get(fromBoard).entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .forEach(e -> parts.add(String.format("%s %.2f (%.0f B)", e.getKey(), e.getValue()[0] / n, e.getValue()[1] / n)));
+            return String.join(", ", parts);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.jnic.boards;
 
 import io.github.jnic.driver.link.EthernetTransport;
 import io.github.jnic.driver.link.LinkBus;
+import io.github.jnic.driver.link.LinkMessage;
 import io.github.jnic.driver.link.PacketSocket;
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
@@ -9,6 +10,7 @@ import io.github.jnic.net.dev.TapDevice;
 import io.github.jnic.net.wire.MacAddress;
 import io.github.jnic.nic.mdio.PhyMonitor;
 import io.github.jnic.spec.HostLink;
+import io.github.jnic.testbench.phy.Ethernet;
 import io.github.jnic.testbench.phy.MdioRegisters;
 import io.github.jnic.testbench.phy.RgmiiPort;
 import io.github.jnic.testbench.sim.Simulator;
@@ -123,6 +125,12 @@ final class SimulatedBoard extends SimulatedTop {
 
     @Override
     long linkBytesToBoard() { return linkPort.wireBytesIn(); }
+
+    /** Its frame: Ethernet header, message, padding to 60, FCS; preamble, SFD and gap. */
+    @Override
+    long linkWireBytes(LinkMessage m) {
+        return Math.max(60, HostLink.FRAME_OFFSET + m.encodedBytes()) + Ethernet.FCS_LENGTH + Ethernet.OVERHEAD;
+    }
 
     /** 1 Gb/s. */
     @Override

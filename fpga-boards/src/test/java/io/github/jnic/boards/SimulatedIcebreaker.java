@@ -1,7 +1,9 @@
 package io.github.jnic.boards;
 
 import io.github.jnic.driver.link.LinkBus;
+import io.github.jnic.driver.link.LinkMessage;
 import io.github.jnic.driver.link.SerialTransport;
+import io.github.jnic.driver.link.StreamFraming;
 import io.github.jnic.jhdl.Verilog;
 import io.github.jnic.jhdl.verilog.VerilogDesign;
 import io.github.jnic.net.dev.TapDevice;
@@ -99,6 +101,12 @@ final class SimulatedIcebreaker extends SimulatedTop {
 
     @Override
     long linkBytesToBoard() { return uart.sent(); }
+
+    /** Its COBS frame with the CRC and the delimiter. */
+    @Override
+    long linkWireBytes(LinkMessage m) {
+        return StreamFraming.encode(m).length;
+    }
 
     /** baud / 10. */
     @Override

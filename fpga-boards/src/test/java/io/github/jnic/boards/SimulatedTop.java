@@ -11,6 +11,7 @@ import io.github.jnic.testbench.sim.Simulator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -33,6 +34,9 @@ abstract class SimulatedTop implements AutoCloseable {
     private final long clockPs, waitStepNs, loopStepNs;
     private final BufferPool pool = new BufferPool(16_384, 64);
     protected PhyPort networkPort;
+    private byte[] offered;
+    private long offeredFrames;
+    private BiConsumer<Boolean, LinkMessage> linkWatcher = (fromBoard, m) -> {};
 
     /**
      * {@code waitStepNs}: how far the board moves when the host waits for the link and nothing has
@@ -60,11 +64,34 @@ abstract class SimulatedTop implements AutoCloseable {
     /** Simulates the board {@code ns} further (at least a cycle), then carries frames between its pins and the TAPs. */
     final void advance(long ns) {
         long cycles = Math.max(1, (ns * 1000 + clockPs - 1) / clockPs);
+        long lineBytes = (long) (cycles * clockPs * networkBitsPerSecond() / 8e12) + 128;
+        while (offered != null && networkPort.queuedBytes() < lineBytes) {
+            networkPort.send(offered);
+            offeredFrames++;
+        }
         beforeStep(cycles);
         sim.step(clock, cycles);
         networkPort.drain();
         afterStep();
         if (network != null) network.receive(f -> networkPort.send(bytes(f)), 64);
+    }
+
+    /**
+     * Keeps the network port's receive pins busy with {@code frame} (without FCS), back to back at
+     * line rate whatever the host is doing, until called with null.
+     */
+    final void offer(byte[] frame) {
+        offered = frame;
+    }
+
+    /** Frames {@link #offer} has queued on the network port's pins so far. */
+    final long offeredFrames() {
+        return offeredFrames;
+    }
+
+    /** {@code watcher} sees every message on the host link as the host sends and receives it: true for the board's. */
+    final void watchLink(BiConsumer<Boolean, LinkMessage> watcher) {
+        linkWatcher = watcher;
     }
 
     /** Before {@code cycles} of the board's clock: keeps the pins fed. */
@@ -86,13 +113,19 @@ abstract class SimulatedTop implements AutoCloseable {
     final LinkBus bus(ByteBuffer memory, long busAddress, long resendNs, long timeoutNs) {
         LinkBus.Transport link = transport();
         LinkBus.Transport waiting = new LinkBus.Transport() {
-            @Override public void send(LinkMessage m) { link.send(m); }
+            @Override public void send(LinkMessage m) {
+                linkWatcher.accept(false, m);
+                link.send(m);
+            }
 
             @Override public LinkMessage receive() {
                 LinkMessage m = link.receive();
-                if (m != null) return m;
-                advance(waitStepNs);
-                return link.receive();
+                if (m == null) {
+                    advance(waitStepNs);
+                    m = link.receive();
+                }
+                if (m != null) linkWatcher.accept(true, m);
+                return m;
             }
         };
         return new LinkBus(waiting, memory, busAddress, clock(), resendNs, timeoutNs);
@@ -122,6 +155,9 @@ abstract class SimulatedTop implements AutoCloseable {
 
     /** The host link's ceiling, in those bytes a second each way. */
     abstract double linkBytesPerSecond();
+
+    /** The bytes a message takes on the link's wire, in the units of {@link #linkBytesToHost}. */
+    abstract long linkWireBytes(LinkMessage m);
 
     /** The network port's bit rate. */
     abstract double networkBitsPerSecond();

@@ -119,6 +119,9 @@ public final class LinkBus implements HostBus {
     public long dmaErrors() { return dmaErrors; }
     public long retransmissions() { return endpoint.retransmissions(); }
 
+    /** The board's messages received out of order or twice (its resends after a loss or a timeout), dropped. */
+    public long discarded() { return endpoint.discarded(); }
+
     private void deliver(LinkMessage m) {
         switch (m.type()) {
             case REG_DATA -> answers.put(m.tag(), m.value());

@@ -70,6 +70,9 @@ public abstract class PhyPort {
         sink.accept(Arrays.copyOf(withFcs, withFcs.length - Ethernet.FCS_LENGTH));
     }
 
+    /** Bytes' worth of vectors queued on the receive pins (idle included). */
+    public long queuedBytes() { return rx.queued() / edgesPerByte; }
+
     /** Frames the design sent with a bad FCS, TX_ER, a short length or no SFD (never expected). */
     public long badFrames() { return badFrames; }
 

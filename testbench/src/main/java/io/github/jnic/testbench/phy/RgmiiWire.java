@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class RgmiiWire implements PhyWire {
     private static final long PERIOD_PS = 8_000;
+    /** Idle vectors {@link #encode} puts after the last burst (16 byte times). */
+    static final int TRAILING_IDLE = 32;
 
     @Override
     public String name() {
@@ -59,7 +61,7 @@ public final class RgmiiWire implements PhyWire {
                 out.add(new long[] {v >> 4, 1 ^ er});
             }
         }
-        for (int i = 0; i < 32; i++) out.add(new long[] {0, 0});
+        for (int i = 0; i < TRAILING_IDLE; i++) out.add(new long[] {0, 0});
         return out.toArray(new long[0][]);
     }
 

@@ -63,8 +63,13 @@ public final class RmiiWire implements PhyWire {
                 dibit(out, 0, 1, 0);
             }
         }
-        for (int i = 0; i < 16 * repeat; i++) out.add(new long[] {0, 0, 0});
+        for (int i = 0; i < trailingIdle(); i++) out.add(new long[] {0, 0, 0});
         return out.toArray(new long[0][]);
+    }
+
+    /** Idle vectors {@link #encode} puts after the last burst (four byte times). */
+    int trailingIdle() {
+        return 16 * repeat;
     }
 
     private void dibit(List<long[]> out, long value, long crsDv, long er) {
