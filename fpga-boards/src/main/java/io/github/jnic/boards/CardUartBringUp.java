@@ -24,8 +24,13 @@ public class CardUartBringUp extends Module {
     public static final double SYSTEM_MHZ = 24;
     /** 24 MHz over 8: 3 Mbaud. */
     public static final int CLOCKS_PER_BIT = 8;
-    /** The bridge resends what the host has not acknowledged after 20 ms (6 000 bytes on the UART). */
-    public static final int LINK_TIMEOUT_CYCLES = 480_000;
+    /**
+     * The bridge resends what the host has not acknowledged after 50 ms (15 000 bytes on the UART): an
+     * ack comes behind whatever the host queued before it, at most its window of 32 messages (the
+     * card's reads answered, 256 bytes each: 9 000 bytes, 30 ms), and a timeout shorter than that
+     * resends what was never lost.
+     */
+    public static final int LINK_TIMEOUT_CYCLES = 1_200_000;
     /** The board's address on the link (the UART carries no Ethernet header: any value will do). */
     public static final byte[] STATION = CardBringUp.LINK_ADDRESS;
 

@@ -33,8 +33,8 @@ final class SimulatedIcebreaker extends SimulatedTop {
     /** 24 MHz (23.9998). */
     static final long CLOCK_PS = 41_667;
     static final long REF_PS = 20_000;
-    /** The host resends what the board has not acknowledged after 30 ms (9 000 bytes on the UART: its window's longest). */
-    static final long RESEND_NS = 30_000_000;
+    /** The host resends what the board has not acknowledged after 50 ms, as the board does ({@link CardUartBringUp#LINK_TIMEOUT_CYCLES}). */
+    static final long RESEND_NS = 50_000_000;
     private static VerilogDesign design;
 
     private final UartPort uart;
