@@ -66,10 +66,14 @@ public final class LinkBench {
         COLORLIGHT("the card on the Colorlight top (without offload) over its Ethernet host link,",
                 "simulated whole in Verilator (system and transmit domains at 125 MHz here)", 1_000, 16, 50 * US),
         ICEBREAKER("the card on the iCEBreaker top (RMII, without offload) over its UART host link at 3 Mbaud,",
-                "simulated whole in Verilator (system domain at its 24 MHz, RMII at 50 MHz)", 200_000, 1_000, 5_000 * US);
+                "simulated whole in Verilator (system domain at its 24 MHz, RMII at 50 MHz)", 200_000, 1_000, 25_000 * US);
 
         final String what, how;
-        /** The window, the latency loop's step, and how long nothing must move for the card to be called idle. */
+        /**
+         * The window, the latency loop's step, and how long nothing must move for the card to be called
+         * idle: longer than the link takes for a frame of the largest size (a 1518-byte frame sent over the
+         * UART takes 7 ms; with 5 ms the ring's frames were still leaving, a frame every 7 ms, into the runs after).
+         */
         final long windowUs, stepNs, quietNs;
 
         Target(String what, String how, long windowUs, long stepNs, long quietNs) {
