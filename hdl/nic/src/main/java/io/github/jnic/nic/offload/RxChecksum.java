@@ -200,10 +200,13 @@ public class RxChecksum extends Module {
         verdict.csum.assign(held.csum);
     }
 
-    /** {@code acc} takes the beat's sum on the frame's first beat and adds it on the others. */
+    /**
+     * {@code acc} takes the beat's sum on the frame's first beat and adds it on the others. The sum
+     * is read once, so it stays inside the update under {@code take} (see {@link Sums#wordSum}).
+     */
     static void accumulate(UInt acc, Bool take, Bool first, UInt beatSum) {
         UInt wide = beatSum.resize(acc.width());
-        when(take, () -> acc.next(mux(first, wide, acc.plus(wide))));
+        when(take, () -> acc.next(mux(first, U(acc.width(), 0), acc).plus(wide)));
     }
 
     /** Captures the 16-bit word at even frame position {@code at} when its beat is taken. */

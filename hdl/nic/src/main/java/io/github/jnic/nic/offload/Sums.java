@@ -35,19 +35,18 @@ final class Sums {
         return cat(lane(data, 2 * j), lane(data, 2 * j + 1)).asUInt();
     }
 
-    /** The beat with the lanes not set in {@code mask} zeroed. */
-    static UInt masked(UInt data, UInt mask) {
-        Signal[] parts = new Signal[Beat.BYTES];
-        for (int i = 0; i < Beat.BYTES; i++) parts[Beat.BYTES - 1 - i] = mux(mask.bit(i), lane(data, i), U(8, 0));
-        return cat(parts).asUInt();
-    }
-
-    /** The sum of the beat's four words with the lanes outside {@code mask} taken as zero (18 bits, no folding). */
+    /**
+     * The sum of the beat's four words with the lanes outside {@code mask} taken as zero (18 bits, no
+     * folding). Built from the beat's own lanes, with no masked beat of its own between: one
+     * expression, which a register's update that alone reads it holds inside its enable, so the
+     * simulation works it out only on the cycles that take it.
+     */
     static UInt wordSum(UInt data, UInt mask) {
-        UInt m = masked(data, mask);
-        UInt a = word(m, 0).resize(WORD_SUM_BITS).plus(word(m, 1).resize(WORD_SUM_BITS));
-        UInt b = word(m, 2).resize(WORD_SUM_BITS).plus(word(m, 3).resize(WORD_SUM_BITS));
-        return a.plus(b);
+        UInt[] w = new UInt[Beat.BYTES / 2];
+        for (int j = 0; j < w.length; j++)
+            w[j] = cat(mux(mask.bit(2 * j), lane(data, 2 * j), U(8, 0)), mux(mask.bit(2 * j + 1), lane(data, 2 * j + 1), U(8, 0)))
+                    .asUInt().resize(WORD_SUM_BITS);
+        return w[0].plus(w[1]).plus(w[2].plus(w[3]));
     }
 
     /**
