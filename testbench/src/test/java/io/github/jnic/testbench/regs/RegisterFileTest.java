@@ -414,9 +414,13 @@ class RegisterFileTest {
 
             int ctrl = Registers.CTRL.offset(), rctl = Registers.RCTL.offset();
             List<AxiLitePort.Result> r = rig.bus.batch()
-                    .write(ctrl, (int) (Ctrl.RST.mask() | Ctrl.SLU.mask())).read(ctrl).write(rctl, 0x8002).read(rctl).run();
+                    .write(ctrl, (int) (Ctrl.RST.mask() | Ctrl.SLU.mask())).read(ctrl).write(rctl, 0x8002).read(rctl)
+                    .read(Registers.VET.offset()).read(Registers.TIPG.offset()).run();
             assertEquals(Ctrl.RST.mask() | Registers.CTRL.reset(), r.get(1).data() & 0xFFFF_FFFFL, "RST reads 1 during the reset");
             assertEquals(0, r.get(3).data(), "writes during the reset are ignored");
+            // registers read back from the register file's copy read their reset values during the reset too
+            assertEquals(Registers.VET.reset(), r.get(4).data() & 0xFFFF_FFFFL, "VET during the reset");
+            assertEquals(Registers.TIPG.reset(), r.get(5).data() & 0xFFFF_FFFFL, "TIPG during the reset");
             assertTrue(rig.sim.port("cardReset").isHigh());
             while (Ctrl.RST.isSet(rig.read(ctrl))) rig.sim.step("clk", 10);
             assertEquals(2L * RegisterFile.RESET_CYCLES, rig.port("resetCycles"), "power-on and this one");
