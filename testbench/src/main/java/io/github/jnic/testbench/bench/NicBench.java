@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * that depend on it. Arguments: {@code quick} runs shorter windows; {@code host-cost=<ns>,<ns>} sets the
  * model (per interrupt, per frame); {@code 64} measures throughput at 64 bytes only; {@code size} prints
  * only the sizes; {@code speed} only the simulation speed (the 64-byte run it is measured in, and the MAC);
- * {@code loop} only the speed of the card alone, over a longer run (to profile it).
+ * {@code loop} only the speed of the card alone, over a longer run (to profile it); {@code model} the
+ * card's model alone in a C++ loop, idle, in instructions per cycle ({@link CardModelBench}).
  */
 public final class NicBench {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -59,6 +60,10 @@ public final class NicBench {
                 String[] v = a.substring(10).split(",");
                 cost = new SimulatedNic.HostCost(Long.parseLong(v[0]), Long.parseLong(v[1]));
             }
+        }
+        if (Arrays.asList(args).contains("model")) {
+            CardModelBench.run();
+            return;
         }
         if (Arrays.asList(args).contains("loop")) {   // one card's speed alone, over 100 ms of its time: for a profiler
             System.out.printf("the card alone, a loopback plug, 64 B line rate both ways: %,.0f system clock cycles per CPU second%n",
