@@ -16,9 +16,7 @@ import io.github.jnic.spec.Registers.Ctrl;
 import io.github.jnic.spec.Registers.Mdic;
 import io.github.jnic.spec.Registers.Status;
 import io.github.jnic.spec.Statistic;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,10 +56,7 @@ import java.util.Map;
  * </ul>
  *
  * <p>The bus takes one access at a time: a write when AW and W are both valid, otherwise a read;
- * its effects happen in the cycle after the handshake, and B follows in the next, R in the one after.
- * Read-write registers other than CTRL are read back from a copy in block RAM ({@code storedCopy},
- * written with them, its word read in the cycle after the handshake), not through a multiplexer over
- * all of them: that would be about 1 300 LUTs on ECP5, a tenth of the card.
+ * its effects happen in the cycle after the handshake, and B or R follows in the next.
  */
 public class RegisterFile extends Module {
     /** The register space is 128 KiB, as the 8254x's memory BAR. */
@@ -148,16 +143,10 @@ public class RegisterFile extends Module {
     public final Bool cardReset = output(reg(bool(), true));
 
     final Mem<UInt> mtaCopy = mem(uint(32), Registers.MTA_WORDS);
-    /** The read-write registers read back from {@link #storedCopy}, a word each in this order. */
-    private final List<Register> copied = copiedRegisters();
-    final Mem<UInt> storedCopy = mem(uint(32), copied.size());
 
     // the access in progress
     final Bool writing = reg(bool(), false);
     final Bool reading = reg(bool(), false);
-    /** The cycle after {@code reading}: the copy's word is there. */
-    final Bool readingCopy = reg(bool(), false);
-    final UInt readOther = reg(uint(32), 0);
     final Bool bValid = reg(bool(), false);
     final Bool rValid = reg(bool(), false);
     final UInt address = reg(uint(ADDRESS_BITS), 0);
@@ -182,7 +171,7 @@ public class RegisterFile extends Module {
         }
 
         // ---- the bus ------------------------------------------------------------------------------
-        Bool idle = writing.or(reading).or(readingCopy).or(bValid).or(rValid).not().named("idle");
+        Bool idle = writing.or(reading).or(bValid).or(rValid).not().named("idle");
         Bool writeGo = idle.and(host.aw.valid).and(host.w.valid).named("writeGo");
         Bool readGo = idle.and(writeGo.not()).and(host.ar.valid).named("readGo");
         host.aw.ready.assign(writeGo);
@@ -195,7 +184,6 @@ public class RegisterFile extends Module {
         host.r.payload.resp.assign(0);
         writing.next(writeGo);
         reading.next(readGo);
-        readingCopy.next(reading);
         when(writeGo, () -> {
             address.next(host.aw.payload);
             writeData.next(host.w.payload.data);
@@ -203,7 +191,7 @@ public class RegisterFile extends Module {
         });
         when(readGo, () -> address.next(host.ar.payload));
         when(writing, () -> bValid.next(true)).elseWhen(host.b.fire(), () -> bValid.next(false));
-        when(readingCopy, () -> rValid.next(true)).elseWhen(host.r.fire(), () -> rValid.next(false));
+        when(reading, () -> rValid.next(true)).elseWhen(host.r.fire(), () -> rValid.next(false));
 
         Bool writes = writing.and(cardReset.not()).named("writes");
 
@@ -222,29 +210,6 @@ public class RegisterFile extends Module {
             UInt v = e.getValue();
             when(writes.and(at(r)), () -> v.next(merged(v).and(U(32, Registers.storedBits(r)))));
         }
-        // the copy: the written bytes with the register's stored bits, or during CTRL.RST the reset values
-        int copyBits = storedCopy.addressWidth();
-        UInt index = U(copyBits, 0);
-        Bool isCopied = FALSE;
-        UInt copyMask = U(32, 0), copyReset = U(32, 0);
-        UInt clearSlot = clearIndex.slice(copyBits - 1, 0);
-        for (int i = 0; i < copied.size(); i++) {
-            Register r = copied.get(i);
-            index = index.or(mux(at(r), U(copyBits, i), U(copyBits, 0)));
-            isCopied = isCopied.or(at(r));
-            copyMask = copyMask.or(mux(at(r), U(32, Registers.storedBits(r)), U(32, 0)));
-            if (r.reset() != 0) copyReset = copyReset.or(mux(clearSlot.eq(i), U(32, r.reset()), U(32, 0)));
-        }
-        UInt copyIndex = index.named("copyIndex");
-        Bool copiedAccess = isCopied.named("isCopied");
-        UInt copyWordMask = copyMask.named("copyMask");
-        UInt copyResetValue = copyReset.named("copyResetValue");
-        when(cardReset.and(clearSlot.lt(copied.size())), () -> storedCopy.write(clearSlot, copyResetValue))
-                .elseWhen(writes.and(copiedAccess), () -> storedCopy.write(copyIndex, writeData.and(copyWordMask), writeStrobes.asBits()));
-        UInt[] copyWord = new UInt[1];
-        when(reading, () -> copyWord[0] = storedCopy.readSync(copyIndex));
-        Bool readCopied = reg(bool(), false).named("readCopied");
-        readCopied.next(copiedAccess.and(cardReset.not()));
 
         // ---- forwarded accesses -------------------------------------------------------------------
         icrRead.assign(reading.and(at(Registers.ICR)));
@@ -318,11 +283,6 @@ public class RegisterFile extends Module {
             UInt v;
             if (isMtaWord(r)) continue;
             if (r == Registers.CTRL) v = ctrl.or(mux(cardReset, U(32, Ctrl.RST.mask()), U(32, 0)));
-            else if (copied.contains(r)) {
-                // from the copy, but during CTRL.RST (while the copy is being reset) the reset value
-                if (r.reset() != 0) read = read.or(mux(at(r).and(cardReset), U(32, r.reset()), U(32, 0)));
-                continue;
-            }
             else if (stored.containsKey(r)) v = stored.get(r);
             else if (shown.containsKey(r)) v = shown.get(r).and(U(32, fieldBits(r)));
             else if (statValues.containsKey(r)) v = statValues.get(r);
@@ -338,8 +298,7 @@ public class RegisterFile extends Module {
             read = read.or(mux(at(r), v, U(32, 0)));
         }
         UInt readValue = mux(isMta, mtaWord[0], read).named("readValue");
-        when(reading, () -> readOther.next(readValue));
-        when(readingCopy, () -> readData.next(mux(readCopied, copyWord[0], readOther)));
+        when(reading, () -> readData.next(readValue));
 
         // ---- CTRL.RST ---------------------------------------------------------------------------------
         when(writes.and(at(Registers.CTRL)).and(written(Ctrl.RST)), () -> {
@@ -429,13 +388,6 @@ public class RegisterFile extends Module {
             }
         }
         return m;
-    }
-
-    /** The stored registers read back from the copy: all but CTRL (whose RST reads from the reset itself). */
-    private List<Register> copiedRegisters() {
-        List<Register> l = new ArrayList<>();
-        for (Register r : stored.keySet()) if (r != Registers.CTRL) l.add(r);
-        return l;
     }
 
     private static Map<Register, UInt> readOnlyInputs() {
