@@ -24,7 +24,8 @@ import io.github.jnic.spec.Field;
  * none. Each frame needs {@code ceil(length / bufferBytes)} descriptors: when fewer are free from the
  * next one to fill up to the tail, the whole frame is dropped and {@code noBuffer} pulses (RNBC, MPC,
  * and the RXO cause); the next frame is looked at afresh, so reception resumes as soon as the driver
- * advances the tail. A frame's buffers are filled in order, each with up to {@code bufferBytes}; the
+ * advances the tail (the count of free descriptors is a register: a frame that finds the tail, the
+ * ring's length or the next descriptor to fill changed on the clock before waits one clock more). A frame's buffers are filled in order, each with up to {@code bufferBytes}; the
  * last descriptor gets EOP, and it alone carries VP, the VLAN tag, the checksum verdict (IXSM when no
  * checksum engine checked the frame) and CSUM.
  *
@@ -247,22 +248,40 @@ public class RxDma extends Module {
         UInt awLen = reg(uint(8), 0).named("awLen");
         UInt awId = reg(uint(idWidth), 0).named("awId");
 
-        // descriptors a frame of this length needs, with buffers of this size
+        // the descriptors free from fill up to the tail, registered: a clock old, so a frame is looked
+        // at only while fill, the tail and the ring's length held still since (a clock's wait after
+        // each change). Then whether the frame needs more than that, with buffers of 2^k bytes, is
+        // length > free * 2^k, one narrow comparison per buffer size side by side (dividing the
+        // length first, then comparing, was the system clock's longest path, ECP5 at 62.5 MHz)
+        UInt free = reg(uint(16), 0).named("freeDescriptors");
+        free.next(distance(fill, tail, count));
+        Bool freeFresh = heldStill("free", fill, tail, count);
         UInt bufSize = U(16, 2048);
-        UInt need = ceilShift(frameLength, 11);
+        Bool tooMany = needsMore(frameLength, free, 11);
         for (int k = 8; k <= 14; k++) {
-            need = mux(bufferBytes.bit(k), ceilShift(frameLength, k), need);
+            tooMany = mux(bufferBytes.bit(k), needsMore(frameLength, free, k), tooMany);
             bufSize = mux(bufferBytes.bit(k), U(16, 1 << k), bufSize);
         }
         UInt bufferSize = bufSize.named("bufferSize");
-        UInt frameNeeds = need.named("frameNeeds");
-        UInt free = distance(fill, tail, count).named("freeDescriptors");
+        Bool needsMoreThanFree = tooMany.named("needsMoreThanFree");
 
-        // the next data burst: the chunk's beats, at most MAX_BURST_BEATS, not across 4 KiB
-        UInt chunkBeats = chunkLeft.plus(7).shiftRight(3).named("chunkBeats");
-        UInt toPage = U(16, 512).minus(writeAddr.slice(11, 3).resize(16)).named("toPage");
-        UInt planBeats = min(min(chunkBeats, U(16, MAX_BURST_BEATS)), toPage).named("planBeats");
-        UInt planBytes = min(chunkLeft, planBeats.shiftLeft(3)).named("planBytes");
+        // the next data burst: the chunk's beats, at most MAX_BURST_BEATS, not across 4 KiB. As TxDma's
+        // plan, in the bits a burst needs (four 16-bit carry chains one after another before): the burst
+        // is at most the MAX_BURST_BEATS words from writeAddr, or up to the page's end when that is
+        // nearer, a window ending at offset MAX_BURST_BEATS * 8 of the words from its start; the chunk
+        // fits when windowOffset + chunkLeft reaches no further (chunkLeft is at most 16 KiB)
+        int k = Integer.numberOfTrailingZeros(MAX_BURST_BEATS);
+        int window = MAX_BURST_BEATS * 8;
+        UInt pageWord = writeAddr.slice(11, 3).named("pageWord");
+        Bool nearPageEnd = pageWord.slice(8, k).andR().named("nearPageEnd");
+        UInt windowOffset = mux(nearPageEnd, cat(pageWord.slice(k - 1, 0), U(3, 0)).asUInt(), U(k + 3, 0)).named("windowOffset");
+        UInt windowEnd = windowOffset.resize(k + 5).plus(chunkLeft.slice(k + 3, 0).resize(k + 5)).named("windowEnd");
+        Bool fitsBurst = chunkLeft.slice(15, k + 4).orR().not().and(windowEnd.bit(k + 4).not())
+                .and(windowEnd.bit(k + 3).not().or(windowEnd.slice(k + 2, 0).eq(0))).named("fitsBurst");
+        UInt chunkBeats = chunkLeft.slice(k + 3, 3).plus(chunkLeft.slice(2, 0).orR().asUInt().resize(k + 1)).named("chunkBeats");
+        UInt byPage = mux(nearPageEnd, U(k + 1, MAX_BURST_BEATS).minus(pageWord.slice(k - 1, 0).resize(k + 1)), U(k + 1, MAX_BURST_BEATS)).named("byPage");
+        UInt planBeats = mux(fitsBurst, chunkBeats, byPage).named("planBeats");
+        UInt planBytes = mux(fitsBurst, chunkLeft, U(16, window).minus(windowOffset.resize(16))).named("planBytes");
 
         // ---- AXI write channels ----
         axi.aw.valid.assign(awValid);
@@ -317,11 +336,11 @@ public class RxDma extends Module {
                         serveWriteBack.run();
                     })
                     .elseWhen(frames.valid.and(enable.not()), () -> fsm.goTo(State.DISCARD))
-                    .elseWhen(frames.valid.and(frameNeeds.gt(free)), () -> {
+                    .elseWhen(frames.valid.and(freeFresh).and(needsMoreThanFree), () -> {
                         noBuffer.next(true);
                         fsm.goTo(State.DISCARD);
                     })
-                    .elseWhen(frames.valid, () -> {
+                    .elseWhen(frames.valid.and(freeFresh), () -> {
                         frameMeta.next(meta);
                         frameLeft.next(frameLength);
                         fsm.goTo(State.DESC);
@@ -590,16 +609,19 @@ public class RxDma extends Module {
         UInt now = min(min(a, b), min(c, d)).resize(16).named("fetchCountNow");
         UInt registered = reg(uint(16), 0).named("fetchCount");
         registered.next(now);
-        UInt fetchWas = reg(uint(16), 0).named("fetchWas");
-        UInt tailWas = reg(uint(16), 0).named("tailWas");
-        UInt countWas = reg(uint(16), 0).named("countWas");
-        UInt pageWas = reg(uint(8), 0).named("basePageWas");
-        fetchWas.next(fetch);
-        tailWas.next(tail);
-        countWas.next(count);
-        pageWas.next(base.slice(11, 4));
-        Bool fresh = fetch.eq(fetchWas).and(tail.eq(tailWas)).and(count.eq(countWas)).and(base.slice(11, 4).eq(pageWas)).named("fetchFresh");
+        Bool fresh = heldStill("fetch", fetch, tail, count, base.slice(11, 4));
         return new Fetch(registered, fresh, fresh.and(registered.eq(now)).named("fetchSettled"));
+    }
+
+    /** Whether each of {@code values} is what it was a clock ago (one register each, {@code name}Was0, 1...). */
+    static Bool heldStill(String name, UInt... values) {
+        Bool still = TRUE;
+        for (int i = 0; i < values.length; i++) {
+            UInt was = reg(uint(values[i].width()), 0).named(name + "Was" + i);
+            was.next(values[i]);
+            still = still.and(values[i].eq(was));
+        }
+        return still.named(name + "Fresh");
     }
 
     /** min(x, limit) for a power of two, in as few bits as the limit needs (no comparison's carry chain). */
@@ -618,9 +640,15 @@ public class RxDma extends Module {
         return mux(a.lt(b), a, b);
     }
 
-    /** ceil(length / 2^k), 16 bits. */
-    static UInt ceilShift(UInt length, int k) {
-        return length.shiftRight(k).plus(length.slice(k - 1, 0).orR().asUInt().resize(16));
+    /**
+     * ceil(length / 2^k) > free, as length > free * 2^k: free's top k bits clear and length's bits
+     * from k up, with a 1 below them when any of its low k bits is set, above free's low bits.
+     */
+    static Bool needsMore(UInt length, UInt free, int k) {
+        int w = length.width();
+        UInt ours = cat(length.slice(w - 1, k), length.slice(k - 1, 0).orR()).asUInt();
+        UInt theirs = cat(free.slice(w - 1 - k, 0), FALSE).asUInt();
+        return free.slice(w - 1, w - k).orR().not().and(ours.gt(theirs));
     }
 
     static int width(int n) {

@@ -1,9 +1,7 @@
 package io.github.jnic.nic.dma;
 
-import static io.github.jnic.nic.dma.RxDma.atMost;
 import static io.github.jnic.nic.dma.RxDma.distance;
 import static io.github.jnic.nic.dma.RxDma.increment;
-import static io.github.jnic.nic.dma.RxDma.min;
 import static io.github.jnic.nic.dma.RxDma.width;
 import static io.github.jnic.nic.dma.RxDma.wrap;
 
@@ -398,8 +396,10 @@ public class TxDma extends Module {
         Bool rs = bitOf(command, TxCmd.RS).named("rs");
         Bool ideBit = bitOf(command, TxCmd.IDE).named("ideBit");
         Bool eop = bitOf(command, TxCmd.EOP).named("eop");
-        UInt frameBytes = reg(uint(17), 0).named("frameBytes");
-        Bool tooLong = frameBytes.resize(21).plus(length.resize(21)).gt(MAX_FRAME).named("tooLong");
+        // the bytes the frame may still gather (MAX_FRAME less its buffers so far): one comparison with
+        // the descriptor's length, not a sum and then a comparison
+        UInt frameRoom = reg(uint(17), MAX_FRAME).named("frameRoom");
+        Bool tooLong = length.gt(frameRoom.resize(20)).named("tooLong");
         Bool bad = address.eq(0).or(length.eq(0)).or(tooLong).named("bad");
         Bool inFrame = reg(bool(), false).named("inFrame");
 
@@ -436,38 +436,46 @@ public class TxDma extends Module {
         Bool bufIde = reg(bool(), false).named("bufIde");
         UInt firstLane = bufAddr.slice(2, 0).named("firstLane");
         UInt burstAddr = cat(bufAddr.slice(63, 3), U(3, 0)).asUInt().named("burstAddr");
-        // the next burst's plan in the few bits a burst needs (the wide version was the system clock's
-        // longest path, ECP5 at 62.5 MHz): a buffer of 128 bytes or more spans at least MAX_BURST_BEATS
-        // beats, the page's end matters only in its last MAX_BURST_BEATS words, and a burst's bytes (at
-        // most 128) are compared with the buffer's length in 8 bits
+        // the next burst's plan in the few bits a burst needs and one short carry chain (the wide
+        // version, then a chain of five narrow ones, was the system clock's longest path, ECP5 at 62.5
+        // MHz). A burst reads at most the MAX_BURST_BEATS words from its first, or up to the page's end
+        // when that is nearer (only in the page's last MAX_BURST_BEATS words): a window of at most 128
+        // bytes ending at offset 128 of the words from the window's start. The buffer starts at
+        // windowOffset in it and fits when windowOffset + bufLeft <= 128; then the burst is the words the
+        // buffer spans and its bytes the buffer's, else the window's words and the bytes to its end
         int k = Integer.numberOfTrailingZeros(MAX_BURST_BEATS);
-        Bool leftLong = bufLeft.slice(19, 7).orR().named("leftLong");
-        UInt spanShort = firstLane.resize(8).plus(bufLeft.slice(6, 0).resize(8)).named("spanShort");
-        UInt spanBeats = spanShort.slice(7, 3).resize(6).plus(spanShort.slice(2, 0).orR().asUInt().resize(6)).named("spanBeats");
-        UInt bySpan = mux(leftLong, U(k + 1, MAX_BURST_BEATS), atMost(spanBeats, MAX_BURST_BEATS)).named("bySpan");
+        int window = MAX_BURST_BEATS * 8;
         UInt pageWord = bufAddr.slice(11, 3).named("pageWord");
-        UInt byPage = mux(pageWord.slice(8, k).andR(), U(k + 1, MAX_BURST_BEATS).minus(pageWord.slice(k - 1, 0).resize(k + 1)),
+        Bool nearPageEnd = pageWord.slice(8, k).andR().named("nearPageEnd");
+        UInt windowOffset = mux(nearPageEnd, bufAddr.slice(k + 2, 0), firstLane.resize(k + 3)).named("windowOffset");
+        UInt windowEnd = windowOffset.resize(9).plus(bufLeft.slice(7, 0).resize(9)).named("windowEnd");
+        Bool fitsBurst = bufLeft.slice(19, 8).orR().not().and(windowEnd.bit(8).not())
+                .and(windowEnd.bit(7).not().or(windowEnd.slice(6, 0).eq(0))).named("fitsBurst");
+        UInt span = firstLane.resize(8).plus(bufLeft.slice(7, 0)).named("span");
+        UInt spanBeats = span.slice(7, 3).plus(span.slice(2, 0).orR().asUInt().resize(5)).named("spanBeats");
+        UInt byPage = mux(nearPageEnd, U(k + 1, MAX_BURST_BEATS).minus(pageWord.slice(k - 1, 0).resize(k + 1)),
                 U(k + 1, MAX_BURST_BEATS)).named("byPage");
-        UInt planBeatsNow = min(bySpan, byPage).named("planBeatsNow");
-        UInt burstBytes = planBeatsNow.resize(8).shiftLeft(3).minus(firstLane.resize(8)).named("burstBytes");
-        Bool fitsBurst = bufLeft.slice(19, 8).orR().not().and(bufLeft.slice(7, 0).le(burstBytes)).named("fitsBurst");
-        UInt planBytesNow = mux(fitsBurst, bufLeft.slice(7, 0), burstBytes).named("planBytesNow");
+        UInt planBeatsNow = mux(fitsBurst, spanBeats.resize(k + 1), byPage).named("planBeatsNow");
+        UInt planBytesNow = mux(fitsBurst, bufLeft.slice(7, 0), U(8, window).minus(windowOffset.resize(8))).named("planBytesNow");
         // the plan, registered: a clock old, so a burst is issued only when the buffer's address and
         // length held still since
         UInt planBeats = reg(uint(k + 1), 0).named("planBeats");
         UInt planBytes = reg(uint(8), 0).named("planBytes");
+        UInt planRoom = reg(uint(width(DATA_BEATS)), DATA_BEATS).named("planRoom");
         Bool lastOfBuffer = reg(bool(), false).named("lastOfBuffer");
         UInt lastLane = reg(uint(3), 0).named("lastLane");
         UInt planAddrWas = reg(uint(12), 0).named("planAddrWas");
         UInt planLeftWas = reg(uint(20), 0).named("planLeftWas");
         planBeats.next(planBeatsNow);
         planBytes.next(planBytesNow);
+        planRoom.next(U(width(DATA_BEATS), DATA_BEATS).minus(planBeatsNow.resize(width(DATA_BEATS))));
         lastOfBuffer.next(fitsBurst);
         lastLane.next(bufAddr.slice(2, 0).plus(bufLeft.slice(2, 0)).minus(1));
         planAddrWas.next(bufAddr.slice(11, 0));
         planLeftWas.next(bufLeft);
         Bool planFresh = bufAddr.slice(11, 0).eq(planAddrWas).and(bufLeft.eq(planLeftWas)).named("planFresh");
-        Bool credit = committed.resize(9).plus(planBeats.resize(9)).le(DATA_BEATS).named("credit");
+        // room for the burst in the read buffer: committed + planBeats <= DATA_BEATS, the difference registered with the plan
+        Bool credit = committed.le(planRoom).named("credit");
 
         Bool quiet = arValid.not().and(tagCount.eq(0)).and(buffer.count.eq(0)).and(wbQueued.eq(0)).named("quiet");
         Bool wbStop = reg(bool(), false).named("wbStop");
@@ -511,7 +519,7 @@ public class TxDma extends Module {
                             });
                             popCache.assign(true);
                             reserveWb.assign(rs);
-                            frameBytes.next(frameBytes.plus(length.resize(17)));
+                            frameRoom.next(frameRoom.minus(length.resize(17)));
                             bufAddr.next(address);
                             bufLeft.next(length);
                             bufEop.next(eop);
@@ -556,7 +564,7 @@ public class TxDma extends Module {
                 when(lastOfBuffer, () -> {
                     when(bufEop, () -> {
                         inFrame.next(false);
-                        frameBytes.next(0);
+                        frameRoom.next(MAX_FRAME);
                     });
                     fsm.goTo(State.IDLE);
                 });
@@ -577,7 +585,7 @@ public class TxDma extends Module {
                 cacheRead.next(cacheWrite);
                 cached.next(0);
                 inFrame.next(false);
-                frameBytes.next(0);
+                frameRoom.next(MAX_FRAME);
                 wbReserved.next(0);
                 wbRead.next(wbWrite);
                 wbQueued.next(0);
