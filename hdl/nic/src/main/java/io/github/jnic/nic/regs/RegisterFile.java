@@ -16,7 +16,9 @@ import io.github.jnic.spec.Registers.Ctrl;
 import io.github.jnic.spec.Registers.Mdic;
 import io.github.jnic.spec.Registers.Status;
 import io.github.jnic.spec.Statistic;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -43,7 +45,9 @@ import java.util.Map;
  *       ({@link #count}, {@code <name>Add}, {@value #INCREMENT_BITS} bits) added every cycle. A read
  *       returns the count and clears it (what is added in that cycle is kept). 32-bit counts stick
  *       at 0xFFFFFFFF, as the 8254x's; the 64-bit GORC and GOTC wrap. Reading the low half of a
- *       64-bit count latches its high half for the read of the high register.</li>
+ *       64-bit count latches its high half for the read of the high register. The counts are words of
+ *       {@code statCounts}, visited by a scanner one a cycle; a read waits for its statistic's visit
+ *       (up to {@value #SCAN_PERIOD} cycles).</li>
  *   <li>MDIC: a write with OP = read or write starts that access on PhyMonitor's command port
  *       ({@code commandStart} ... {@code commandResult}) and clears R; when it is done R is set
  *       and, for a read, DATA is the value read. A write with another OP stores the fields and sets
@@ -56,7 +60,8 @@ import java.util.Map;
  * </ul>
  *
  * <p>The bus takes one access at a time: a write when AW and W are both valid, otherwise a read;
- * its effects happen in the cycle after the handshake, and B or R follows in the next.
+ * its effects happen in the cycle after the handshake, and B or R follows in the next (a statistic's
+ * R at the visit of that statistic, later).
  */
 public class RegisterFile extends Module {
     /** The register space is 128 KiB, as the 8254x's memory BAR. */
@@ -65,6 +70,13 @@ public class RegisterFile extends Module {
     public static final int INCREMENT_BITS = 16;
     /** Length of the card reset: one cycle per MTA word, which is cleared meanwhile. */
     public static final int RESET_CYCLES = Registers.MTA_WORDS;
+    /** The statistics' scanner visits one a cycle: each is visited every this many cycles. */
+    public static final int SCAN_PERIOD = Registers.statistics().size();
+    /**
+     * Width of a statistic's pending adds: what a scan period brings ({@value #SCAN_PERIOD} increments
+     * of {@value #INCREMENT_BITS} bits) fits, so the difference from the last visit is exact.
+     */
+    public static final int PENDING_BITS = INCREMENT_BITS + (32 - Integer.numberOfLeadingZeros(SCAN_PERIOD - 1));
 
     public final Axi4Lite host = input(new Axi4Lite(ADDRESS_BITS));
 
@@ -143,6 +155,16 @@ public class RegisterFile extends Module {
     public final Bool cardReset = output(reg(bool(), true));
 
     final Mem<UInt> mtaCopy = mem(uint(32), Registers.MTA_WORDS);
+    /**
+     * The statistics' counts, a word each in {@link Registers#statistics}' order: the count (the low
+     * half of a 64-bit one) and, above it, the statistic's pending adds as they were at the last visit.
+     */
+    final Mem<UInt> statCounts = mem(uint(32 + PENDING_BITS), SCAN_PERIOD);
+    /** The statistic whose word is read this cycle / whose word is here and is updated this cycle. */
+    final UInt scan = reg(uint(statCounts.addressWidth()), 0), visit = reg(uint(statCounts.addressWidth()), 0);
+    /** A read of a statistic (of a 64-bit one's low half) waits for the visit of {@code statSlot}. */
+    final Bool statWait = reg(bool(), false);
+    final UInt statSlot = reg(uint(statCounts.addressWidth()), 0);
 
     // the access in progress
     final Bool writing = reg(bool(), false);
@@ -162,6 +184,7 @@ public class RegisterFile extends Module {
     final UInt clearIndex = reg(uint(7), 0);
 
     public RegisterFile() {
+        if (RESET_CYCLES < 2 * SCAN_PERIOD) throw new IllegalStateException("the card reset must see every statistic's word written twice");
         if (Registers.MTA % (4 * Registers.MTA_WORDS) != 0 || Registers.MTA_WORDS != 1 << mtaIndex.width()) {
             throw new IllegalStateException("the MTA is indexed by address bits 8:2");
         }
@@ -171,7 +194,7 @@ public class RegisterFile extends Module {
         }
 
         // ---- the bus ------------------------------------------------------------------------------
-        Bool idle = writing.or(reading).or(bValid).or(rValid).not().named("idle");
+        Bool idle = writing.or(reading).or(statWait).or(bValid).or(rValid).not().named("idle");
         Bool writeGo = idle.and(host.aw.valid).and(host.w.valid).named("writeGo");
         Bool readGo = idle.and(writeGo.not()).and(host.ar.valid).named("readGo");
         host.aw.ready.assign(writeGo);
@@ -191,7 +214,20 @@ public class RegisterFile extends Module {
         });
         when(readGo, () -> address.next(host.ar.payload));
         when(writing, () -> bValid.next(true)).elseWhen(host.b.fire(), () -> bValid.next(false));
-        when(reading, () -> rValid.next(true)).elseWhen(host.r.fire(), () -> rValid.next(false));
+        // a statistic's read (of a 64-bit one's low half) is answered at the statistic's visit
+        List<Statistic> stats = Registers.statistics();
+        int slotBits = statCounts.addressWidth();
+        Bool isStatRead = FALSE;
+        UInt slotRead = U(slotBits, 0);
+        for (int i = 0; i < stats.size(); i++) {
+            isStatRead = isStatRead.or(at(stats.get(i).low()));
+            slotRead = slotRead.or(mux(at(stats.get(i).low()), U(slotBits, i), U(slotBits, 0)));
+        }
+        UInt statIndex = slotRead.named("statIndex");
+        Bool statRead = isStatRead.named("statRead");
+        Bool statServed = statWait.and(visit.eq(statSlot)).named("statServed");
+        Bool answers = reading.and(statRead.not()).or(statServed).named("answers");
+        when(answers, () -> rValid.next(true)).elseWhen(host.r.fire(), () -> rValid.next(false));
 
         Bool writes = writing.and(cardReset.not()).named("writes");
 
@@ -250,29 +286,59 @@ public class RegisterFile extends Module {
         });
 
         // ---- statistics -----------------------------------------------------------------------------
+        // Each statistic adds its input to a pending sum in flip-flops, which is never cleared (it wraps);
+        // its count lives in statCounts with the pending sum as it was at the last visit. The scanner
+        // reads a statistic's word a cycle (scan) and, the cycle after (visit), adds to the count what
+        // the pending sum gained since, and stores the sum it has now: what comes in that cycle is added
+        // to the pending sum and counted at the next visit. A read of the count is answered at its
+        // visit (count + what is pending), and the count written is 0.
+        scan.next(mux(scan.eq(SCAN_PERIOD - 1), U(slotBits, 0), scan.plus(1)));
+        visit.next(scan);
+        UInt word = statCounts.readSync(scan);
+        UInt[] pending = new UInt[stats.size()];
+        Bool visitWide = FALSE;
+        for (int i = 0; i < stats.size(); i++) {
+            Statistic s = stats.get(i);
+            UInt p = reg(uint(PENDING_BITS), 0).named(s.name().toLowerCase(Locale.ROOT) + "Pending");
+            p.next(mux(cardReset, U(PENDING_BITS, 0), p.plus(increments.get(s).resize(PENDING_BITS))));
+            pending[i] = p;
+            if (s.wide()) visitWide = visitWide.or(visit.eq(i));
+        }
+        UInt pendingNow = pick(pending, visit).named("pendingNow");
+        UInt gained = pendingNow.minus(word.slice(32 + PENDING_BITS - 1, 32)).named("statGained");
+        UInt sum = word.slice(31, 0).resize(33).plus(gained.resize(33)).named("statSum");
+        Bool carry = sum.bit(32);
+        Bool wideVisit = visitWide.named("wideVisit");
+        UInt statValue = mux(wideVisit.not().and(carry), U(32, 0xFFFF_FFFFL), sum.slice(31, 0)).named("statValue");
+        // during CTRL.RST every word is written 0 (twice at least: pending sums are 0 by the second time)
+        UInt counted = mux(statServed.or(cardReset), U(32, 0), statValue);
+        statCounts.write(visit, cat(pendingNow, counted).asUInt());
+        when(reading.and(statRead), () -> {
+            statWait.next(true);
+            statSlot.next(statIndex);
+        });
+        when(statServed, () -> {
+            statWait.next(false);
+            readData.next(mux(cardReset, U(32, 0), statValue));
+        });
+
         Map<Register, UInt> statValues = new LinkedHashMap<>();
-        for (Map.Entry<Statistic, UInt> e : increments.entrySet()) {
-            Statistic s = e.getKey();
+        for (int i = 0; i < stats.size(); i++) {
+            Statistic s = stats.get(i);
+            if (!s.wide()) continue;
             String name = s.name().toLowerCase(Locale.ROOT);
-            UInt count = reg(uint(s.width()), 0).named(name + "Count");
-            UInt add = e.getValue().resize(s.width());
-            UInt next;
-            if (s.wide()) {
-                next = count.plus(add);
-            } else {
-                UInt sum = count.resize(33).plus(add.resize(33)).named(name + "Sum");
-                next = mux(sum.bit(32), U(32, 0xFFFF_FFFFL), sum.slice(31, 0));
-            }
-            Bool readLow = reading.and(at(s.low()));
-            count.next(mux(readLow, add, next));
-            statValues.put(s.low(), count.slice(31, 0));
-            if (s.wide()) {
-                UInt high = reg(uint(32), 0).named(name + "High");
-                when(readLow, () -> high.next(count.slice(63, 32))).elseWhen(reading.and(at(s.high())), () -> high.next(0));
-                when(cardReset, () -> high.next(0));
-                statValues.put(s.high(), high);
-            }
-            when(cardReset, () -> count.next(0));
+            UInt high = reg(uint(32), 0).named(name + "High");
+            UInt highRead = reg(uint(32), 0).named(name + "HighRead");
+            Bool visited = visit.eq(i);
+            UInt highSum = high.plus(carry.asUInt().resize(32));
+            when(visited, () -> high.next(mux(statServed, U(32, 0), highSum)));
+            when(visited.and(statServed), () -> highRead.next(highSum))
+                    .elseWhen(reading.and(at(s.high())), () -> highRead.next(0));
+            when(cardReset, () -> {
+                high.next(0);
+                highRead.next(0);
+            });
+            statValues.put(s.high(), highRead);
         }
 
         // ---- reads ----------------------------------------------------------------------------------
@@ -286,6 +352,7 @@ public class RegisterFile extends Module {
             else if (stored.containsKey(r)) v = stored.get(r);
             else if (shown.containsKey(r)) v = shown.get(r).and(U(32, fieldBits(r)));
             else if (statValues.containsKey(r)) v = statValues.get(r);
+            else if (Registers.statistic(r) != null) continue;   // the low halves: at their visit
             else if (r == Registers.STATUS) v = status;
             else if (r == Registers.JNICID) v = U(32, r.reset());
             else if (r == Registers.ICR) v = icr;
@@ -298,7 +365,7 @@ public class RegisterFile extends Module {
             read = read.or(mux(at(r), v, U(32, 0)));
         }
         UInt readValue = mux(isMta, mtaWord[0], read).named("readValue");
-        when(reading, () -> readData.next(readValue));
+        when(reading.and(statRead.not()), () -> readData.next(readValue));
 
         // ---- CTRL.RST ---------------------------------------------------------------------------------
         when(writes.and(at(Registers.CTRL)).and(written(Ctrl.RST)), () -> {
@@ -413,6 +480,17 @@ public class RegisterFile extends Module {
 
     private Bool aligned() {
         return address.slice(1, 0).eq(0);
+    }
+
+    /** {@code v[index]}, a tree of two-way choices on the index's bits (indices past the end choose any). */
+    private static UInt pick(UInt[] v, UInt index) {
+        List<UInt> level = new ArrayList<>(List.of(v));
+        for (int b = 0; level.size() > 1; b++) {
+            List<UInt> up = new ArrayList<>();
+            for (int k = 0; k < level.size(); k += 2) up.add(k + 1 < level.size() ? mux(index.bit(b), level.get(k + 1), level.get(k)) : level.get(k));
+            level = up;
+        }
+        return level.get(0);
     }
 
     /** {@code old} (a word, or its low bytes) with the bytes the write strobes replaced by the written ones. */
