@@ -140,7 +140,10 @@ public class CardBringUp extends Module {
             // the MAC's verdict (FCS, length, alignment) on the last beat: a bad frame never reaches the bridge
             frames.in.user.assign(mux(rxCrossing.out.last, rxCrossing.out.user.asUInt().resize(RxFrame.VERDICT_WIDTH), U(RxFrame.VERDICT_WIDTH, 0)).asBits());
             rxCrossing.out.ready.assign(frames.in.ready);
-            frames.out.connectTo(bridge.rx);
+            // through a registered stage: the frame buffer's block RAM output reaches the receiver's
+            // judgement of a message, and the receiver's ready the buffer's next read (the system
+            // clock's longest path, 19.2 ns on the LFE5U-25F, without it)
+            frames.out.stage().connectTo(bridge.rx);
             bridge.tx.connectTo(txCrossing.in);
             bridge.station.assign(BringUp.address(LINK_ADDRESS));
             card.host.connectFrom(bridge.regs);
