@@ -44,6 +44,16 @@ public abstract class PhyPort {
         return ahead + (long) edgesPerByte * (12 + onWire.length);
     }
 
+    /**
+     * A wire's vectors for one burst ({@link PhyWire#encode}), spaced for frames queued back to back:
+     * of the {@code trailingIdle} idle vectors the wire puts after the burst, a byte's worth stays (the
+     * pins hold the last vector if they ever run dry), and a byte's worth goes from the 12 idle bytes
+     * in front, so frames are 12 bytes apart, at line rate.
+     */
+    protected final long[][] backToBack(long[][] vectors, int trailingIdle) {
+        return Arrays.copyOfRange(vectors, edgesPerByte, vectors.length - trailingIdle + edgesPerByte);
+    }
+
     /** A byte the transmit pins carried ({@code error}: with TX_ER). */
     protected final void transmitted(int b, boolean error) {
         frame.write(b);

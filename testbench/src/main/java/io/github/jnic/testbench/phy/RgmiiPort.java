@@ -40,10 +40,7 @@ public final class RgmiiPort extends PhyPort {
 
     @Override
     protected long[][] encode(Burst burst) {
-        // One idle byte of the wire's after the burst stays (the pins hold the last vector if ever they run
-        // dry), one goes from the burst's idle in front: frames queued back to back are 12 bytes apart, line rate.
-        long[][] v = wire.encode(List.of(burst));
-        return Arrays.copyOfRange(v, 2, v.length - RgmiiWire.TRAILING_IDLE + 2);
+        return backToBack(wire.encode(List.of(burst)), RgmiiWire.TRAILING_IDLE);
     }
 
     /** Keeps at least {@code edges} vectors queued on the receive pins (idle if nothing else), so they never run dry. */

@@ -25,12 +25,9 @@ public final class RmiiPort extends PhyPort {
 
     @Override
     protected long[][] encode(Burst burst) {
-        long[][] v = wire.encode(List.of(burst));
-        // The wire's idle after the burst stays (the pins hold the last vector when nothing follows), and as
-        // much goes from the burst's idle in front: frames queued back to back are 12 bytes apart, line rate.
-        int from = wire.trailingIdle();
-        long[][] pins = new long[v.length - from][];
-        for (int i = 0; i < pins.length; i++) pins[i] = new long[] {v[from + i][0], v[from + i][1]};   // no RX_ER on the pins
+        long[][] v = backToBack(wire.encode(List.of(burst)), wire.trailingIdle());
+        long[][] pins = new long[v.length][];
+        for (int i = 0; i < v.length; i++) pins[i] = new long[] {v[i][0], v[i][1]};   // no RX_ER on the pins
         return pins;
     }
 
