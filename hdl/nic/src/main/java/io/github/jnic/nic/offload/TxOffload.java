@@ -46,6 +46,11 @@ import io.github.jnic.nic.stream.Beat;
  * segment's end, TUCSE ignored) are inserted on every segment whatever IXSM/TXSM say (IPv6: no
  * header checksum).
  *
+ * <p>The fields are rewritten in the header RAM itself: once per send the bytes of the ID, the
+ * sequence number, the flags and the seed are read out of it ({@code FETCH}, a byte a clock), and
+ * before each segment its field bytes are written into it ({@code PATCH}, a byte-lane write a
+ * clock, {@link #STEPS}); the replay then reads the RAM as it is.
+ *
  * <p>Bad requests, one behaviour each (never a hang; other frames untouched):
  * <ul>
  * <li>TSO with MSS 0, PAYLEN 0, HDRLEN 0, UDP (TUCMD.TCP = 0), segments larger than the frame
@@ -79,7 +84,18 @@ public class TxOffload extends Module {
     /** The largest segment (HDRLEN + MSS) TSO makes: what a patch can reach and the frame buffer holds. */
     static final int MAX_SEGMENT_FRAME = 1 << Patch.OFFSET_BITS;
 
-    enum Seg { IDLE, PASS, DISCARD, CAPTURE, SEGMENT, REPLAY, PAYLOAD }
+    enum Seg { IDLE, PASS, DISCARD, CAPTURE, FETCH, SEGMENT, PATCH, REPLAY, PAYLOAD }
+
+    /**
+     * The field bytes TSO reads from the captured header and writes into it, one a clock, in this
+     * order: {@code (base, offset)} with base 0 IPCSS, 1 TUCSS, 2 TUCSO. Steps 0-3 are the IPv4 total
+     * length and ID (the IPv6 payload length at 2-3), 4-7 the TCP sequence number, 8 the TCP flags,
+     * 9-10 the TCP checksum field. The fetch reads steps 2-10 (ID, sequence, flags, seed) once per
+     * send; the patch writes steps 0-10 before each segment's header is replayed (the last write to
+     * a byte wins, so overlapping fields end as the field written last).
+     */
+    static final int[][] STEPS = {{0, 2}, {0, 3}, {0, 4}, {0, 5}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 13}, {2, 0}, {2, 1}};
+    static final int FETCH_FIRST = 2, LAST_STEP = STEPS.length - 1;
 
     final Fsm<Seg> seg = new Fsm<>(Seg.IDLE);
 
@@ -97,9 +113,10 @@ public class TxOffload extends Module {
         UInt seed = reg(uint(16)).named("seed");
         Bool segFirst = reg(bool()).named("segFirst");
         Bool segLast = reg(bool()).named("segLast");
-        UInt totalLength = reg(uint(16)).named("totalLength");
-        UInt payloadLength = reg(uint(16)).named("payloadLength");
+        // the IPv4 total length or the IPv6 payload length of the segment
+        UInt ipLength = reg(uint(16)).named("ipLength");
         UInt tcpField = reg(uint(16)).named("tcpField");
+        UInt step = reg(uint(4), 0).named("step");
         Mem<UInt> header = mem(uint(Beat.WIDTH), HEADER_WORDS).named("header");
 
         // ---- the pieces stream: header replays and payload pieces, packed by the BytePacker -------
@@ -168,6 +185,28 @@ public class TxOffload extends Module {
         // the frame came marked drop, or its payload does not match PAYLEN: this segment is dropped
         Bool failed = mismatch.or(inEnds.and(in.user.bit(0))).named("failed");
 
+        // ---- the field bytes: where step's byte lies; the header RAM's one read and one write port ---
+        UInt base = mux(step.lt(4), c.ipcss, mux(step.lt(9), c.tucss, c.tucso));
+        UInt offset = U(4, STEPS[LAST_STEP][1]);
+        for (int k = LAST_STEP - 1; k >= 0; k--) offset = mux(step.eq(k), U(4, STEPS[k][1]), offset);
+        UInt fieldAt = base.plus(offset.resize(8)).named("fieldAt");
+        Bool patching = seg.is(Seg.PATCH).named("patching");
+        Bool byField = patching.or(seg.is(Seg.FETCH)).named("byField");
+        UInt address = mux(byField, fieldAt.slice(7, 3), word).named("headerAddress");
+        UInt stored = header.readAsync(address).named("stored");
+        UInt fieldByte = patchByte(step, c.ipv4, ipLength, ipId, seq, flags, segFirst, segLast, tcpField);
+        Signal[] fieldLane = new Signal[Beat.BYTES];
+        Signal[] fieldData = new Signal[Beat.BYTES];
+        for (int i = 0; i < Beat.BYTES; i++) {
+            fieldLane[Beat.BYTES - 1 - i] = fieldAt.slice(2, 0).eq(i);
+            fieldData[i] = fieldByte;
+        }
+        // IPv6 has no total length: its steps write nothing
+        Bool patchWrites = patching.and(c.ipv4.or(step.ge(2))).named("patchWrites");
+        UInt laneMask = Sums.held(mux(patching, cat(fieldLane).asUInt(), U(8, 0xFF)), "laneMask");
+        when(seg.is(Seg.CAPTURE).and(in.valid).or(patchWrites),
+                () -> header.write(address, mux(patching, cat(fieldData).asUInt(), in.payload.data), laneMask.asBits()));
+
         seg.on(Seg.IDLE, () -> {
             cmd.ready.assign(inFlight.eq(0));
             when(cmd.fire(), () -> {
@@ -193,8 +232,6 @@ public class TxOffload extends Module {
             when(in.fire().and(in.last), () -> seg.goTo(Seg.IDLE));
         }).on(Seg.CAPTURE, () -> {
             when(in.valid, () -> {
-                header.write(word, in.payload.data);
-                captureFields(c, word, in.payload.data, seq, ipId, flags, seed);
                 when(in.last.and(beatEnd.le(hdr9)), () -> {
                     // the frame ends inside the header: nothing to send
                     in.ready.assign(true);
@@ -204,27 +241,39 @@ public class TxOffload extends Module {
                     // a beat holding payload too stays for the payload state
                     in.ready.assign(wordEnd.eq(hdr9));
                     lo.next(headerTail);
-                    seg.goTo(Seg.SEGMENT);
+                    step.next(FETCH_FIRST);
+                    seg.goTo(Seg.FETCH);
                 }).otherwise(() -> {
                     in.ready.assign(true);
                     word.next(word.plus(1));
                 });
             });
+        }).on(Seg.FETCH, () -> {
+            // the ID, sequence, flags and seed bytes in order, shifted in from the bottom
+            ipId.next(cat(ipId.slice(7, 0), seq.slice(31, 24)).asUInt());
+            seq.next(cat(seq.slice(23, 0), flags).asUInt());
+            flags.next(seed.slice(15, 8));
+            seed.next(cat(seed.slice(7, 0), laneAt(stored, fieldAt.slice(2, 0))).asUInt());
+            step.next(step.plus(1));
+            when(step.eq(LAST_STEP), () -> seg.goTo(Seg.SEGMENT));
         }).on(Seg.SEGMENT, () -> {
             Bool lastOne = payloadLeft.le(c.mss.resize(payloadLeft.width()));
             UInt size = mux(lastOne, payloadLeft.slice(15, 0), c.mss);
             UInt fromIp = c.hdrlen.resize(16).minus(c.ipcss.resize(16));
             segLeft.next(size);
             segLast.next(lastOne);
-            totalLength.next(fromIp.plus(size));
-            payloadLength.next(fromIp.minus(40).plus(size));
+            ipLength.next(mux(c.ipv4, fromIp, fromIp.minus(40)).plus(size));
             tcpField.next(Sums.add(seed, c.hdrlen.resize(16).minus(c.tucss.resize(16)).plus(size)));
             word.next(0);
-            seg.goTo(Seg.REPLAY);
+            step.next(0);
+            seg.goTo(Seg.PATCH);
+        }).on(Seg.PATCH, () -> {
+            // the segment's fields written into the header, a byte a clock
+            step.next(step.plus(1));
+            when(step.eq(LAST_STEP), () -> seg.goTo(Seg.REPLAY));
         }).on(Seg.REPLAY, () -> {
             pieces.valid.assign(true);
-            pieces.payload.data.assign(edit(c, word, header.readAsync(word), totalLength, payloadLength, ipId, seq,
-                    flags, segFirst, segLast, tcpField));
+            pieces.payload.data.assign(stored);
             pieces.payload.keep.assign(mux(wordEnd.le(hdr9), U(8, 0xFF), firstLanes(headerTail.resize(4))));
             pieces.last.assign(false);
             when(pieces.fire(), () -> {
@@ -275,36 +324,6 @@ public class TxOffload extends Module {
         c.txsm.next(n.txsm);
     }
 
-    /** Byte {@code p}'s offset from {@code start} (8 bits: headers are at most 255 bytes). */
-    static UInt rel(UInt p, UInt start) {
-        return p.minus(start);
-    }
-
-    /** Takes the fields TSO rewrites from a header beat as it is captured. */
-    static void captureFields(TxCommand c, UInt word, UInt data, UInt seq, UInt ipId, UInt flags, UInt seed) {
-        ipId.next(captured(ipId, word, data, c.ipcss, 4));
-        seq.next(captured(seq, word, data, c.tucss, 4));
-        flags.next(captured(flags, word, data, c.tucss, 13));
-        seed.next(captured(seed, word, data, c.tucso, 0));
-    }
-
-    /**
-     * {@code old}, a big-endian field at header byte {@code start + offset}, with each of its bytes
-     * that lies in this beat taken from its lane (a field may straddle two beats, and several of its
-     * bytes lie in one: each byte's position is known for the whole frame, so it is one compare of
-     * the beat's number and one 8-to-1 lane select per byte).
-     */
-    static UInt captured(UInt old, UInt word, UInt data, UInt start, int offset) {
-        int bytes = old.width() / 8;
-        Signal[] parts = new Signal[bytes];
-        for (int j = 0; j < bytes; j++) {
-            int hi = old.width() - 1 - 8 * j;
-            UInt at = start.plus(offset + j);   // wraps at 256 as the header's positions do
-            parts[j] = mux(at.slice(7, 3).eq(word), laneAt(data, at.slice(2, 0)), old.slice(hi, hi - 7));
-        }
-        return cat(parts).asUInt();
-    }
-
     /** Lane {@code sel} of a beat: a balanced tree of 2-to-1 selects. */
     static UInt laneAt(UInt data, UInt sel) {
         UInt[] level = new UInt[Beat.BYTES];
@@ -317,29 +336,17 @@ public class TxOffload extends Module {
         return level[0];
     }
 
-    /** Header word {@code word} as segment's header: each lane replaced where a rewritten field lies. */
-    static UInt edit(TxCommand c, UInt word, UInt data, UInt totalLength, UInt payloadLength, UInt ipId, UInt seq,
-            UInt flags, Bool segFirst, Bool segLast, UInt tcpField) {
+    /** The byte patch step {@code step} writes (see {@link #STEPS}). */
+    static UInt patchByte(UInt step, Bool ipv4, UInt ipLength, UInt ipId, UInt seq, UInt flags, Bool segFirst, Bool segLast,
+            UInt tcpField) {
         UInt keepFlags = U(8, 0xFF).and(mux(segLast, U(8, 0xFF), U(8, ~(FIN | PSH) & 0xFF)))
                 .and(mux(segFirst, U(8, 0xFF), U(8, ~CWR & 0xFF)));
-        UInt newFlags = flags.and(keepFlags);
-        Signal[] lanes = new Signal[Beat.BYTES];
-        for (int i = 0; i < Beat.BYTES; i++) {
-            UInt p = cat(word, U(3, i)).asUInt();
-            UInt ip = rel(p, c.ipcss), tu = rel(p, c.tucss);
-            UInt b = lane(data, i);
-            b = mux(c.ipv4.and(ip.eq(2)), totalLength.slice(15, 8), b);
-            b = mux(c.ipv4.and(ip.eq(3)), totalLength.slice(7, 0), b);
-            b = mux(c.ipv4.and(ip.eq(4)), ipId.slice(15, 8), b);
-            b = mux(c.ipv4.and(ip.eq(5)), ipId.slice(7, 0), b);
-            b = mux(c.ipv4.not().and(ip.eq(4)), payloadLength.slice(15, 8), b);
-            b = mux(c.ipv4.not().and(ip.eq(5)), payloadLength.slice(7, 0), b);
-            for (int k = 0; k < 4; k++) b = mux(tu.eq(4 + k), seq.slice(31 - 8 * k, 24 - 8 * k), b);
-            b = mux(tu.eq(13), newFlags, b);
-            b = mux(p.eq(c.tucso), tcpField.slice(15, 8), b);
-            b = mux(p.eq(c.tucso.plus(1)), tcpField.slice(7, 0), b);
-            lanes[Beat.BYTES - 1 - i] = b;
-        }
-        return cat(lanes).asUInt();
+        UInt ipWord = mux(ipv4, ipId, ipLength);
+        UInt[] bytes = {ipLength.slice(15, 8), ipLength.slice(7, 0), ipWord.slice(15, 8), ipWord.slice(7, 0),
+                seq.slice(31, 24), seq.slice(23, 16), seq.slice(15, 8), seq.slice(7, 0), flags.and(keepFlags),
+                tcpField.slice(15, 8), tcpField.slice(7, 0)};
+        UInt b = bytes[LAST_STEP];
+        for (int k = LAST_STEP - 1; k >= 0; k--) b = mux(step.eq(k), bytes[k], b);
+        return b;
     }
 }
