@@ -147,7 +147,16 @@ public class CardBringUp extends Module {
             bridge.tx.connectTo(txCrossing.in);
             bridge.station.assign(BringUp.address(LINK_ADDRESS));
             card.host.connectFrom(bridge.regs);
-            bridge.dma.connectFrom(card.dma);
+            // the card's read and write addresses through registered stages: without them the card's
+            // arbiter and the AR's length ran through the bridge's read-buffer room check into its AR
+            // and AW ready, and back through the join's write order into RxDma's state (the system
+            // clock's longest path, 19.6 ns on the LFE5U-25F). AXI orders nothing between AR and AW,
+            // and W follows its AW in the join as before (the bridge takes W only after its AW).
+            card.dma.ar.stage().connectTo(bridge.dma.ar);
+            card.dma.aw.stage().connectTo(bridge.dma.aw);
+            card.dma.w.connectTo(bridge.dma.w);
+            bridge.dma.b.connectTo(card.dma.b);
+            bridge.dma.r.connectTo(card.dma.r);
             bridge.irq.assign(card.irq);
         });
         withDomain(tx, () -> {

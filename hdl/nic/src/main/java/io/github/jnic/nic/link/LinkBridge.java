@@ -316,17 +316,26 @@ public class LinkBridge extends Module {
         // every accepted read holds room in the buffer for its beats until they leave as R beats
         UInt reserved = reg(uint(10), 0).named("reserved");
         UInt readsOut = reg(uint(5), 0).named("readsOut");
-        UInt arBeats = dma.ar.payload.len.resize(9).plus(1).named("arBeats");
+        // each in one carry chain from the AR's len: reserved + len + 1 <= 512 is reserved + len < 512
+        // (no more than 767 in 10 bits), and the next count is picked by the handshake between two sums
+        // worked out beside it, reserved + len + 1 - rfire and reserved - rfire
+        UInt arLen = dma.ar.payload.len.named("arLen");
+        UInt arBeats = arLen.resize(9).plus(1).named("arBeats");
         Bool arTake = dma.ar.fire();
-        reserved.next(reserved.plus(mux(arTake, arBeats.resize(10), U(10, 0))).minus(dma.r.fire().asUInt().resize(10)));
+        Bool rTaken = dma.r.fire();
+        reserved.next(mux(arTake,
+                reserved.plus(arLen.resize(10)).plus(rTaken.not().asUInt().resize(10)),
+                reserved.minus(rTaken.asUInt().resize(10))));
         readsOut.next(readsOut.plus(arTake.asUInt().resize(5)).minus(answered.out.ready.asUInt().resize(5)));
-        Bool readRoom = readsOut.lt(READS).and(reserved.resize(11).plus(arBeats.resize(11)).le(READ_BUFFER_BEATS)).named("readRoom");
+        Bool readRoom = readsOut.lt(READS).and(reserved.plus(arLen.resize(10)).lt(READ_BUFFER_BEATS)).named("readRoom");
+        // len + 1 > MAX_READ_BEATS is len >= MAX_READ_BEATS
+        Bool arTooLong = arLen.ge(MAX_READ_BEATS).named("arTooLong");
         asked.in.valid.assign(arTake);
         UInt readTag = reg(uint(8), 0).named("readTag");
         asked.in.payload.tag.assign(readTag);
         asked.in.payload.id.assign(dma.ar.payload.id);
         asked.in.payload.beats.assign(arBeats);
-        asked.in.payload.fail.assign(arBeats.gt(MAX_READ_BEATS));
+        asked.in.payload.fail.assign(arTooLong);
 
         // ---- what the board sends ---------------------------------------------------------------
         Bool irqReported = reg(bool(), false).named("irqReported");
@@ -364,7 +373,7 @@ public class LinkBridge extends Module {
                         readTag.next(readTag.plus(1));
                         dmaTag.next(readTag);
                         // a read too long for the link waits in order with the rest, never sent
-                        when(arBeats.le(MAX_READ_BEATS), () -> offer.goTo(Offer.DMA_READ));
+                        when(arTooLong.not(), () -> offer.goTo(Offer.DMA_READ));
                     })
                     .elseWhen(dma.aw.valid, () -> {
                         dma.aw.ready.assign(true);
