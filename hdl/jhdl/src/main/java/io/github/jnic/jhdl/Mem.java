@@ -10,6 +10,10 @@ import java.util.List;
  * and one synchronous read port infer a simple dual-port block RAM (iCE40 SB_RAM40_4K, ECP5 DP16KD);
  * a write and a read in each of two domains, a true dual-port one (ECP5). {@link #readAsync} reads
  * combinationally (distributed RAM or registers).
+ *
+ * <p>Synthesis chooses the kind of RAM by the memory's size; {@link #style} asks for one kind instead
+ * (a small memory with a synchronous read in block RAM, where that frees the logic its LUT RAM and
+ * read multiplexer take).
  */
 public final class Mem<T extends Signal> {
     final T type;
@@ -21,6 +25,30 @@ public final class Mem<T extends Signal> {
     final List<Signal> readPorts = new ArrayList<>();
     String name;
     boolean explicitName;
+    Style style = Style.AUTO;
+
+    /**
+     * The kind of RAM synthesis is asked to build a memory from, written as the memory's
+     * {@code ram_style} attribute, which yosys's memory mapping (ECP5, iCE40, Xilinx) and vendor tools
+     * read; simulators ignore it.
+     */
+    public enum Style {
+        /** Synthesis chooses (no attribute). */
+        AUTO(null),
+        /** Block RAM (ECP5 DP16KD, iCE40 SB_RAM40_4K): only for synchronous reads. */
+        BLOCK("block"),
+        /** LUT RAM (ECP5 TRELLIS_DPR16X4). */
+        DISTRIBUTED("distributed"),
+        /** Flip-flops and multiplexers. */
+        REGISTERS("registers");
+
+        /** The {@code ram_style} value, or null for none. */
+        final String attribute;
+
+        Style(String attribute) {
+            this.attribute = attribute;
+        }
+    }
 
     Mem(T type, int depth, BigInteger[] init) {
         if (depth < 1) throw new IllegalArgumentException("a memory needs at least one word");
@@ -58,6 +86,16 @@ public final class Mem<T extends Signal> {
         name = n;
         explicitName = true;
         return this;
+    }
+
+    /** Asks synthesis for this kind of RAM ({@link Style}); a block RAM's reads must all be {@link #readSync}. */
+    public Mem<T> style(Style s) {
+        style = s;
+        return this;
+    }
+
+    public Style style() {
+        return style;
     }
 
     String path() {

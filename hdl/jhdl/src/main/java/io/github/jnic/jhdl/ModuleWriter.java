@@ -368,6 +368,7 @@ final class ModuleWriter {
             if (writeClocks(mem) > 1) {
                 decls.append("  // written on two clocks (true dual port)\n  /* verilator lint_off MULTIDRIVEN */\n");
             }
+            if (mem.style.attribute != null) decls.append("  (* ram_style = \"").append(mem.style.attribute).append("\" *)\n");
             decls.append("  reg  ").append(pad(range(mem.type.width), 0)).append(names.get(mem)).append(" [0:")
                     .append(mem.depth - 1).append("];\n");
             if (writeClocks(mem) > 1) decls.append("  /* verilator lint_on MULTIDRIVEN */\n");

@@ -524,6 +524,35 @@ class LanguageTest {
         assertEquals(1, Tools.synthClean(d, Yosys.Target.ECP5).blockRams());
     }
 
+    static class SmallMemory extends Module {
+        final Bool write = input(bool());
+        final UInt address = input(uint(5));
+        final UInt data = input(uint(40));
+        final UInt q = output(uint(40));
+
+        SmallMemory(Mem.Style style) {
+            Mem<UInt> words = mem(uint(40), 21).named("words").style(style);
+            when(write, () -> words.write(address, data));
+            q.assign(words.readSync(address.plus(1)));
+        }
+    }
+
+    @Test
+    void aMemoryCanAskForBlockRam() {
+        // 21 words of 40 bits: synthesis builds them from LUT RAM unless asked for block RAM
+        VerilogDesign auto = Verilog.emit(new SmallMemory(Mem.Style.AUTO));
+        assertFalse(auto.files().get("SmallMemory.v").contains("ram_style"));
+        assertEquals(0, Tools.synthClean(auto, Yosys.Target.ECP5).blockRams());
+        VerilogDesign block = Verilog.emit(new SmallMemory(Mem.Style.BLOCK));
+        Tools.lintClean(block);
+        String v = block.files().get("SmallMemory.v");
+        assertTrue(v.contains("  (* ram_style = \"block\" *)\n  reg  [39:0] words [0:20];"), v);
+        Yosys.Result ecp5 = Tools.synthClean(block, Yosys.Target.ECP5);
+        assertEquals(2, ecp5.blockRams(), ecp5.cells()::toString);
+        assertEquals(null, ecp5.cells().get("TRELLIS_DPR16X4"), ecp5.cells()::toString);
+        assertTrue(Tools.synthClean(block, Yosys.Target.ICE40).blockRams() >= 1);
+    }
+
     static class ReadsFinalValue extends Module {
         final Bool c = input(bool());
         final UInt x = output(uint(2));

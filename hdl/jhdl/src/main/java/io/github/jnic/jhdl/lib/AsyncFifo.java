@@ -87,6 +87,15 @@ public class AsyncFifo<T extends Data> extends Module {
         return binary.xor(binary.shiftRight(1));
     }
 
+    /**
+     * Asks synthesis for this kind of RAM for the words ({@link Mem#style}): a deep crossing in block
+     * RAM leaves the LUTs its LUT RAM and read multiplexer would take (the read is synchronous).
+     */
+    public AsyncFifo<T> style(Mem.Style s) {
+        words.style(s);
+        return this;
+    }
+
     /** Gray to binary: bit i is the XOR of the Gray bits i and above. */
     static UInt binary(UInt gray) {
         UInt b = gray;

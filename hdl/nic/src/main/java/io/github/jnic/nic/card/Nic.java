@@ -2,6 +2,7 @@ package io.github.jnic.nic.card;
 
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.ClockDomain;
+import io.github.jnic.jhdl.Mem;
 import io.github.jnic.jhdl.Module;
 import io.github.jnic.jhdl.Signal;
 import io.github.jnic.jhdl.UInt;
@@ -262,7 +263,8 @@ public class Nic extends Module {
         Upsizer[] up = new Upsizer[1];
         withDomain(rxDomain, () -> up[0] = new Upsizer(1).named("rxUpsizer"));
         Upsizer upsizer = up[0];
-        AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, system).named("rxCrossing");
+        AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, system)
+                .style(crossingStyle(config)).named("rxCrossing");
         withDomain(rxDomain, () -> {
             // the MAC cannot wait: the Upsizer takes a byte every clock (it holds a finished beat only
             // while the crossing is full, which a system clock above an eighth of the PHY's never lets happen).
@@ -363,7 +365,8 @@ public class Nic extends Module {
             owed.next(owed.plus(ended.asUInt().resize(8)).minus(txBuffer.patches.fire().asUInt().resize(8)));
             txOffloading = owed.ne(0).or(ended);
         }
-        AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), config.crossingBeats, system, txDomain).named("txCrossing");
+        AsyncFifo<Beat> txCrossing = new AsyncFifo<>(Stream.packets(new Beat()), config.crossingBeats, system, txDomain)
+                .style(crossingStyle(config)).named("txCrossing");
         txBuffer.out.connectTo(txCrossing.in);
         Downsizer[] down = new Downsizer[1];
         withDomain(txDomain, () -> {
@@ -500,6 +503,14 @@ public class Nic extends Module {
                 .or(put(RxFrame.TCPE, v.errors.bit(Rx.TCPE.lsb()).asUInt()))
                 .or(put(RxFrame.CSUM, v.csum));
         return c.out.user.asUInt().or(mux(c.out.last, bits, U(RxFrame.VERDICT_WIDTH, 0)));
+    }
+
+    /**
+     * The frames' crossings in block RAM when they are deeper than the 16 words of an ECP5 LUT RAM cell:
+     * deeper LUT RAM takes a read multiplexer as well (docs/nic.md, "Size").
+     */
+    private static Mem.Style crossingStyle(Config config) {
+        return config.crossingBeats > 16 ? Mem.Style.BLOCK : Mem.Style.AUTO;
     }
 
     /** The PHY-side port {@code name} ({@code txClk}, {@code rgmiiRxd} ...) of an RGMII card. */
