@@ -14,7 +14,10 @@ import java.util.Set;
 /**
  * Prints one module as Verilog-2005. Java names are kept; expressions are inlined into the
  * statement that uses them unless they are named in Java, shared, or need a name to be sliced
- * (then they become a wire). The text is a pure function of the design, so it is deterministic.
+ * (then they become a wire). A wire read only inside one conditional part of a register block (an
+ * {@code if} branch, a {@code case}, a register's enable) is computed there instead, as a variable
+ * of that named block, so a simulator evaluates it only when that part runs (see {@link #localize}).
+ * The text is a pure function of the design, so it is deterministic.
  */
 final class ModuleWriter {
     static final String NAME = "\u0000MODULE\u0000";
@@ -63,11 +66,23 @@ final class ModuleWriter {
     private final Map<Signal, Signal> inlinePorts = new IdentityHashMap<>();
     private final Map<Stmt, Set<Object>> touchCache = new IdentityHashMap<>();
     private final Set<Signal> procedural = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Wires that stay module-level although only a conditional part of a block reads them (not all their bits are read). */
+    private final Set<Signal> keptWires;
+    /** Per register group, the parts of its block: a {@link Stmt.Block} or an enabled {@link Stmt.Assign} -> its place. */
+    private final Map<Group, Map<Object, Place>> places = new IdentityHashMap<>();
+    /** Wires computed inside a block instead of by an assign, in creation order. */
+    private final List<Signal> locals = new ArrayList<>();
+    private Map<Object, Place> printing;
     private int temps;
 
     ModuleWriter(Module m, Map<Module, String> moduleNames) {
+        this(m, moduleNames, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private ModuleWriter(Module m, Map<Module, String> moduleNames, Set<Signal> keptWires) {
         this.m = m;
         this.moduleNames = moduleNames;
+        this.keptWires = keptWires;
     }
 
     /** Verilog names of the top module's ports, in order (valid after {@link #write()}). */
@@ -269,9 +284,186 @@ final class ModuleWriter {
         return last;
     }
 
+    // ---- wires computed where they are read ------------------------------------------------------
+
+    /**
+     * A part of a register group's block that runs only on a condition: a branch of an {@code if}, a
+     * {@code case} item, or a register's enabled update. The top of the block (no condition) has no
+     * parent. {@code of} is the statement whose part this is: parts of one {@code if} or {@code case}
+     * never run together.
+     */
+    private static final class Place {
+        final Place parent;
+        final Stmt of;
+        final int depth;
+        final List<Signal> locals = new ArrayList<>();
+
+        Place(Place parent, Stmt of) {
+            this.parent = parent;
+            this.of = of;
+            this.depth = parent == null ? 0 : parent.depth + 1;
+        }
+    }
+
+    /**
+     * Decides where each wire is computed. Every place that reads a wire is found by walking the
+     * blocks as {@link #stmt} prints them (a wire's definition reads its operands where the wire is
+     * computed, so wires are placed from the last made to the first). A wire read only inside one
+     * conditional part of one register block is computed at the start of that part; when the parts
+     * that read it are some of the branches of one {@code if} or {@code case}, in each of those. Any
+     * other read (an assign, a combinational or memory block, an instance, an always header, the
+     * unconditional top of a register block) keeps it a module-level wire.
+     */
+    private void localize(List<Group> groups) {
+        Set<Signal> wireSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        wireSet.addAll(wires);
+        Map<Signal, List<Place>> readAt = new IdentityHashMap<>();
+        java.util.function.BiConsumer<Signal, Place> read = new java.util.function.BiConsumer<>() {
+            public void accept(Signal e, Place p) {
+                if (wireSet.contains(e)) {
+                    readAt.computeIfAbsent(e, k -> new ArrayList<>()).add(p);
+                } else if (e.kind == Signal.Kind.EXPR) {
+                    for (Signal a : e.args) accept(a, p);
+                }
+            }
+        };
+        for (Group g : groups) {
+            boolean reg = g.category() instanceof List<?> cat && cat.get(0).equals("reg");
+            Map<Object, Place> ps = reg ? new LinkedHashMap<>() : null;
+            if (reg) places.put(g, ps);
+            walk(g.roots(), new HashSet<>(g.keys()), reg ? new Place(null, null) : null, ps, read);
+        }
+        for (Signal[] d : m.domainSignals.values()) for (Signal x : d) if (x != null) read.accept(x, null);
+        List<Signal> byLast = new ArrayList<>(wires);
+        Collections.reverse(byLast);
+        for (Signal w : byLast) {
+            List<Place> at = readAt.getOrDefault(w, List.of());
+            List<Place> where = keptWires.contains(w) || at.isEmpty() || at.contains(null) ? List.of() : computedAt(at);
+            if (where.isEmpty() || where.stream().anyMatch(p -> p.parent == null)) {
+                for (Signal a : w.args) read.accept(a, null);
+                continue;
+            }
+            locals.add(w);
+            for (Place p : where) {
+                p.locals.add(w);
+                for (Signal a : w.args) read.accept(a, p);
+            }
+        }
+        wires.removeAll(locals);
+        locals.sort((a, b) -> Long.compare(a.serial, b.serial));
+        for (Map<Object, Place> ps : places.values()) for (Place p : ps.values()) p.locals.sort((a, b) -> Long.compare(a.serial, b.serial));
+    }
+
+    /** The places a wire read at {@code at} is computed in: their common part, or the branches of it that read it. */
+    private static List<Place> computedAt(List<Place> at) {
+        Place common = at.get(0);
+        for (Place p : at) common = commonPart(common, p);
+        if (common == null || at.contains(common)) return common == null ? List.of() : List.of(common);
+        Map<Place, List<Place>> byBranch = new LinkedHashMap<>();
+        for (Place p : at) {
+            Place branch = p;
+            while (branch.parent != common) branch = branch.parent;
+            byBranch.computeIfAbsent(branch, k -> new ArrayList<>()).add(p);
+        }
+        Stmt of = byBranch.keySet().iterator().next().of;
+        boolean exclusive = byBranch.keySet().stream().allMatch(b -> b.of == of) && byBranch.size() < branches(of);
+        if (!exclusive) return List.of(common);
+        List<Place> out = new ArrayList<>();
+        for (List<Place> reads : byBranch.values()) out.addAll(computedAt(reads));
+        return out;
+    }
+
+    private static int branches(Stmt s) {
+        if (s instanceof Stmt.If) return 2;
+        if (s instanceof Stmt.Switch sw) return sw.cases.size() + 1;
+        return 1;
+    }
+
+    private static Place commonPart(Place a, Place b) {
+        if (a == null || b == null) return null;
+        while (a.depth > b.depth) a = a.parent;
+        while (b.depth > a.depth) b = b.parent;
+        while (a != b) {
+            a = a.parent;
+            b = b.parent;
+        }
+        return a;
+    }
+
+    /** Reports what {@link #stmt} reads where; {@code ps} is null outside register blocks (everything is read at module level). */
+    private void walk(List<Stmt> items, Set<Object> keys, Place p, Map<Object, Place> ps, java.util.function.BiConsumer<Signal, Place> read) {
+        for (Stmt s : items) {
+            if (Collections.disjoint(touches(s), keys)) continue;
+            if (s instanceof Stmt.Assign a) {
+                Place q = p;
+                if (ps != null && a.target.enable != null) {
+                    read.accept(a.target.enable, p);
+                    q = part(ps, a, p, a);
+                }
+                read.accept(a.value, q);
+            } else if (s instanceof Stmt.MemWrite || s instanceof Stmt.MemRead) {
+                for (Signal x : Elaborator.operands(s)) read.accept(x, p);
+            } else if (s instanceof Stmt.If i) {
+                read.accept(i.cond, p);
+                if (touchesAny(i.then, keys)) walk(i.then.items, keys, part(ps, i.then, p, i), ps, read);
+                if (touchesAny(i.otherwise, keys)) walk(i.otherwise.items, keys, part(ps, i.otherwise, p, i), ps, read);
+            } else if (s instanceof Stmt.Switch sw) {
+                read.accept(sw.selector, p);
+                boolean dflt = sw.otherwise != null && touchesAny(sw.otherwise, keys);
+                for (Stmt.Case c : sw.cases) {
+                    if (!touchesAny(c.body(), keys) && !dflt) continue;
+                    read.accept(c.value(), p);
+                    walk(c.body().items, keys, part(ps, c.body(), p, sw), ps, read);
+                }
+                if (dflt) walk(sw.otherwise.items, keys, part(ps, sw.otherwise, p, sw), ps, read);
+            }
+        }
+    }
+
+    private static Place part(Map<Object, Place> ps, Object key, Place parent, Stmt of) {
+        return ps == null ? null : ps.computeIfAbsent(key, k -> new Place(parent, of));
+    }
+
+    /** The locals of the part printed for {@code key}, if any. */
+    private Place localsOf(Object key) {
+        Place p = printing == null ? null : printing.get(key);
+        return p == null || p.locals.isEmpty() ? null : p;
+    }
+
+    /** {@code begin}, named and with its variables computed first when the part has locals. */
+    private String begin(Object key, int indent) {
+        Place p = localsOf(key);
+        if (p == null) return "begin\n";
+        StringBuilder b = new StringBuilder("begin : ").append(names.get(p)).append('\n');
+        for (Signal w : p.locals) b.append(ind(indent)).append("reg  ").append(pad(range(w.width), 0)).append(names.get(w)).append(";\n");
+        for (Signal w : p.locals) b.append(ind(indent)).append(names.get(w)).append(" = ").append(expr(w, true)).append(";\n");
+        return b.toString();
+    }
+
+    /** Locals whose bits are not all read: Verilator -Wall would warn about them, so they stay module-level wires. */
+    private List<Signal> partlyReadLocals() {
+        List<Signal> out = new ArrayList<>();
+        for (Signal w : locals) if (readBits.getOrDefault(w, new BitSet()).cardinality() != w.width) out.add(w);
+        return out;
+    }
+
     // ---- printing --------------------------------------------------------------------------------
 
     String write() {
+        Set<Signal> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (true) {
+            ModuleWriter w = new ModuleWriter(m, moduleNames, kept);
+            String text = w.print();
+            List<Signal> partly = w.partlyReadLocals();
+            if (partly.isEmpty()) {
+                names.putAll(w.names);
+                return text;
+            }
+            kept.addAll(partly);
+        }
+    }
+
+    private String print() {
         List<Group> groups = groups();
         List<Signal> roots = rootsOf(m.body);
         for (Signal s : m.signals) if (s.enable != null) roots.add(s.enable);
@@ -296,6 +488,7 @@ final class ModuleWriter {
             }
         }
         chooseWires(roots);
+        localize(groups);
 
         // names: ports, then internal signals, memories, instances and their port wires, then expression wires
         for (Signal p : m.ports) claim(p, m.portNames.get(p));
@@ -307,9 +500,15 @@ final class ModuleWriter {
                 if (!inlinePorts.containsKey(p)) claim(p, names.get(c) + "_" + c.portNames.get(p));
             }
         }
-        for (Signal w : wires) {
+        List<Signal> named = new ArrayList<>(wires);
+        named.addAll(locals);
+        named.sort((a, b) -> Long.compare(a.serial, b.serial));
+        for (Signal w : named) {
             if (w.name != null) claim(w, w.name);
             else temp(w);
+        }
+        for (Map<Object, Place> ps : places.values()) {
+            for (Place p : ps.values()) if (!p.locals.isEmpty()) claim(p, names.get(p.locals.get(0)) + "_scope");
         }
 
         StringBuilder logic = new StringBuilder();
@@ -472,7 +671,9 @@ final class ModuleWriter {
             out.append("    ").append(enable);
         }
         boolean nested = withReset || enable != null;
+        printing = places.get(g);
         block(out, g.roots(), new HashSet<>(g.keys()), nested ? 3 : 2, true);
+        printing = null;
         if (nested) out.append("    end\n");
         out.append("  end\n");
     }
@@ -495,7 +696,11 @@ final class ModuleWriter {
 
     private void stmt(StringBuilder out, Stmt s, Set<Object> keys, int indent, boolean seq) {
         String pre = ind(indent);
-        if (s instanceof Stmt.Assign a) {
+        if (s instanceof Stmt.Assign a && localsOf(a) != null) {
+            out.append(pre).append("if (").append(expr(a.target.enable)).append(") ").append(begin(a, indent + 1));
+            out.append(ind(indent + 1)).append(names.get(a.target)).append(" <= ").append(expr(a.value)).append(";\n");
+            out.append(pre).append("end\n");
+        } else if (s instanceof Stmt.Assign a) {
             out.append(pre);
             if (seq && a.target.enable != null) out.append("if (").append(expr(a.target.enable)).append(") ");
             out.append(names.get(a.target)).append(seq ? " <= " : " = ").append(expr(a.value)).append(";\n");
@@ -514,17 +719,18 @@ final class ModuleWriter {
                     .append(expr(r.address)).append("];\n");
         } else if (s instanceof Stmt.If i) {
             boolean then = touchesAny(i.then, keys);
-            out.append(pre).append("if (").append(then ? expr(i.cond) : "!" + operand(i.cond)).append(") begin\n");
-            block(out, (then ? i.then : i.otherwise).items, keys, indent + 1, seq);
+            Stmt.Block first = then ? i.then : i.otherwise;
+            out.append(pre).append("if (").append(then ? expr(i.cond) : "!" + operand(i.cond)).append(") ").append(begin(first, indent + 1));
+            block(out, first.items, keys, indent + 1, seq);
             Stmt.Block rest = then ? i.otherwise : null;
             while (rest != null && touchesAny(rest, keys)) {
                 List<Stmt> live = rest.items.stream().filter(x -> !Collections.disjoint(touches(x), keys)).toList();
-                if (live.size() == 1 && live.get(0) instanceof Stmt.If elif && touchesAny(elif.then, keys)) {
-                    out.append(pre).append("end else if (").append(expr(elif.cond)).append(") begin\n");
+                if (live.size() == 1 && live.get(0) instanceof Stmt.If elif && touchesAny(elif.then, keys) && localsOf(rest) == null) {
+                    out.append(pre).append("end else if (").append(expr(elif.cond)).append(") ").append(begin(elif.then, indent + 1));
                     block(out, elif.then.items, keys, indent + 1, seq);
                     rest = elif.otherwise;
                 } else {
-                    out.append(pre).append("end else begin\n");
+                    out.append(pre).append("end else ").append(begin(rest, indent + 1));
                     block(out, rest.items, keys, indent + 1, seq);
                     rest = null;
                 }
@@ -536,11 +742,11 @@ final class ModuleWriter {
             for (Stmt.Case c : sw.cases) {
                 boolean live = touchesAny(c.body(), keys);
                 if (!live && !dflt) continue;
-                out.append(pre).append("  ").append(expr(c.value())).append(": begin\n");
+                out.append(pre).append("  ").append(expr(c.value())).append(": ").append(begin(c.body(), indent + 2));
                 block(out, c.body().items, keys, indent + 2, seq);
                 out.append(pre).append("  end\n");
             }
-            out.append(pre).append("  default: begin\n");
+            out.append(pre).append("  default: ").append(dflt ? begin(sw.otherwise, indent + 2) : "begin\n");
             if (dflt) block(out, sw.otherwise.items, keys, indent + 2, seq);
             out.append(pre).append("  end\n");
             out.append(pre).append("endcase\n");
@@ -580,12 +786,13 @@ final class ModuleWriter {
         return v.toString();
     }
 
-    /** Bits declared here that nothing reads; Verilator -Wall would warn about them, so they are listed once. */
+    /** Bits declared here that nothing reads (expression wires' included); Verilator -Wall would warn about them, so they are listed once. */
     private void unused(StringBuilder out) {
         List<String> parts = new ArrayList<>();
         List<Signal> candidates = new ArrayList<>();
         for (Signal s : m.signals) if (s.dir != Signal.Dir.OUT) candidates.add(s);
         for (Module c : m.children) for (Signal p : c.ports) if (p.dir == Signal.Dir.OUT) candidates.add(p);
+        candidates.addAll(wires); // an expression wire of which only some bits are sliced
         for (Signal s : candidates) {
             BitSet used = readBits.getOrDefault(s, new BitSet());
             if (used.cardinality() == s.width) continue;

@@ -28,7 +28,8 @@ class ExamplesTest {
     void crc32() {
         VerilogDesign d = clean(new Crc32(8));
         String v = d.files().get("Crc32.v");
-        assertTrue(v.contains("assign next = {"), v);
+        // the named expression keeps its name, computed only on the clocks that take a byte
+        assertTrue(v.contains("end else if (valid) begin : next_scope\n        reg  [31:0] next;\n        next = {"), v);
         Yosys.Result r = Tools.synthClean(d, Yosys.Target.ICE40);
         assertEquals(32, r.flipFlops(), r.cells()::toString);
     }

@@ -153,6 +153,52 @@ class LanguageTest {
         assertTrue(v.contains("assign z = counter_enable ? a : 8'd0;"), v);
     }
 
+    /** Wires read only under a condition of a register block, and wires that are not. */
+    static class ComputedWhereRead extends Module {
+        final Bool take = input(bool());
+        final UInt sel = input(uint(2));
+        final UInt a = input(uint(8));
+        final UInt b = input(uint(8));
+        final UInt hi = output(reg(uint(4), 0));
+        final UInt lo = output(reg(uint(4), 0));
+        final UInt state = output(reg(uint(8), 0));
+        final UInt carry = output(reg(uint(1), 0));
+        final UInt mixed = output(reg(uint(8), 0));
+        final UInt seen = output(uint(8));
+
+        ComputedWhereRead() {
+            UInt sum = a.plus(b).named("sum"); // sliced, read only when take: computed there
+            UInt wide = a.resize(9).plus(b.resize(9)).named("wide"); // only its carry read: a wire
+            UInt both = a.xor(b).named("both"); // read when take and by an output: a wire
+            when(take, () -> {
+                hi.next(sum.slice(7, 4));
+                lo.next(sum.slice(3, 0));
+                carry.next(wide.slice(8, 8));
+                mixed.next(both.plus(1));
+            });
+            seen.assign(both);
+            UInt diff = a.minus(b); // read by two of the four cases: computed in each
+            switchOn(sel)
+                    .is(0, () -> state.next(diff))
+                    .is(1, () -> state.next(diff.plus(diff)))
+                    .is(2, () -> state.next(a))
+                    .otherwise(() -> state.next(b));
+        }
+    }
+
+    @Test
+    void aWireReadOnlyUnderAConditionIsComputedThere() {
+        String v = emitClean(new ComputedWhereRead(), "ComputedWhereRead.v");
+        assertTrue(v.contains("if (take) begin : sum_scope\n        reg  [7:0] sum;\n        sum = a + b;\n"), v);
+        assertTrue(v.contains("hi <= sum[7:4];"), v);
+        assertTrue(v.contains("assign wide = "), v);
+        assertTrue(v.contains("assign both = a ^ b;"), v);
+        assertTrue(v.contains("2'd0: begin : _t0_scope\n"), v);
+        assertTrue(v.contains("2'd1: begin : _t0_scope_1\n"), v);
+        assertTrue(v.contains("2'd2: begin\n"), v);
+        assertTrue(!v.contains("wire [7:0] sum;") && !v.contains("assign _t0"), v);
+    }
+
     /** Reads fire() (valid & ready) of a FIFO's output stream whose ready it drives: ready is the FIFO's input. */
     static class FiresFromAFifo extends Module {
         final Stream<UInt> in = input(Stream.of(uint(8)));

@@ -118,4 +118,31 @@ class SimulationTest {
         assertEquals(List.of(0L, 3L), List.of(out[0][0], out[0][1]));
         assertEquals(List.of(1L, 1L), List.of(out[1][0], out[1][1]));
     }
+
+    @Test
+    void wiresComputedInsideTheirBlockGiveTheSameValues() throws Exception {
+        Random random = new Random(11);
+        long[][] stim = new long[200][];
+        for (int t = 0; t < stim.length; t++) stim[t] = new long[] {t == 0 ? 1 : 0, random.nextInt(2), random.nextInt(4), random.nextInt(256), random.nextInt(256)};
+        long[][] out = Iverilog.run(Verilog.emit(new LanguageTest.ComputedWhereRead()), "clk", List.of("reset", "take", "sel", "a", "b"),
+                List.of("hi", "lo", "state", "carry", "mixed", "seen"), stim);
+        long hi = 0, lo = 0, state = 0, carry = 0, mixed = 0;
+        for (int t = 0; t < stim.length; t++) {
+            long take = stim[t][1], sel = stim[t][2], a = stim[t][3], b = stim[t][4];
+            if (t > 0) assertEquals(List.of(hi, lo, state, carry, mixed, a ^ b), List.of(out[t][0], out[t][1], out[t][2], out[t][3], out[t][4], out[t][5]), "at " + t);
+            if (t == 0) continue; // reset
+            if (take == 1) {
+                hi = ((a + b) >> 4) & 15;
+                lo = (a + b) & 15;
+                carry = (a + b) >> 8;
+                mixed = ((a ^ b) + 1) & 255;
+            }
+            state = switch ((int) sel) {
+                case 0 -> (a - b) & 255;
+                case 1 -> (2 * (a - b)) & 255;
+                case 2 -> a;
+                default -> b;
+            };
+        }
+    }
 }
