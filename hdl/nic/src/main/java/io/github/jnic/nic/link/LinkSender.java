@@ -182,10 +182,17 @@ public class LinkSender extends Module {
         when(pending.not().and(send.is(Send.IDLE)), () -> txData.next(false));
 
         // only what is in the window is ever read: base <= sendSeq < nextSeq
-        Bool startData = send.is(Send.IDLE).and(sendSeq.minus(base).lt(count)).named("startData");
+        UInt ahead = sendSeq.minus(base).named("ahead");
+        Bool startData = send.is(Send.IDLE).and(ahead.lt(count)).named("startData");
         UInt afterStart = mux(startData, sendSeq.plus(1), sendSeq);
-        // an ack skips what the host already has; a timeout goes back to the oldest (go-back-N)
-        sendSeq.next(mux(ackGood, mux(afterStart.minus(base).lt(acked), ack, afterStart), mux(timeout, base, afterStart)));
+        // an ack skips what the host already has (afterStart - base < acked); a timeout goes back to
+        // the oldest (go-back-N). The skip is worked out for both afterStart beside startData, from
+        // registers and the ack: ahead < acked, and (ahead + 1 mod 2^16) < acked, which is ack != base
+        // and (ahead = 0xFFFF or ahead < acked - 1 = ack + ~base)
+        Bool skipNow = ahead.lt(acked).named("skipNow");
+        Bool skipNext = ack.ne(base).and(ahead.eq(0xFFFF).or(ahead.lt(ack.plus(base.not())))).named("skipNext");
+        Bool skip = startData.and(skipNext).or(startData.not().and(skipNow)).named("skip");
+        sendSeq.next(mux(ackGood, mux(skip, ack, afterStart), mux(timeout, base, afterStart)));
         send.on(Send.IDLE, () -> {
             Runnable started = () -> {
                 rBeat.next(0);
