@@ -40,12 +40,19 @@ class RegisterFileTest {
 
     /** The simulated rig after its power-on reset, the card reset that follows it included. */
     static final class Rig implements AutoCloseable {
-        final Simulator sim = Simulator.load(DESIGN);
-        final MdioRegisters phy = new MdioRegisters(sim, "clk", PHY);
-        final AxiLitePort bus = new AxiLitePort(sim, "clk", "host", 400);
+        final Simulator sim;
+        final MdioRegisters phy;
+        final AxiLitePort bus;
         final CardModel model = new CardModel(() -> 0L, 1 << 16);
 
         Rig() {
+            this(DESIGN);
+        }
+
+        Rig(VerilogDesign design) {
+            sim = Simulator.load(design);
+            phy = new MdioRegisters(sim, "clk", PHY);
+            bus = new AxiLitePort(sim, "clk", "host", 400);
             for (int r = 0; r < 32; r++) phy.set(r, 0);
             sim.resetHigh("reset", "clk", 2);
             sim.step("clk", RegisterFile.RESET_CYCLES + 2);
@@ -316,6 +323,49 @@ class RegisterFileTest {
             long cycles = rig.sim.cycles("clk") - start;
             total += rig.read(Registers.GPRC.offset());
             assertEquals(3 * cycles, total, "every cycle's increment counted exactly once");
+        }
+    }
+
+    @Test
+    void eventCountsCountAnEventACycle() {
+        // the card's register file: its 32-bit statistics take one bit, their pending sums are narrow and wrap often
+        try (Rig rig = new Rig(Verilog.emit(new RegisterRig(true)))) {
+            List<Statistic> stats = Registers.statistics();
+            for (int i = 0; i < stats.size(); i++) add(rig, stats.get(i), stats.get(i).wide() ? 1 + 37 * i : 1);
+            rig.sim.step("clk", 1000);
+            for (Statistic s : stats) add(rig, s, 0);
+            List<AxiLitePort.Result> r = readAll(rig, stats);
+            for (int i = 0, k = 0; i < stats.size(); i++) {
+                long count = r.get(k++).data() & 0xFFFF_FFFFL;
+                if (stats.get(i).wide()) count |= (r.get(k++).data() & 0xFFFF_FFFFL) << 32;
+                assertEquals(stats.get(i).wide() ? 1000L * (1 + 37 * i) : 1000L, count, stats.get(i).name());
+            }
+            for (AxiLitePort.Result x : readAll(rig, stats)) assertEquals(0, x.data(), "cleared by the read");
+
+            // events on some cycles only
+            for (Statistic s : stats) {
+                if (s.wide()) continue;
+                long expected = 0;
+                for (int burst = 0; burst < 40; burst++) {
+                    add(rig, s, 1);
+                    rig.sim.step("clk", 1 + burst % 7);
+                    expected += 1 + burst % 7;
+                    add(rig, s, 0);
+                    rig.sim.step("clk", burst % 3);
+                }
+                assertEquals(expected, rig.read(s.low().offset()) & 0xFFFF_FFFFL, s.name());
+            }
+            // an event every cycle while reading: what comes in during the read that clears is kept
+            long start = rig.sim.cycles("clk");
+            add(rig, Registers.statistic(Registers.GPRC), 1);
+            long total = 0;
+            AxiLitePort.Batch b = rig.bus.batch();
+            for (int i = 0; i < 25; i++) b.read(Registers.GPRC.offset()).idle(i % 4);
+            for (AxiLitePort.Result x : b.run()) total += x.data();
+            add(rig, Registers.statistic(Registers.GPRC), 0);
+            long cycles = rig.sim.cycles("clk") - start;
+            total += rig.read(Registers.GPRC.offset());
+            assertEquals(cycles, total, "every cycle's event counted exactly once");
         }
     }
 

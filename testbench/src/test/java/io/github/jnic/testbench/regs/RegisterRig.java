@@ -39,16 +39,22 @@ public class RegisterRig extends Module {
     public final Bool mdioOe = output(bool());
     public final Bool mdioIn = input(bool());
 
-    final RegisterFile regs = new RegisterFile();
+    final RegisterFile regs;
     final InterruptModeration moderation = new InterruptModeration(CLOCK_HZ);
     final PhyMonitor phy = new PhyMonitor(HALF_PERIOD, POLL_CYCLES);
     final UInt rdh = reg(uint(16), 0);
     final UInt tdh = reg(uint(16), 0);
 
     public RegisterRig() {
+        this(false);
+    }
+
+    /** With {@code eventCounts}, the register file's 32-bit statistics take an event (one bit) a cycle, as on the card. */
+    public RegisterRig(boolean eventCounts) {
+        regs = new RegisterFile(eventCounts);
         regs.host.connectFrom(host);
         for (Statistic s : Registers.statistics()) {
-            regs.count(s.low()).assign(input(uint(RegisterFile.INCREMENT_BITS)).named(s.name().toLowerCase(Locale.ROOT) + "Add"));
+            regs.count(s.low()).assign(input(uint(regs.count(s.low()).width())).named(s.name().toLowerCase(Locale.ROOT) + "Add"));
         }
         regs.dmaes.assign(dmaes);
         regs.dmaeal.assign(dmaeal);

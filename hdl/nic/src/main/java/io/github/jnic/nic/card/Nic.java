@@ -158,7 +158,7 @@ public class Nic extends Module {
         // the system domain: the default one (ports clk, reset) unless the card is built inside a
         // board top's withDomain (a PLL's clock)
         ClockDomain system = currentDomain();
-        regs = new RegisterFile().named("regs");
+        regs = new RegisterFile(true).named("regs");   // the 32-bit statistics count events
         moderation = new InterruptModeration(config.systemHz).named("moderation");
         phyMonitor = new PhyMonitor((int) Math.max(1, (config.systemHz + 4_999_999) / 5_000_000), config.phyPollCycles).named("phyMonitor");
         regs.host.connectFrom(host);

@@ -42,7 +42,8 @@ import java.util.Map;
  *       {@code fullDuplex} and {@code txOff}; JNICID is its reset value; every other read-only
  *       register reads the input named after it ({@code dmaes}, {@code dmaeal}, {@code dmaeah}).</li>
  *   <li>Statistics ({@link Registers#statistics}) are counted here: each has an input
- *       ({@link #count}, {@code <name>Add}, {@value #INCREMENT_BITS} bits) added every cycle. A read
+ *       ({@link #count}, {@code <name>Add}, {@value #INCREMENT_BITS} bits, or one bit for a 32-bit
+ *       statistic that counts events, {@link #RegisterFile(boolean)}) added every cycle. A read
  *       returns the count and clears it (what is added in that cycle is kept). 32-bit counts stick
  *       at 0xFFFFFFFF, as the 8254x's; the 64-bit GORC and GOTC wrap. Reading the low half of a
  *       64-bit count latches its high half for the read of the high register. The counts are words of
@@ -76,13 +77,15 @@ public class RegisterFile extends Module {
      * Width of a statistic's pending adds: what a scan period brings ({@value #SCAN_PERIOD} increments
      * of {@value #INCREMENT_BITS} bits) fits, so the difference from the last visit is exact.
      */
-    public static final int PENDING_BITS = INCREMENT_BITS + (32 - Integer.numberOfLeadingZeros(SCAN_PERIOD - 1));
+    public static final int PENDING_BITS = pendingBits(INCREMENT_BITS);
 
     public final Axi4Lite host = input(new Axi4Lite(ADDRESS_BITS));
 
     private final Map<Register, UInt> stored = storedRegisters();
     private final Map<Register, UInt> shown = readOnlyInputs();
-    private final Map<Statistic, UInt> increments = statisticInputs();
+    /** Each 32-bit statistic counts events: its increment is one bit (the card's are; see {@link #RegisterFile(boolean)}). */
+    private final boolean eventCounts;
+    private final Map<Statistic, UInt> increments;
 
     // read-write registers, as stored (whole words; the other blocks slice their fields)
     public final UInt ctrl = value(Registers.CTRL);
@@ -183,7 +186,19 @@ public class RegisterFile extends Module {
     final Bool mdicOffered = reg(bool(), false);
     final UInt clearIndex = reg(uint(7), 0);
 
+    /** The register file with {@value #INCREMENT_BITS}-bit increments for every statistic. */
     public RegisterFile() {
+        this(false);
+    }
+
+    /**
+     * With {@code eventCounts}, each 32-bit statistic's increment input is one bit, an event a cycle
+     * (the card counts nothing else in them), and its pending sum is {@link #pendingBits} of it wide
+     * instead of {@value #PENDING_BITS}; the 64-bit octet counts keep {@value #INCREMENT_BITS} bits.
+     */
+    public RegisterFile(boolean eventCounts) {
+        this.eventCounts = eventCounts;
+        increments = statisticInputs(eventCounts);
         if (RESET_CYCLES < 2 * SCAN_PERIOD) throw new IllegalStateException("the card reset must see every statistic's word written twice");
         if (Registers.MTA % (4 * Registers.MTA_WORDS) != 0 || Registers.MTA_WORDS != 1 << mtaIndex.width()) {
             throw new IllegalStateException("the MTA is indexed by address bits 8:2");
@@ -296,16 +311,25 @@ public class RegisterFile extends Module {
         visit.next(scan);
         UInt word = statCounts.readSync(scan);
         UInt[] pending = new UInt[stats.size()];
-        Bool visitWide = FALSE;
+        Bool visitWide = FALSE, visitNarrow = FALSE;
+        int narrowBits = pendingBits(1);
         for (int i = 0; i < stats.size(); i++) {
             Statistic s = stats.get(i);
-            UInt p = reg(uint(PENDING_BITS), 0).named(s.name().toLowerCase(Locale.ROOT) + "Pending");
-            p.next(mux(cardReset, U(PENDING_BITS, 0), p.plus(increments.get(s).resize(PENDING_BITS))));
-            pending[i] = p;
+            int bits = pendingBits(increments.get(s).width());
+            UInt p = reg(uint(bits), 0).named(s.name().toLowerCase(Locale.ROOT) + "Pending");
+            p.next(mux(cardReset, U(bits, 0), p.plus(increments.get(s).resize(bits))));
+            pending[i] = p.resize(PENDING_BITS);
             if (s.wide()) visitWide = visitWide.or(visit.eq(i));
+            if (bits < PENDING_BITS) {
+                if (bits != narrowBits) throw new IllegalStateException("one width of narrow pending sums");
+                visitNarrow = visitNarrow.or(visit.eq(i));
+            }
         }
         UInt pendingNow = pick(pending, visit).named("pendingNow");
-        UInt gained = pendingNow.minus(word.slice(32 + PENDING_BITS - 1, 32)).named("statGained");
+        UInt difference = pendingNow.minus(word.slice(32 + PENDING_BITS - 1, 32)).named("statDifference");
+        // a narrow pending sum wraps at its own width: the difference modulo that
+        UInt gained = eventCounts ? mux(visitNarrow, difference.slice(narrowBits - 1, 0).resize(PENDING_BITS), difference).named("statGained")
+                : difference.named("statGained");
         UInt sum = word.slice(31, 0).resize(33).plus(gained.resize(33)).named("statSum");
         Bool carry = sum.bit(32);
         Bool wideVisit = visitWide.named("wideVisit");
@@ -467,10 +491,22 @@ public class RegisterFile extends Module {
         return m;
     }
 
-    private static Map<Statistic, UInt> statisticInputs() {
+    private static Map<Statistic, UInt> statisticInputs(boolean eventCounts) {
         Map<Statistic, UInt> m = new LinkedHashMap<>();
-        for (Statistic s : Registers.statistics()) m.put(s, input(uint(INCREMENT_BITS)).named(s.name().toLowerCase(Locale.ROOT) + "Add"));
+        for (Statistic s : Registers.statistics()) {
+            int bits = eventCounts && !s.wide() ? 1 : INCREMENT_BITS;
+            m.put(s, input(uint(bits)).named(s.name().toLowerCase(Locale.ROOT) + "Add"));
+        }
         return m;
+    }
+
+    /**
+     * Width of the pending sum of a statistic with {@code incrementBits}-bit increments: what a scan
+     * period brings ({@value #SCAN_PERIOD} increments) fits, so its difference from the last visit,
+     * taken modulo this width, is exact.
+     */
+    static int pendingBits(int incrementBits) {
+        return incrementBits + (32 - Integer.numberOfLeadingZeros(SCAN_PERIOD - 1));
     }
 
     /** The access is to register {@code r}. */
