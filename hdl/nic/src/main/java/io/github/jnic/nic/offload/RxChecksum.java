@@ -57,6 +57,8 @@ public class RxChecksum extends Module {
     public final Bool tuOffload = input(bool());
 
     static final int ACC_BITS = 32;
+    /** Bits of a header offset: every one looked at is below 128. */
+    static final int OFFSET_BITS = 7;
 
     public RxChecksum(int userWidth) {
         in = input(Stream.packets(new Beat(), userWidth));
@@ -112,26 +114,30 @@ public class RxChecksum extends Module {
         UInt fragment = cat(l3.apply(6), l3.apply(7)).asUInt().named("fragment");
         UInt protocol = mux(isV6, l3.apply(6), l3.apply(9)).named("protocol");
 
-        UInt l3Start = mux(taggedNow, U(POSITION_BITS, 18), U(POSITION_BITS, 14)).named("l3Start");
-        UInt ipHeaderBytes = cat(ihl, U(2, 0)).asUInt().resize(POSITION_BITS).named("ipHeaderBytes");
-        UInt l4Start = l3Start.plus(mux(isV6, U(POSITION_BITS, 40), ipHeaderBytes)).named("l4Start");
-        UInt l4Length = mux(isV6, payloadLength, totalLength.minus(ipHeaderBytes)).named("l4Length");
-        UInt l3End = l4Start.plus(l4Length).named("l3End");
+        // header offsets (the L3 header's start, its end, the addresses, the L4 header's start) are below
+        // 128: seven bits, and their beats compared in four
+        UInt l3Start = mux(taggedNow, U(OFFSET_BITS, 18), U(OFFSET_BITS, 14)).named("l3Start");
+        UInt ipHeaderBytes = cat(ihl, U(2, 0)).asUInt().resize(OFFSET_BITS).named("ipHeaderBytes");
+        UInt l4Start = l3Start.plus(mux(isV6, U(OFFSET_BITS, 40), ipHeaderBytes)).named("l4Start");
+        UInt l4Length = mux(isV6, payloadLength, totalLength.minus(ipHeaderBytes.resize(POSITION_BITS))).named("l4Length");
+        // a length near 64 KiB would wrap l3End
+        UInt l3EndWide = Sums.held(l4Start.resize(POSITION_BITS + 1).plus(l4Length.resize(POSITION_BITS + 1)), "l3EndWide");
+        UInt l3End = l3EndWide.slice(POSITION_BITS - 1, 0);
+        Bool l3EndWraps = l3EndWide.bit(POSITION_BITS);
         UInt ipEnd = l3Start.plus(ipHeaderBytes).named("ipEnd");
-        UInt addrStart = l3Start.plus(mux(isV6, U(POSITION_BITS, 8), U(POSITION_BITS, 12))).named("addrStart");
-        UInt addrEnd = l3Start.plus(mux(isV6, U(POSITION_BITS, 40), U(POSITION_BITS, 20))).named("addrEnd");
+        UInt addrStart = l3Start.plus(mux(isV6, U(OFFSET_BITS, 8), U(OFFSET_BITS, 12))).named("addrStart");
+        UInt addrEnd = l3Start.plus(mux(isV6, U(OFFSET_BITS, 40), U(OFFSET_BITS, 20))).named("addrEnd");
 
         // ---- the sums, as beats come in ----------------------------------------------------------
         // header fields are known from beat 4 on (every L4 byte lies there: it starts at 34 or later);
         // before that an end is "not yet"
         Bool early = beat.lt(4).named("early");
-        UInt never = U(POSITION_BITS, (1 << POSITION_BITS) - 1);
         UInt keep = in.payload.keep;
-        UInt ipLanes = laneRange(beat, l3Start, mux(early, never, ipEnd)).and(keep).named("ipLanes");
+        UInt ipLanes = laneRange(beat, l3Start, ipEnd, early).and(keep).named("ipLanes");
         // addresses from beat 2 on (an untagged IPv6 source starts at 22); the tag and version are known then
-        UInt addrLanes = laneRange(beat, addrStart, addrEnd).and(mux(beat.lt(2), U(8, 0), keep)).named("addrLanes");
-        UInt l4Lanes = laneRange(beat, l4Start, l3End).and(mux(early, U(8, 0), keep)).named("l4Lanes");
-        UInt pktLanes = laneRange(beat, pcss.resize(POSITION_BITS), never).and(keep).named("pktLanes");
+        UInt addrLanes = laneRange(beat, addrStart, addrEnd, null).and(mux(beat.lt(2), U(8, 0), keep)).named("addrLanes");
+        UInt l4Lanes = laneRange(beat, l4Start, l3End, null).and(mux(early, U(8, 0), keep)).named("l4Lanes");
+        UInt pktLanes = laneRange(beat, pcss, pcss, TRUE).and(keep).named("pktLanes");
 
         UInt ipSum = reg(uint(ACC_BITS)).named("ipSum");
         UInt tuSum = reg(uint(ACC_BITS)).named("tuSum");
@@ -150,12 +156,9 @@ public class RxChecksum extends Module {
         when(take.and(in.last), () -> frameBytes.next(cat(beat, U(3, 0)).asUInt().plus(Sums.count(keep).resize(POSITION_BITS))));
 
         // ---- the verdict, when the last beat moves from s1 to s2 ------------------------------------
-        // the whole datagram in the frame (a truncated one is not checked at all, as the card model does);
-        // a length near 64 KiB would wrap l3End
-        Bool l3EndWraps = Sums.held(l4Start.resize(POSITION_BITS + 1).plus(l4Length.resize(POSITION_BITS + 1)), "l3EndWide")
-                .bit(POSITION_BITS);
+        // the whole datagram in the frame (a truncated one is not checked at all, as the card model does)
         Bool datagramInFrame = frameBytes.ge(l3End).and(l3EndWraps.not()).named("datagramInFrame");
-        Bool ipWhole = isV4.and(ihl.ge(5)).and(frameBytes.ge(ipEnd)).and(totalLength.resize(POSITION_BITS).ge(ipHeaderBytes))
+        Bool ipWhole = isV4.and(ihl.ge(5)).and(Sums.atLeast(frameBytes, ipEnd)).and(Sums.atLeast(totalLength, ipHeaderBytes))
                 .and(datagramInFrame).named("ipWhole");
         Bool ipChecked = ipOffload.and(ipWhole).named("ipChecked");
         Bool ipBad = fold(ipSum).ne(0xFFFF).named("ipBad");
@@ -212,7 +215,7 @@ public class RxChecksum extends Module {
     /** Captures the 16-bit word at even frame position {@code at} when its beat is taken. */
     static void captureWord(UInt target, Bool take, UInt beat, UInt data, UInt at) {
         UInt w = mux(at.bit(2), mux(at.bit(1), word(data, 3), word(data, 2)), mux(at.bit(1), word(data, 1), word(data, 0)));
-        when(take.and(beat.eq(at.slice(POSITION_BITS - 1, 3))), () -> target.next(w));
+        when(take.and(Sums.equal(beat, at.slice(at.width() - 1, 3))), () -> target.next(w));
     }
 
     static UInt bitAt(int position, Bool value) {

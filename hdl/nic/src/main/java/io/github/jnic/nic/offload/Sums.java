@@ -50,15 +50,20 @@ final class Sums {
     }
 
     /**
-     * The lanes of beat number {@code beat} whose frame positions lie in {@code [start, end)}
-     * ({@link #POSITION_BITS}-bit positions): compares beat indices once per bound and decodes the
-     * lane inside the boundary beats.
+     * The lanes of beat number {@code beat} whose frame positions lie in {@code [start, end)}, or from
+     * {@code start} on when {@code open} (null: never): compares beat indices once per bound and
+     * decodes the lane inside the boundary beats. A bound narrower than a frame position (a header
+     * offset) is compared in its own width, the beat's higher bits tested once.
      */
-    static UInt laneRange(UInt beat, UInt start, UInt end) {
-        UInt startBeat = start.slice(POSITION_BITS - 1, 3), endBeat = end.slice(POSITION_BITS - 1, 3);
+    static UInt laneRange(UInt beat, UInt start, UInt end, Bool open) {
+        UInt startBeat = start.slice(start.width() - 1, 3), endBeat = end.slice(end.width() - 1, 3);
         UInt startLane = start.slice(2, 0), endLane = end.slice(2, 0);
-        Bool afterStart = beat.gt(startBeat), atStart = beat.eq(startBeat);
-        Bool beforeEnd = beat.lt(endBeat), atEnd = beat.eq(endBeat);
+        Bool afterStart = above(beat, startBeat), atStart = equal(beat, startBeat);
+        Bool beforeEnd = above(beat, endBeat).or(equal(beat, endBeat)).not(), atEnd = equal(beat, endBeat);
+        if (open != null) {
+            beforeEnd = beforeEnd.or(open);
+            atEnd = atEnd.and(open.not());
+        }
         Signal[] bits = new Signal[Beat.BYTES];
         for (int i = 0; i < Beat.BYTES; i++) {
             Bool from = i == Beat.BYTES - 1 ? afterStart.or(atStart) : afterStart.or(atStart.and(startLane.le(i)));
@@ -66,6 +71,24 @@ final class Sums {
             bits[Beat.BYTES - 1 - i] = from.and(to);
         }
         return cat(bits).asUInt();
+    }
+
+    /** {@code a > b}, for a {@code b} no wider than {@code a}: compared in b's width, a's higher bits tested once. */
+    static Bool above(UInt a, UInt b) {
+        if (b.width() >= a.width()) return a.resize(b.width()).gt(b);
+        return a.slice(a.width() - 1, b.width()).orR().or(a.slice(b.width() - 1, 0).gt(b));
+    }
+
+    /** {@code a == b}, for a {@code b} no wider than {@code a}. */
+    static Bool equal(UInt a, UInt b) {
+        if (b.width() >= a.width()) return a.resize(b.width()).eq(b);
+        return a.slice(a.width() - 1, b.width()).orR().not().and(a.slice(b.width() - 1, 0).eq(b));
+    }
+
+    /** {@code a >= b}, for a {@code b} no wider than {@code a}. */
+    static Bool atLeast(UInt a, UInt b) {
+        if (b.width() >= a.width()) return a.resize(b.width()).ge(b);
+        return a.slice(a.width() - 1, b.width()).orR().or(a.slice(b.width() - 1, 0).ge(b));
     }
 
     /** A wide sum folded to 16 bits with end-around carries (inputs up to 32 bits). */

@@ -92,8 +92,8 @@ public class TxChecksum extends Module {
         UInt data = in.payload.data, keep = in.payload.keep;
         UInt ipSum = reg(uint(ACC_BITS)).named("ipSum");
         UInt tuSum = reg(uint(ACC_BITS)).named("tuSum");
-        RxChecksum.accumulate(ipSum, take, first, wordSum(data, laneRange(beat, ipStart, ipEnd).and(keep)));
-        RxChecksum.accumulate(tuSum, take, first, wordSum(data, laneRange(beat, tuStart, tuEnd).and(keep)));
+        RxChecksum.accumulate(ipSum, take, first, wordSum(data, laneRange(beat, ipcss, ipEnd, null).and(keep)));
+        RxChecksum.accumulate(tuSum, take, first, wordSum(data, laneRange(beat, tucss, tuEnd, null).and(keep)));
         UInt frameBytes = reg(uint(POSITION_BITS), 0).named("frameBytes");
         when(take.and(in.last), () -> {
             frameBytes.next(cat(beat, U(3, 0)).asUInt().plus(Sums.count(keep).resize(POSITION_BITS)));
