@@ -23,7 +23,9 @@ import io.github.jnic.spec.Registers;
  *   <li>other multicast: accepted with RCTL.MPE, an exact entry, or when the multicast table bit
  *       chosen by RCTL.MO is set (the 12 hash bits are address bits 47:36, 46:35, 45:34 or 43:32
  *       for MO = 0..3, counting bit 0 as the first byte's bit 0; word = hash[11:5], bit = hash[4:0]);</li>
- *   <li>a frame shorter than two beats (9 bytes) is never accepted (the MAC calls it a runt anyway).</li>
+ *   <li>a frame of two beats or fewer (at most 16 bytes) is never accepted (the MAC calls it a runt
+ *       anyway): the table's bit is taken into a register on the frame's second beat, a clock after
+ *       the table's block RAM is read, so the RAM's output runs no further than that register.</li>
  * </ul>
  *
  * <p>With {@code vme} (CTRL.VME) a frame whose bytes 12-13 are the 802.1Q TPID 0x8100 leaves with
@@ -59,7 +61,8 @@ public class RxFilter extends Module {
     final Bool acceptByAddress = reg(bool(), false);
     final Bool hashed = reg(bool(), false);
     final UInt hashBit = reg(uint(5), 0);
-    final Bool tooShort = reg(bool(), false);
+    /** The multicast table's bit for this frame, taken while the frame is on its second beat. */
+    final Bool mtaHitKept = reg(bool(), false);
     final Bool stripping = reg(bool(), false);
     final UInt tci = reg(uint(16), 0);
     /** The four bytes waiting to go out in the low half of the next beat while stripping. */
@@ -108,11 +111,12 @@ public class RxFilter extends Module {
             hashBit.next(hash.slice(4, 0));
             acceptByAddress.next(byAddress);
             hashed.next(multicast.and(broadcast.not()));
-            tooShort.next(in.last);
         });
+        // the word read on the first beat's handshake stays on the RAM's output until the next frame's
         Bool mtaHit = mtaWord[0].named("mtaWord").and(U(32, 1).shiftLeft(hashBit)).orR().named("mtaHit");
-        // a frame ending on its first beat is too short whatever the registers say
-        Bool accept = acceptByAddress.or(hashed.and(mtaHit)).and(tooShort.not()).and(first.not()).named("accept");
+        when(second, () -> mtaHitKept.next(mtaHit));
+        // a frame ending on its first or second beat is too short whatever the registers say
+        Bool accept = acceptByAddress.or(hashed.and(mtaHitKept)).and(beatIndex.eq(2)).named("accept");
 
         // forward path: the beat as it is, or shifted by the four tag bytes
         Bool shifting = stripping.and(first.not()).named("shifting");
