@@ -3,6 +3,7 @@ package io.github.jnic.nic.tx;
 import io.github.jnic.jhdl.Bool;
 import io.github.jnic.jhdl.Mem;
 import io.github.jnic.jhdl.Module;
+import io.github.jnic.jhdl.Signal;
 import io.github.jnic.jhdl.UInt;
 import io.github.jnic.jhdl.lib.Stream;
 import io.github.jnic.nic.offload.Patch;
@@ -97,21 +98,28 @@ public class TxFrameBuffer extends Module {
         Bool writes = p.enable.and(inside).and(patchDropped.not()).named("patchWrites");
         UInt lane = p.offset.slice(2, 0).named("lane");
         UInt word = patchStart.plus(aw + 3 <= Patch.OFFSET_BITS ? p.offset.slice(aw + 2, 3) : p.offset.slice(Patch.OFFSET_BITS - 1, 3).resize(aw)).named("patchWord");
-        // the value's bytes in wire order, little-endian in the word: high byte at the lower lane
-        UInt pair = cat(p.value.slice(7, 0), p.value.slice(15, 8)).asUInt().resize(Beat.WIDTH).named("pair");
+        // the value's bytes in wire order, little-endian in the word: high byte at the lower lane. Only
+        // lanes 'lane' and 'lane' + 1 (lane 0 of the next word for the second half of a straddling
+        // patch) are written, so every lane of the parity of 'lane' may carry the high byte and every
+        // other lane the low one: a choice per lane by the lane's parity, no shift
+        Signal[] patchBytes = new Signal[Beat.BYTES];
+        for (int k = 0; k < Beat.BYTES; k++) {
+            Bool high = k % 2 == 0 ? lane.bit(0).not() : lane.bit(0);
+            patchBytes[Beat.BYTES - 1 - k] = mux(high, p.value.slice(15, 8), p.value.slice(7, 0));
+        }
+        UInt patchData = cat(patchBytes).asUInt().named("patchData");
         Bool straddle = lane.eq(7).named("straddle");
         Bool secondHalf = reg(bool(), false).named("secondHalf");
         Bool patchWriting = patches.valid.and(entryEnded).and(writes).named("patchWriting");
         patches.ready.assign(entryEnded.and(writes.not().or(straddle.not()).or(secondHalf)));
         when(patchWriting, () -> {
             we.assign(true);
+            wData.assign(patchData);
             when(secondHalf, () -> {
                 wAddr.assign(word.plus(1));
-                wData.assign(p.value.slice(7, 0).resize(Beat.WIDTH));
                 wLanes.assign(0x01);
             }).otherwise(() -> {
                 wAddr.assign(word);
-                wData.assign(pair.shiftLeft(lane.resize(6).shiftLeft(3)));
                 wLanes.assign(U(Beat.BYTES, 3).shiftLeft(lane));
             });
         });
