@@ -76,7 +76,7 @@ public final class PlaceAndRoute {
             Files.createDirectories(rtl);
             for (Path p : design.writeTo(rtl)) names.add("rtl/" + p.getFileName());
             String top = design.top();
-            String synth = device.family() == Family.ECP5 ? "synth_ecp5" : "synth_ice40";
+            String synth = (device.family() == Family.ECP5 ? Yosys.Target.ECP5 : Yosys.Target.ICE40).command;
             progress.accept("synthesis (yosys " + synth + ")");
             Tool.Run y = Tool.run(outDir, List.of("yosys", "-q", "-l", "yosys.log", "-p",
                     "read_verilog -defer " + String.join(" ", names) + "; " + synth + " -top " + top + " -json " + top + ".json"));
