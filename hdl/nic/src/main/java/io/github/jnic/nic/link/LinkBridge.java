@@ -319,7 +319,7 @@ public class LinkBridge extends Module {
         // each in one carry chain from the AR's len: reserved + len + 1 <= 512 is reserved + len < 512
         // (no more than 767 in 10 bits), and the next count is picked by the handshake between two sums
         // worked out beside it, reserved + len + 1 - rfire and reserved - rfire
-        UInt arLen = dma.ar.payload.len.named("arLen");
+        UInt arLen = dma.ar.payload.len;   // the port keeps its name: a model drives it by name
         UInt arBeats = arLen.resize(9).plus(1).named("arBeats");
         Bool arTake = dma.ar.fire();
         Bool rTaken = dma.r.fire();
