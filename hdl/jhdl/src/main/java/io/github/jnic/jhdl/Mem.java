@@ -48,6 +48,14 @@ public final class Mem<T extends Signal> {
         Style(String attribute) {
             this.attribute = attribute;
         }
+
+        /**
+         * {@link #BLOCK} for a memory deeper than the 16 words of an ECP5 LUT RAM cell, where LUT RAM
+         * takes a read multiplexer as well; {@link #AUTO} otherwise.
+         */
+        public static Style blockIfDeeperThanLutRam(int depth) {
+            return depth > 16 ? BLOCK : AUTO;
+        }
     }
 
     Mem(T type, int depth, BigInteger[] init) {

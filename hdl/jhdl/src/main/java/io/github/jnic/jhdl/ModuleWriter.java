@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Prints one module as Verilog-2005. Java names are kept; expressions are inlined into the
@@ -318,7 +319,7 @@ final class ModuleWriter {
         Set<Signal> wireSet = Collections.newSetFromMap(new IdentityHashMap<>());
         wireSet.addAll(wires);
         Map<Signal, List<Place>> readAt = new IdentityHashMap<>();
-        java.util.function.BiConsumer<Signal, Place> read = new java.util.function.BiConsumer<>() {
+        BiConsumer<Signal, Place> read = new BiConsumer<>() {
             public void accept(Signal e, Place p) {
                 if (wireSet.contains(e)) {
                     readAt.computeIfAbsent(e, k -> new ArrayList<>()).add(p);
@@ -391,7 +392,7 @@ final class ModuleWriter {
     }
 
     /** Reports what {@link #stmt} reads where; {@code ps} is null outside register blocks (everything is read at module level). */
-    private void walk(List<Stmt> items, Set<Object> keys, Place p, Map<Object, Place> ps, java.util.function.BiConsumer<Signal, Place> read) {
+    private void walk(List<Stmt> items, Set<Object> keys, Place p, Map<Object, Place> ps, BiConsumer<Signal, Place> read) {
         for (Stmt s : items) {
             if (Collections.disjoint(touches(s), keys)) continue;
             if (s instanceof Stmt.Assign a) {

@@ -313,16 +313,7 @@ class RegisterFileTest {
             assertEquals(0, rig.read(Registers.GORCH.offset()));
 
             // counting while reading: what comes in during the read that clears is kept
-            long start = rig.sim.cycles("clk");
-            add(rig, Registers.statistic(Registers.GPRC), 3);
-            long total = 0;
-            AxiLitePort.Batch b = rig.bus.batch();
-            for (int i = 0; i < 25; i++) b.read(Registers.GPRC.offset()).idle(i % 4);
-            for (AxiLitePort.Result x : b.run()) total += x.data();
-            add(rig, Registers.statistic(Registers.GPRC), 0);
-            long cycles = rig.sim.cycles("clk") - start;
-            total += rig.read(Registers.GPRC.offset());
-            assertEquals(3 * cycles, total, "every cycle's increment counted exactly once");
+            assertCountedOnceWhileRead(rig, 3);
         }
     }
 
@@ -356,17 +347,25 @@ class RegisterFileTest {
                 assertEquals(expected, rig.read(s.low().offset()) & 0xFFFF_FFFFL, s.name());
             }
             // an event every cycle while reading: what comes in during the read that clears is kept
-            long start = rig.sim.cycles("clk");
-            add(rig, Registers.statistic(Registers.GPRC), 1);
-            long total = 0;
-            AxiLitePort.Batch b = rig.bus.batch();
-            for (int i = 0; i < 25; i++) b.read(Registers.GPRC.offset()).idle(i % 4);
-            for (AxiLitePort.Result x : b.run()) total += x.data();
-            add(rig, Registers.statistic(Registers.GPRC), 0);
-            long cycles = rig.sim.cycles("clk") - start;
-            total += rig.read(Registers.GPRC.offset());
-            assertEquals(cycles, total, "every cycle's event counted exactly once");
+            assertCountedOnceWhileRead(rig, 1);
         }
+    }
+
+    /**
+     * GPRC given {@code amount} every cycle while it is read 25 times (reads that clear it, a few idle
+     * cycles apart): the reads and a last one add up to every cycle's amount, each counted once.
+     */
+    private static void assertCountedOnceWhileRead(Rig rig, int amount) {
+        long start = rig.sim.cycles("clk");
+        add(rig, Registers.statistic(Registers.GPRC), amount);
+        long total = 0;
+        AxiLitePort.Batch b = rig.bus.batch();
+        for (int i = 0; i < 25; i++) b.read(Registers.GPRC.offset()).idle(i % 4);
+        for (AxiLitePort.Result x : b.run()) total += x.data();
+        add(rig, Registers.statistic(Registers.GPRC), 0);
+        long cycles = rig.sim.cycles("clk") - start;
+        total += rig.read(Registers.GPRC.offset());
+        assertEquals(amount * cycles, total, "every cycle's increment counted exactly once");
     }
 
     private static void add(Rig rig, Statistic s, int amount) {

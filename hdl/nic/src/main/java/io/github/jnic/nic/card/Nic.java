@@ -264,7 +264,7 @@ public class Nic extends Module {
         withDomain(rxDomain, () -> up[0] = new Upsizer(1).named("rxUpsizer"));
         Upsizer upsizer = up[0];
         AsyncFifo<Beat> rxCrossing = new AsyncFifo<>(Stream.packets(new Beat(), 1), config.crossingBeats, rxDomain, system)
-                .style(crossingStyle(config)).named("rxCrossing");
+                .style(Mem.Style.blockIfDeeperThanLutRam(config.crossingBeats)).named("rxCrossing");
         withDomain(rxDomain, () -> {
             // the MAC cannot wait: the Upsizer takes a byte every clock (it holds a finished beat only
             // while the crossing is full, which a system clock above an eighth of the PHY's never lets happen).
@@ -378,8 +378,8 @@ public class Nic extends Module {
         Stream<Beat>[] txStaged = new Stream[1];
         withDomain(txDomain, () -> {
             down[0] = new Downsizer(0).named("txDownsizer");
-            // through a registered stage: the crossing's block RAM output (5.8 ns after the clock) reaches
-            // the Downsizer's logic only from a register (10.0 ns, over the 8 of 125 MHz, without it)
+            // through a registered stage: the crossing's word reaches the Downsizer's logic only from a
+            // register (10.0 ns, over the 8 of 125 MHz, without it when the word was in block RAM)
             txStaged[0] = txCrossing.out.stage();
             txStaged[0].connectTo(down[0].in);
             mac.tx.valid.assign(down[0].out.valid);
@@ -513,14 +513,6 @@ public class Nic extends Module {
                 .or(put(RxFrame.TCPE, v.errors.bit(Rx.TCPE.lsb()).asUInt()))
                 .or(put(RxFrame.CSUM, v.csum));
         return c.out.user.asUInt().or(mux(c.out.last, bits, U(RxFrame.VERDICT_WIDTH, 0)));
-    }
-
-    /**
-     * The receive crossing in block RAM when it is deeper than the 16 words of an ECP5 LUT RAM cell:
-     * deeper LUT RAM takes a read multiplexer as well (docs/nic.md, "Size").
-     */
-    private static Mem.Style crossingStyle(Config config) {
-        return config.crossingBeats > 16 ? Mem.Style.BLOCK : Mem.Style.AUTO;
     }
 
     /** The PHY-side port {@code name} ({@code txClk}, {@code rgmiiRxd} ...) of an RGMII card. */

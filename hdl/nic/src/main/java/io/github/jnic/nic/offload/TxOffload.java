@@ -187,8 +187,9 @@ public class TxOffload extends Module {
 
         // ---- the field bytes: where step's byte lies; the header RAM's one read and one write port ---
         UInt base = mux(step.lt(4), c.ipcss, mux(step.lt(9), c.tucss, c.tucso));
-        UInt offset = U(4, STEPS[LAST_STEP][1]);
-        for (int k = LAST_STEP - 1; k >= 0; k--) offset = mux(step.eq(k), U(4, STEPS[k][1]), offset);
+        UInt[] offsets = new UInt[STEPS.length];
+        for (int k = 0; k < STEPS.length; k++) offsets[k] = U(4, STEPS[k][1]);
+        UInt offset = byStep(step, offsets);
         UInt fieldAt = base.plus(offset.resize(8)).named("fieldAt");
         Bool patching = seg.is(Seg.PATCH).named("patching");
         Bool byField = patching.or(seg.is(Seg.FETCH)).named("byField");
@@ -345,8 +346,13 @@ public class TxOffload extends Module {
         UInt[] bytes = {ipLength.slice(15, 8), ipLength.slice(7, 0), ipWord.slice(15, 8), ipWord.slice(7, 0),
                 seq.slice(31, 24), seq.slice(23, 16), seq.slice(15, 8), seq.slice(7, 0), flags.and(keepFlags),
                 tcpField.slice(15, 8), tcpField.slice(7, 0)};
-        UInt b = bytes[LAST_STEP];
-        for (int k = LAST_STEP - 1; k >= 0; k--) b = mux(step.eq(k), bytes[k], b);
-        return b;
+        return byStep(step, bytes);
+    }
+
+    /** {@code values[step]}, one value a step ({@link #STEPS}), the last one past them. */
+    static UInt byStep(UInt step, UInt[] values) {
+        UInt v = values[LAST_STEP];
+        for (int k = LAST_STEP - 1; k >= 0; k--) v = mux(step.eq(k), values[k], v);
+        return v;
     }
 }

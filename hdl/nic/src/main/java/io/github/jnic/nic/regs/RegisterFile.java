@@ -162,7 +162,7 @@ public class RegisterFile extends Module {
      * The statistics' counts, a word each in {@link Registers#statistics}' order: the count (the low
      * half of a 64-bit one) and, above it, the statistic's pending adds as they were at the last visit.
      */
-    final Mem<UInt> statCounts = mem(uint(32 + PENDING_BITS), SCAN_PERIOD).style(Mem.Style.BLOCK);   // LUT RAM deeper than 16 takes a read multiplexer
+    final Mem<UInt> statCounts = mem(uint(32 + PENDING_BITS), SCAN_PERIOD).style(Mem.Style.blockIfDeeperThanLutRam(SCAN_PERIOD));
     /** The statistic whose word is read this cycle / whose word is here and is updated this cycle. */
     final UInt scan = reg(uint(statCounts.addressWidth()), 0), visit = reg(uint(statCounts.addressWidth()), 0);
     /** A read of a statistic (of a 64-bit one's low half) waits for the visit of {@code statSlot}. */

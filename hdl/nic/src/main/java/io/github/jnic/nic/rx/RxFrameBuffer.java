@@ -42,8 +42,7 @@ public class RxFrameBuffer extends Module {
         if (Integer.bitCount(depthBeats) != 1 || depthBeats < 2) throw new IllegalArgumentException("depth " + depthBeats + " is not a power of two");
         if (frames < 2) throw new IllegalArgumentException("frames " + frames);
         beats = mem(bits(Beat.WIDTH + Beat.BYTES + 1), depthBeats).named("beats");
-        // more than 16 (what one ECP5 LUT RAM cell holds) would take LUT RAM and a read multiplexer
-        metas = mem(bits(RxFrame.META_WIDTH), frames).named("metas").style(frames > 16 ? Mem.Style.BLOCK : Mem.Style.AUTO);
+        metas = mem(bits(RxFrame.META_WIDTH), frames).named("metas").style(Mem.Style.blockIfDeeperThanLutRam(frames));
         int aw = beats.addressWidth();
         int mw = widthFor(frames);
         // pointers one bit wider than the address: equal = empty, apart by the depth = full
